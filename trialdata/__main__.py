@@ -1,0 +1,54 @@
+"""Command line: `python -m trialdata export [PATH ...]` writes the arm-by-arm comparison table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .export import to_csv, to_json, to_xlsx
+from .frames import DEFAULT_WEIGHT_KG, arms_frame
+from .load import load_paths
+
+DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+_WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 when at least one record was read, 1 when none was, 2 for bad arguments."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.format == "xlsx" and args.out is None:
+        parser.error("--format xlsx needs --out FILE (a workbook is not text for the terminal)")
+    if not 1 <= args.weight_kg <= 500:
+        parser.error(f"--weight-kg must be between 1 and 500, got {args.weight_kg:g}")
+    result = load_paths(args.paths or [DEFAULT_SEEDS])
+    for problem in result.problems:
+        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+    if not result.trials:
+        print("no record could be read", file=sys.stderr)
+        return 1
+    data = _WRITERS[args.format](arms_frame(result.trials, args.weight_kg))
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        args.out.write_bytes(data)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m trialdata", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="write the arm-by-arm comparison table")
+    export.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="record files or folders of them (default: the bundled seeds/)")
+    export.add_argument("--format", choices=sorted(_WRITERS), default="csv")
+    export.add_argument("--out", type=Path, help="file to write; CSV and JSON go to stdout without it")
+    export.add_argument("--weight-kg", type=float, default=DEFAULT_WEIGHT_KG,
+                        help="reference body weight for converting flat doses to cells/kg (default 70)")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""Reconcile what an arm's text and its interventions' texts say into the arm's regimens.
+
+Both record layouts end here, so both read arms the same way: the arm's own
+words win where they disagree with its interventions (and a flag says so),
+an intervention fills in what the arm leaves out, phase-specific intervention
+text goes to the arm of that phase, and the arm gets a readable label and a
+type when the record has none. Trial-wide checks (a "low dose" label on the
+trial's highest dose, a summary phase that the arms contradict) run last.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from .extract import ParagraphReading, Reading, describe_dose, read_paragraph
+from .models import Arm, Flag, Intervention, Regimen
+from .notation import format_cells, format_dose_range, format_schedule
+from .vocabulary import dose_level, find_phase, mentions_cells, mentions_control, mentions_placebo
+
+
+@dataclass(frozen=True)
+class ArmText:
+    """An arm as a reader found it: registry label and type when the layout has them."""
+
+    description: str
+    location: str
+    label: str | None = None
+    type: str | None = None
+    interventions: tuple[Intervention, ...] = ()
+
+
+@dataclass
+class _Draft:
+    text: ArmText
+    regimens: list[Regimen]
+    flags: list[Flag]
+    cellular: bool
+    level: tuple[int, str] | None
+    readings: list[Reading] = field(default_factory=list)
+
+
+def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...]) -> tuple[list[Arm], list[Flag]]:
+    """Arms with regimens, labels and flags, plus flags about the trial as a whole."""
+    interventions = {i.name: i for text in arm_texts for i in text.interventions}
+    intervention_readings = {name: _read_intervention(i) for name, i in interventions.items()}
+    drafts = [_draft(text, intervention_readings) for text in arm_texts]
+    all_readings = [r for reading in intervention_readings.values() for r in reading.readings]
+    for draft in drafts:
+        _settle_phase(draft, trial_phases, all_readings)
+    _check_level_labels(drafts)
+    trial_flags = _check_phases(drafts, trial_phases)
+    labels = _labels(drafts)
+    arms = [
+        Arm(
+            label=label,
+            label_from_record=draft.text.label is not None,
+            type=draft.text.type or _infer_type(draft),
+            type_from_record=draft.text.type is not None,
+            description=draft.text.description,
+            interventions=tuple(i.name for i in draft.text.interventions),
+            cellular=draft.cellular,
+            regimens=tuple(draft.regimens),
+            flags=tuple(_unique(draft.flags)),
+        )
+        for draft, label in zip(drafts, labels)
+    ]
+    return arms, trial_flags
+
+
+def _read_intervention(intervention: Intervention) -> ParagraphReading:
+    return read_paragraph(intervention.description, f"intervention '{intervention.name}'")
+
+
+def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading]) -> _Draft:
+    words = f"{text.label or ''}. {text.description}"
+    own = read_paragraph(text.description, text.location)
+    if not any(r.regimen.dose for r in own.readings) and text.label:
+        labelled = read_paragraph(text.label, f"{text.location} label")
+        if any(r.regimen.dose for r in labelled.readings):
+            own = labelled
+    linked = [intervention_readings[i.name] for i in text.interventions if i.name in intervention_readings]
+    flags = list(own.flags) + [f for reading in linked for f in reading.flags]
+    arm_phase = find_phase(words)
+    route = own.route or next((r.route for r in linked if r.route), None)
+    route_source = own.route_source or next((r.route_source for r in linked if r.route), None)
+    linked_readings = [r for reading in linked for r in reading.readings]
+    level = dose_level(words)
+    if any(r.regimen.dose for r in own.readings):
+        regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
+    else:
+        regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
+    regimens = [
+        r.model_copy(update={"route": r.route or route, "route_source": r.route_source or route_source})
+        for r in regimens
+    ] or [Regimen(route=route, route_source=route_source, phase=arm_phase)]
+    cellular = any(r.dose for r in regimens) or (
+        text.type not in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
+        and not mentions_placebo(words)
+        and mentions_cells(words)
+    )
+    for regimen in regimens:
+        flags.extend(_regimen_flags(regimen))
+    if cellular and not any(r.dose for r in regimens):
+        said = f" (the record says '{level[1]} dose' only)" if level else ""
+        flags.append(Flag(code="no-dose", message=f"No cell number is stated for this arm{said}."))
+    return _Draft(text, regimens, flags, cellular, level, linked_readings)
+
+
+def _from_arm_doses(
+    own: tuple[Reading, ...], linked: list[Reading], arm_phase: str | None, location: str, flags: list[Flag]
+) -> list[Regimen]:
+    regimens: list[Regimen] = []
+    for reading in (r for r in own if r.regimen.dose):
+        regimen = reading.regimen
+        same = [r.regimen for r in linked if r.regimen.dose and _same_dose(r.regimen, regimen)]
+        if arm_phase:
+            same = [r for r in same if r.phase in (None, arm_phase)] or same
+        others = [r.regimen for r in linked if r.regimen.dose and not _same_dose(r.regimen, regimen)]
+        if others and not same:
+            flags.append(_disagreement("dose", describe_dose(regimen.dose), describe_dose(others[0].dose), others[0]))
+        if regimen.administrations is not None:
+            agreeing = [r for r in same if _same_schedule(r, regimen)]
+            if same and not agreeing:
+                flags.append(_disagreement("schedule", _schedule_text(regimen), _schedule_text(same[0]), same[0]))
+            phases = {r.phase for r in agreeing if r.phase}
+            phase = regimen.phase or arm_phase or (phases.pop() if len(phases) == 1 else None)
+            regimens.append(regimen.model_copy(update={"phase": phase}))
+            continue
+        scheduled = [r for r in same if r.administrations is not None]
+        if not scheduled:
+            regimens.append(regimen.model_copy(update={"phase": regimen.phase or arm_phase}))
+        for found in scheduled:
+            regimens.append(regimen.model_copy(update=_schedule_of(found) | {"phase": found.phase or arm_phase}))
+    return regimens
+
+
+def _from_interventions(
+    own: tuple[Reading, ...],
+    linked: list[Reading],
+    arm_phase: str | None,
+    level: tuple[int, str] | None,
+    flags: list[Flag],
+) -> list[Regimen]:
+    own_schedule = next((r.regimen for r in own if r.regimen.administrations or r.regimen.interval_days), None)
+    dosed = [r for r in linked if r.regimen.dose]
+    if arm_phase:
+        dosed = [r for r in dosed if r.regimen.phase in (None, arm_phase)]
+    dosed = _pick_listed(dosed, level, flags)
+    if not dosed:
+        schedule = own_schedule or next((r.regimen for r in linked if r.regimen.administrations), None)
+        return [schedule.model_copy(update={"phase": schedule.phase or arm_phase})] if schedule else []
+    regimens = []
+    for reading in dosed:
+        regimen = reading.regimen.model_copy(update={"phase": reading.regimen.phase or arm_phase})
+        if own_schedule is not None:
+            if regimen.administrations is not None and not _same_schedule(regimen, own_schedule):
+                flags.append(_disagreement("schedule", _schedule_text(own_schedule), _schedule_text(regimen), regimen))
+            regimen = regimen.model_copy(update=_schedule_of(own_schedule))
+        regimens.append(regimen)
+    return regimens
+
+
+def _pick_listed(dosed: list[Reading], level: tuple[int, str] | None, flags: list[Flag]) -> list[Reading]:
+    """One shared text listing "25, 100 or 200 million cells" gives the low arm the lowest."""
+    listed = [r for r in dosed if r.listed]
+    if len(listed) < 2:
+        return dosed
+    ordered = sorted(listed, key=lambda r: r.regimen.dose.value)  # type: ignore[union-attr]
+    if level is None:
+        flags.append(Flag(code="dose-alternatives", message="The intervention lists several doses and the arm "
+                          "does not say which it receives; every listed dose is shown."))
+        return dosed
+    index = {1: 0, 2: len(ordered) // 2, 3: len(ordered) - 1}[level[0]]
+    chosen = ordered[index]
+    flags.append(Flag(code="dose-from-list", message=f"The intervention lists {len(ordered)} doses; this "
+                      f"'{level[1]} dose' arm is given the {('lowest', 'middle', 'highest')[level[0] - 1]}, "
+                      f"{describe_dose(chosen.regimen.dose)}."))  # type: ignore[arg-type]
+    return [r for r in dosed if not r.listed] + [chosen]
+
+
+def _settle_phase(draft: _Draft, trial_phases: tuple[str, ...], readings: list[Reading]) -> None:
+    """Give each regimen a phase: the trial's only phase, or the phase whose schedule it shares."""
+    settled = []
+    for regimen in draft.regimens:
+        phase = regimen.phase
+        if phase is None and regimen.administrations:
+            phases = {r.regimen.phase for r in readings if r.regimen.phase and _same_schedule(r.regimen, regimen)}
+            if len(phases) == 1:
+                phase = phases.pop()
+                draft.flags.append(Flag(code="phase-inferred", message=f"{phase} is inferred: the record "
+                                        f"gives this arm's schedule ({_schedule_text(regimen)}) only for {phase}."))
+        if phase is None and len(trial_phases) == 1 and not any(r.regimen.phase for r in readings):
+            phase = trial_phases[0]
+        settled.append(regimen.model_copy(update={"phase": phase}))
+    draft.regimens = settled
+
+
+def _check_level_labels(drafts: list[_Draft]) -> None:
+    """Flag arms whose "low/medium/high dose" wording contradicts their number; the number wins."""
+    dosed = [(d, d.regimens[0].dose) for d in drafts if d.level and d.regimens and d.regimens[0].dose]
+    for unit in {dose.unit for _, dose in dosed}:
+        by_level: dict[int, list[float]] = {}
+        for draft, dose in dosed:
+            if dose.unit == unit:
+                by_level.setdefault(draft.level[0], []).append(dose.value)  # type: ignore[index]
+        reference = {level: _typical(level, values) for level, values in by_level.items()}
+        for draft, dose in dosed:
+            if dose.unit != unit:
+                continue
+            rank, word = draft.level  # type: ignore[misc]
+            clash = [lvl for lvl, ref in reference.items() if (lvl > rank and ref <= dose.value) or
+                     (lvl < rank and ref >= dose.value)]
+            if not clash and _close(dose.value, reference[rank]):
+                continue
+            if not clash and len(set(by_level[rank])) == 1:
+                continue
+            others = "; ".join(f"'{_LEVEL_WORDS[lvl]} dose' arms receive {format_cells(reference[lvl], unit)}"
+                               for lvl in sorted(reference) if lvl != rank or not _close(reference[lvl], dose.value))
+            draft.flags.append(Flag(
+                code="label-contradicts-dose",
+                message=f"The record calls this arm '{word} dose', but it receives {describe_dose(dose)} "
+                f"({others}). The number is used; the '{word} dose' wording is not.",
+            ))
+
+
+_LEVEL_WORDS = {1: "low", 2: "medium", 3: "high"}
+
+
+def _typical(level: int, values: list[float]) -> float:
+    """The dose most arms of a level share; on a tie, the end of the range the level names."""
+    counts = Counter(values).most_common()
+    top = [value for value, count in counts if count == counts[0][1]]
+    if len(top) == 1:
+        return top[0]
+    return {1: min(top), 2: median(top), 3: max(top)}[level]
+
+
+def _check_phases(drafts: list[_Draft], trial_phases: tuple[str, ...]) -> list[Flag]:
+    """The record's stated phase(s) against the phases its arms' regimens belong to."""
+    found = sorted({r.phase for d in drafts for r in d.regimens if r.phase})
+    missing = [p for p in found if p not in trial_phases]
+    if not trial_phases or not missing:
+        return []
+    return [Flag(code="phase-contradiction", message=f"The record states {' and '.join(trial_phases)}, but its "
+                 f"arms include {' and '.join(missing)} regimens.")]
+
+
+def _labels(drafts: list[_Draft]) -> list[str]:
+    multi_phase = len({r.phase for d in drafts for r in d.regimens if r.phase}) > 1
+    labels = [d.text.label or _derived_label(d, multi_phase) for d in drafts]
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    unique = []
+    for label in labels:
+        seen[label] += 1
+        unique.append(f"{label} ({seen[label]})" if counts[label] > 1 else label)
+    return unique
+
+
+def _derived_label(draft: _Draft, multi_phase: bool) -> str:
+    words = draft.text.description
+    if not draft.cellular:
+        if mentions_placebo(words):
+            return "Control (placebo)"
+        return "Control (standard care)" if mentions_control(words) else "Control"
+    dosed = [r for r in draft.regimens if r.dose]
+    if not dosed:
+        return f"Cells, {draft.level[1]} dose (number not stated)" if draft.level else "Cells (dose not stated)"
+    parts = []
+    for regimen in dosed:
+        phase = f"{regimen.phase} · " if multi_phase and regimen.phase else ""
+        parts.append(f"{phase}{_dose_text(regimen)} {_schedule_text(regimen)}")
+    return " / ".join(parts)
+
+
+def _infer_type(draft: _Draft) -> str:
+    words = f"{draft.text.label or ''} {draft.text.description}"
+    if "sham" in words.lower():
+        return "SHAM_COMPARATOR"
+    if mentions_placebo(words):
+        return "PLACEBO_COMPARATOR"
+    if draft.cellular:
+        return "EXPERIMENTAL"
+    return "NO_INTERVENTION" if mentions_control(words) else "OTHER"
+
+
+def _regimen_flags(regimen: Regimen) -> list[Flag]:
+    flags = []
+    dose = regimen.dose
+    if dose is None:
+        return flags
+    if regimen.administrations is None:
+        flags.append(Flag(code="dose-without-schedule", message=f"{describe_dose(dose)} is stated without a "
+                          "schedule: the number of administrations and the cumulative dose are unknown."))
+    if dose.is_range:
+        flags.append(Flag(code="dose-range", message=f"The dose is a range, {_dose_text(regimen)}; its midpoint, "
+                          f"{describe_dose(dose)}, is used for charts and totals."))
+    if dose.exponent_restored:
+        flags.append(Flag(code="exponent-restored", message=f"Read as {describe_dose(dose)}: the record's "
+                          f"superscript was lost (“{dose.source.text}”)."))
+    return flags
+
+
+def _disagreement(what: str, arm_says: str, other_says: str, other: Regimen) -> Flag:
+    source = other.dose.source if other.dose else other.schedule_source
+    where = source.location if source else "its intervention"
+    return Flag(code=f"{what}-disagreement", message=f"The arm's text gives {arm_says}, but {where} gives "
+                f"{other_says}. The arm's text is used.")
+
+
+def _dose_text(regimen: Regimen) -> str:
+    dose = regimen.dose
+    if dose is None:
+        return ""
+    if dose.low is not None and dose.high is not None:
+        return format_dose_range(dose.low, dose.high, dose.unit)
+    return describe_dose(dose)
+
+
+def _schedule_text(regimen: Regimen) -> str:
+    return format_schedule(regimen.administrations, regimen.interval_days, regimen.administration_days)
+
+
+def _schedule_of(regimen: Regimen) -> dict:
+    return {
+        "administrations": regimen.administrations,
+        "interval_days": regimen.interval_days,
+        "administration_days": regimen.administration_days,
+        "schedule_source": regimen.schedule_source,
+    }
+
+
+def _same_dose(a: Regimen, b: Regimen) -> bool:
+    if a.dose is None or b.dose is None:
+        return False
+    return a.dose.unit == b.dose.unit and _close(a.dose.value, b.dose.value)
+
+
+def _same_schedule(a: Regimen, b: Regimen) -> bool:
+    if a.administrations != b.administrations:
+        return False
+    return a.interval_days is None or b.interval_days is None or _close(a.interval_days, b.interval_days)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def _unique(flags: list[Flag]) -> list[Flag]:
+    return list(dict.fromkeys(flags))

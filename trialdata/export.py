@@ -1,0 +1,95 @@
+"""Frames -> the comparison table as CSV, XLSX or JSON bytes, safe to open in a spreadsheet.
+
+The table's columns are a contract with users' own analyses (see README), so
+they are listed once here. Text that a spreadsheet would run as a formula
+(cells starting with =, +, -, @, tab or carriage return) gets a leading
+apostrophe; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+
+from .frames import administrations_frame
+
+TABLE_COLUMNS = [
+    "trial_id", "trial_title", "arm", "arm_type", "phase", "cellular", "route", "dose_per_administration",
+    "dose_unit", "administrations", "interval_days", "administration_days", "cumulative_dose",
+    "cumulative_cells_per_kg", "flags", "source",
+]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_HEADERS = {
+    "dose_per_administration": "dose_per_administration (cells or cells/kg, see dose_unit)",
+    "interval_days": "interval_days (days)",
+    "administration_days": "administration_days (day 0 = first dose)",
+    "cumulative_dose": "cumulative_dose (cells or cells/kg, see dose_unit)",
+    "cumulative_cells_per_kg": "cumulative_cells_per_kg (cells/kg)",
+    "day": "day (day 0 = first dose)",
+    "dose_cells_per_kg": "dose_cells_per_kg (cells/kg)",
+}
+
+
+def comparison_table(arms: pd.DataFrame) -> pd.DataFrame:
+    """The exported table: the documented columns, in order, with plain values."""
+    table = arms.reindex(columns=TABLE_COLUMNS).copy()
+    table["cellular"] = table["cellular"].map(lambda v: "true" if v else "false")
+    table["administration_days"] = arms["administration_days"].map(lambda days: ";".join(f"{d:g}" for d in days))
+    return table
+
+
+def to_csv(arms: pd.DataFrame) -> bytes:
+    """UTF-8 CSV of the comparison table; empty cells for unknown numbers."""
+    return _safe(comparison_table(arms)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def to_json(arms: pd.DataFrame) -> bytes:
+    """A JSON array of rows with the table's columns; numbers as numbers, unknowns as null."""
+    table = comparison_table(arms)
+    rows = []
+    for record in table.to_dict(orient="records"):
+        record = {key: _plain(value) for key, value in record.items()}
+        record["cellular"] = record["cellular"] == "true"
+        record["administration_days"] = [float(d) for d in record["administration_days"].split(";") if d]
+        rows.append(record)
+    return json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_xlsx(arms: pd.DataFrame) -> bytes:
+    """A workbook with a sheet of arms and a sheet of administrations, units in the headers."""
+    buffer = io.BytesIO()
+    administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _safe(comparison_table(arms)).rename(columns=_XLSX_HEADERS).to_excel(writer, sheet_name="Arms", index=False)
+        _safe(administrations).rename(columns=_XLSX_HEADERS).to_excel(
+            writer, sheet_name="Administrations", index=False
+        )
+    return buffer.getvalue()
+
+
+def neutralize(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralize)
+    return safe
+
+
+def _plain(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars -> Python numbers
+    return value

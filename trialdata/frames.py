@@ -1,0 +1,142 @@
+"""Trials -> pandas frames: one row per arm regimen, per administration, per cumulative step.
+
+Flat doses (total cells) become cells/kg here, at a reference body weight the
+user chooses, and every such row says it was converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .models import Arm, Regimen, Source, Trial
+from .notation import format_cells
+
+DEFAULT_WEIGHT_KG = 70.0
+ARM_TYPE_NAMES = {
+    "EXPERIMENTAL": "Experimental",
+    "ACTIVE_COMPARATOR": "Active comparator",
+    "PLACEBO_COMPARATOR": "Placebo comparator",
+    "SHAM_COMPARATOR": "Sham comparator",
+    "NO_INTERVENTION": "No intervention",
+    "OTHER": "Other",
+}
+ARM_COLUMNS = [
+    "trial_id", "trial_title", "arm", "arm_key", "series", "arm_type", "phase", "cellular", "route",
+    "dose_per_administration", "dose_low", "dose_high", "dose_unit", "dose_cells_per_kg", "dose_converted",
+    "administrations", "interval_days", "administration_days", "cumulative_dose", "cumulative_cells_per_kg",
+    "flags", "source", "dose_source", "schedule_source", "route_source", "label_from_record", "description",
+]
+
+
+def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG) -> pd.DataFrame:
+    """One row per arm regimen, in record order."""
+    _check_weight(weight_kg)
+    rows = [
+        _arm_row(trial, arm, regimen, len(arm.regimens) > 1, weight_kg)
+        for trial in trials
+        for arm in trial.arms
+        for regimen in arm.regimens
+    ]
+    frame = pd.DataFrame(rows, columns=ARM_COLUMNS)
+    for column in ("dose_per_administration", "dose_low", "dose_high", "dose_cells_per_kg", "interval_days",
+                   "cumulative_dose", "cumulative_cells_per_kg"):
+        frame[column] = frame[column].astype("float64")
+    frame["administrations"] = frame["administrations"].astype("Int64")
+    return frame
+
+
+def administrations_frame(arms: pd.DataFrame) -> pd.DataFrame:
+    """One row per arm regimen × administration day."""
+    rows = [
+        {
+            "trial_id": row.trial_id, "arm": row.arm, "arm_key": row.arm_key, "series": row.series,
+            "phase": row.phase, "administration": number, "day": day,
+            "dose_cells_per_kg": row.dose_cells_per_kg, "dose_converted": row.dose_converted,
+        }
+        for row in arms.itertuples()
+        for number, day in enumerate(row.administration_days, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["trial_id", "arm", "arm_key", "series", "phase", "administration", "day",
+                                       "dose_cells_per_kg", "dose_converted"])
+
+
+def cumulative_frame(arms: pd.DataFrame) -> pd.DataFrame:
+    """Arm regimen × administration day -> cumulative dose and cumulative cells/kg, a step per dose."""
+    rows = []
+    for row in arms.itertuples():
+        if pd.isna(row.dose_per_administration):
+            continue
+        for number, day in enumerate(row.administration_days, start=1):
+            rows.append({
+                "trial_id": row.trial_id, "arm": row.arm, "arm_key": row.arm_key, "series": row.series,
+                "day": day, "administration": number,
+                "cumulative_dose": row.dose_per_administration * number, "dose_unit": row.dose_unit,
+                "cumulative_cells_per_kg": row.dose_cells_per_kg * number, "dose_converted": row.dose_converted,
+            })
+    return pd.DataFrame(rows, columns=["trial_id", "arm", "arm_key", "series", "day", "administration",
+                                       "cumulative_dose", "dose_unit", "cumulative_cells_per_kg", "dose_converted"])
+
+
+def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, several: bool, weight_kg: float) -> dict:
+    dose = regimen.dose
+    per_kg = None
+    converted = False
+    flags = [f.message for f in arm.flags] + [f"Trial: {f.message}" for f in trial.flags]
+    if dose is not None:
+        converted = dose.unit == "cells"
+        per_kg = dose.value / weight_kg if converted else dose.value
+        if converted:
+            flags.append(f"Flat dose of {format_cells(dose.value, 'cells')} converted to "
+                         f"{format_cells(per_kg, 'cells/kg')} at a reference weight of {weight_kg:g} kg.")
+    count = regimen.administrations
+    arm_key = f"{trial.trial_id} · {arm.label}"
+    return {
+        "trial_id": trial.trial_id,
+        "trial_title": trial.title or trial.brief_title or "",
+        "arm": arm.label,
+        "arm_key": arm_key,
+        "series": f"{arm_key} · {regimen.phase}" if several and regimen.phase else arm_key,
+        "arm_type": ARM_TYPE_NAMES.get(arm.type, arm.type.replace("_", " ").capitalize()),
+        "phase": regimen.phase or "",
+        "cellular": arm.cellular,
+        "route": regimen.route or "",
+        "dose_per_administration": dose.value if dose else None,
+        "dose_low": dose.low if dose else None,
+        "dose_high": dose.high if dose else None,
+        "dose_unit": dose.unit if dose else "",
+        "dose_cells_per_kg": per_kg,
+        "dose_converted": converted,
+        "administrations": count,
+        "interval_days": regimen.interval_days,
+        "administration_days": tuple(regimen.administration_days),
+        "cumulative_dose": regimen.cumulative_dose,
+        "cumulative_cells_per_kg": per_kg * count if per_kg is not None and count is not None else None,
+        "flags": " | ".join(dict.fromkeys(flags)),
+        "source": _source_text(regimen),
+        "dose_source": _quote(dose.source) if dose else "",
+        "schedule_source": _quote(regimen.schedule_source),
+        "route_source": _quote(regimen.route_source),
+        "label_from_record": arm.label_from_record,
+        "description": arm.description,
+    }
+
+
+def _source_text(regimen: Regimen) -> str:
+    """Each quoted sentence once, with what it supports: 'dose, schedule: “…” (arm paragraph 2)'."""
+    supports: dict[Source, list[str]] = {}
+    for what, source in (("dose", regimen.dose.source if regimen.dose else None),
+                         ("schedule", regimen.schedule_source), ("route", regimen.route_source)):
+        if source is not None:
+            supports.setdefault(source, []).append(what)
+    return " | ".join(f"{', '.join(what)}: {_quote(source)}" for source, what in supports.items())
+
+
+def _quote(source: Source | None) -> str:
+    return f"“{source.text}” ({source.location})" if source else ""
+
+
+def _check_weight(weight_kg: float) -> None:
+    if not 1 <= weight_kg <= 500:
+        raise ValueError(f"reference body weight must be between 1 and 500 kg, got {weight_kg:g}")

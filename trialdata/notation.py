@@ -1,0 +1,55 @@
+"""Human notation for cell numbers and schedules: 1.0×10⁶ cells/kg, weekly ×4."""
+
+from __future__ import annotations
+
+import math
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def format_cells(value: float | None, unit: str | None = None) -> str:
+    """1000000.0 -> '1.0×10⁶' (plus the unit when given); '' for no value."""
+    if value is None or not math.isfinite(value) or value <= 0:
+        return ""
+    exponent = math.floor(math.log10(value))
+    mantissa = round(value / 10**exponent, 2)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    digits = f"{mantissa:.2f}".rstrip("0")
+    digits = digits + "0" if digits.endswith(".") else digits
+    text = f"{digits}×10{str(exponent).translate(_SUPERSCRIPT)}"
+    return f"{text} {unit}" if unit else text
+
+
+def format_dose_range(low: float, high: float, unit: str | None = None) -> str:
+    """'1.0–2.0×10⁶ cells/kg' when both ends share a power of ten, else both in full."""
+    low_text, high_text = format_cells(low), format_cells(high)
+    low_mantissa, _, low_power = low_text.partition("×")
+    _, _, high_power = high_text.partition("×")
+    text = f"{low_mantissa}–{high_text}" if low_power == high_power else f"{low_text}–{high_text}"
+    return f"{text} {unit}" if unit else text
+
+
+def format_schedule(administrations: int | None, interval_days: float | None, days: tuple[float, ...] = ()) -> str:
+    """'single', 'weekly ×4', 'every 3 months ×4', '×3 (days 0, 3, 10)', or 'schedule not stated'."""
+    if administrations == 1:
+        return "single"
+    count = f" ×{administrations}" if administrations else ""
+    if interval_days:
+        return f"{format_interval(interval_days)}{count}"
+    if days and administrations:
+        return f"×{administrations} (days {', '.join(f'{d:g}' for d in days)})"
+    if administrations:
+        return f"×{administrations}, days not stated"
+    return "schedule not stated"
+
+
+def format_interval(interval_days: float) -> str:
+    """7 -> 'weekly', 90 -> 'every 3 months', 3 -> 'every 3 days'."""
+    named = {1: "daily", 7: "weekly", 30: "monthly", 365: "yearly"}
+    if interval_days in named:
+        return named[int(interval_days)]
+    for unit_days, unit in ((365, "year"), (30, "month"), (7, "week")):
+        if interval_days % unit_days == 0:
+            return f"every {interval_days / unit_days:g} {unit}s"
+    return f"every {interval_days:g} days"

@@ -1,0 +1,1 @@
+"""One reader per record layout: bytes of a file -> validated `Trial` models."""

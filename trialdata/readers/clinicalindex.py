@@ -1,0 +1,179 @@
+"""Reader for the ClinicalIndex comparison record, a plain-text layout.
+
+The layout gives arm and intervention paragraphs without labels, names or
+links, so this reader names interventions from the "In Brief" line (in the
+order it lists them), links each arm to the interventions that state its
+dose, and links control arms to the interventions that give no cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from ..arms import ArmText, build_arms
+from ..dose import find_doses
+from ..errors import RecordError
+from ..models import Flag, Intervention, Trial
+from ..vocabulary import mentions_cells, mentions_placebo
+
+SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
+            "Interventions")
+NCT_ID = re.compile(r"\bNCT\d{8}\b")
+_BRIEF = re.compile(
+    r"^An?\s+(?P<phases>.*?)\s*clinical\s+(?:trial|study)\s+evaluating\s+(?P<interventions>.+?)"
+    r"\s+for\s+(?P<conditions>.+?)\.\s+(?P<status>.+?),\s+(?:has\s+)?(?:enrolled|enrolling|will\s+enroll|"
+    r"plans\s+to\s+enroll|enrolls)\s+(?P<enrollment>[\d,]+)\s+participants?"
+    r"(?:\s+across\s+(?P<sites>[\d,]+)\s+sites?)?",
+    re.I | re.S,
+)
+_OTHERS = re.compile(r"^(?:and\s+)?(?P<n>\d+)\s+other\s+\w+$", re.I)
+_PHASE_WORDS = re.compile(r"(early\s+)?phase\s*(\d)", re.I)
+
+
+@dataclass
+class _Sections:
+    title: str = ""
+    body: dict[str, list[str]] = field(default_factory=dict)
+
+
+def looks_like_clinicalindex(text: str) -> bool:
+    """True when the text has the layout's section headings."""
+    lines = {line.strip() for line in text.splitlines()}
+    return sum(heading in lines for heading in SECTIONS) >= 3
+
+
+def read_clinicalindex(text: str, name: str) -> Trial:
+    """One trial from a ClinicalIndex record; `name` is the file's name, used when no NCT id is given."""
+    sections = _split(text)
+    if not sections.body and not sections.title:
+        raise RecordError("no ClinicalIndex sections found (expected 'In Brief', 'Arms & Interventions', ...)")
+    brief = _parse_brief(" ".join(sections.body.get("In Brief", [])))
+    intervention_texts = sections.body.get("Interventions", [])
+    interventions = _name_interventions(intervention_texts, brief.get("interventions", []))
+    arm_paragraphs = sections.body.get("Arms & Interventions", [])
+    flags: list[Flag] = []
+    if "Arms & Interventions" not in sections.body:
+        raise RecordError("the record has no 'Arms & Interventions' section, so it describes no arms")
+    if arm_paragraphs:
+        arm_texts = [
+            ArmText(description=p, location=f"arm paragraph {i}", interventions=_link(p, interventions))
+            for i, p in enumerate(arm_paragraphs, start=1)
+        ]
+    else:
+        arm_texts = [
+            ArmText(description=i.description, location=f"intervention paragraph {n}", interventions=(i,))
+            for n, i in enumerate(interventions, start=1)
+        ]
+        if arm_texts:
+            flags.append(Flag(code="arms-from-interventions", message="The record describes no arms; each "
+                              "intervention is shown as an arm of its own."))
+    phases = brief.get("phases", ())
+    arms, trial_flags = build_arms(arm_texts, phases)
+    stem = re.sub(r"\.[^.]*$", "", name.rsplit("/", 1)[-1])
+    nct = NCT_ID.search(text)
+    try:
+        return Trial(
+            trial_id=nct.group(0) if nct else stem,
+            title=sections.title,
+            phases=phases,
+            status=brief.get("status"),
+            enrollment=brief.get("enrollment"),
+            sites=brief.get("sites"),
+            conditions=tuple(brief.get("conditions", ())),
+            summary=" ".join(sections.body.get("Detailed Summary", [])),
+            interventions=tuple(interventions),
+            arms=tuple(arms),
+            flags=tuple(flags + trial_flags),
+            record_files=(name,),
+        )
+    except ValidationError as error:
+        raise RecordError(f"impossible values: {error.errors()[0]['msg']}") from error
+
+
+def _split(text: str) -> _Sections:
+    sections = _Sections()
+    current: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line in SECTIONS:
+            current = line
+            sections.body.setdefault(line, [])
+            continue
+        if not line or current is None:
+            continue
+        if current == "At a glance":
+            if not re.search(r"ClinicalIndex|Standardized by", line) and not sections.title:
+                sections.title = line
+            continue
+        sections.body[current].append(line)
+    return sections
+
+
+def _parse_brief(brief: str) -> dict:
+    match = _BRIEF.search(brief.strip())
+    if not match:
+        return {}
+    phases = tuple(
+        ("Early Phase 1" if early else f"Phase {number}") for early, number in _PHASE_WORDS.findall(match["phases"])
+    )
+    names = _split_list(match["interventions"])
+    return {
+        "phases": tuple(dict.fromkeys(phases)),
+        "interventions": [n for n in names if not _OTHERS.match(n)],
+        "conditions": [c for c in _split_list(match["conditions"]) if not _OTHERS.match(c)],
+        "status": re.sub(r"\s+status$", "", match["status"].strip(), flags=re.I),
+        "enrollment": int(match["enrollment"].replace(",", "")),
+        "sites": int(match["sites"].replace(",", "")) if match["sites"] else None,
+    }
+
+
+def _split_list(text: str) -> list[str]:
+    """'A, B, and 2 other interventions' -> ['A', 'B', '2 other interventions']; 'A and B' -> ['A', 'B']."""
+    if "," in text:
+        return [re.sub(r"^and\s+", "", part.strip()) for part in text.split(",") if part.strip()]
+    parts = re.split(r"\s+and\s+(?=\d+\s+other\b)", text)
+    if len(parts) == 1:
+        parts = text.split(" and ", 1) if " and " in text else [text]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _name_interventions(paragraphs: list[str], names: list[str]) -> list[Intervention]:
+    """Interventions named in the In Brief order; the rest get a numbered name."""
+    interventions = []
+    for number, paragraph in enumerate(paragraphs, start=1):
+        name = names[number - 1] if number <= len(names) else f"Intervention {number}"
+        interventions.append(Intervention(name=name, description=paragraph))
+    return interventions
+
+
+def _link(arm: str, interventions: list[Intervention]) -> tuple[Intervention, ...]:
+    """The interventions an unlabelled arm receives, judged by content.
+
+    An arm stating a dose takes the interventions stating the same dose; an arm
+    without cells takes the interventions without cells (the one that shares
+    most of its words, when there are several).
+    """
+    arm_doses = {(d.unit, round(d.value, 6)) for d in find_doses(arm)}
+    if arm_doses:
+        shared = tuple(i for i in interventions
+                       if arm_doses & {(d.unit, round(d.value, 6)) for d in find_doses(i.description)})
+        if shared:
+            return shared
+    arm_is_cellular = bool(arm_doses) or (mentions_cells(arm) and not mentions_placebo(arm))
+    candidates = [i for i in interventions if _is_cellular(i.description) == arm_is_cellular]
+    if len(candidates) <= 1:
+        return tuple(candidates)
+    best = max(candidates, key=lambda i: _overlap(arm, i.description))
+    return (best,) if _overlap(arm, best.description) > 0 else ()
+
+
+def _is_cellular(text: str) -> bool:
+    return bool(find_doses(text)) or (mentions_cells(text) and not mentions_placebo(text))
+
+
+def _overlap(a: str, b: str) -> int:
+    words = lambda t: {w for w in re.findall(r"[a-z]{4,}", t.lower())}  # noqa: E731
+    return len(words(a) & words(b))

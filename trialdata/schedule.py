@@ -1,0 +1,203 @@
+"""Schedule grammar: "once a week for a total of 4 times" -> administrations and days.
+
+Day 0 is the first administration. A month counts as 30 days and a year as
+365, the convention of registry summaries; "every 4 weeks" stays 28 days.
+A schedule is assembled from three kinds of clue found in a sentence (an
+interval, a count, or an explicit list of days) so that word order does not
+matter: "weekly for 4 doses", "4 doses, one week apart" and "once a week,
+4 times" all read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+_ADVERB_DAYS = {
+    "daily": 1.0, "weekly": 7.0, "biweekly": 14.0, "bi-weekly": 14.0,
+    "fortnightly": 14.0, "monthly": 30.0,
+}
+_MULTIPLE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+
+N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+UNIT = r"(?P<unit>day|week|month|year)s?"
+DOSE_NOUN = (
+    r"(?:times|doses|administrations|infusions|injections|transfusions|transplantations|"
+    r"treatments|courses|cycles|applications)"
+)
+
+_INTERVALS = [
+    re.compile(rf"\bonce\s+(?:a|per|every|each)\s+(?:(?P<n>{N})\s+)?{UNIT}", re.I),
+    re.compile(rf"\b(?:every|each|q)\s*(?P<other>other\s+)?(?:(?P<n>{N})\s*)?{UNIT}", re.I),
+    re.compile(rf"\b(?:at\s+)?(?:an?\s+)?(?P<n>{N})[-\s]?{UNIT}\s+intervals?", re.I),
+    re.compile(rf"\bintervals?\s+of\s+(?P<n>{N})\s+{UNIT}", re.I),
+    re.compile(rf"\b(?P<n>{N})\s+{UNIT}\s+apart\b", re.I),
+    re.compile(r"\b(?:once\s+)?(?P<adverb>daily|weekly|bi-?weekly|fortnightly|monthly)\b", re.I),
+]
+_COUNTS = [
+    re.compile(rf"\b(?:for\s+)?a\s+total\s+of\s+(?P<n>{N})\b(?:\s+{DOSE_NOUN})?", re.I),
+    re.compile(rf"(?<!first\s)(?<!last\s)(?<!the\s)\b(?P<n>{N})\s+(?:separate\s+|consecutive\s+|repeated\s+)?"
+               rf"(?:(?:intravenous|IV|i\.v\.)\s+)?{DOSE_NOUN}\b", re.I),
+    re.compile(r"(?<![\w.])[×xX]\s*(?P<n>\d{1,2})(?![\d^.]|\s*10)\b", re.I),
+    re.compile(r"\b(?P<multiple>twice|thrice)\b", re.I),
+]
+_SPAN_COUNT = re.compile(rf"\bfor\s+(?P<n>{N})\s+(?:consecutive\s+)?{UNIT}", re.I)
+_SINGLE = re.compile(
+    r"\b(?:a\s+)?single(?:[-\s](?:dose|shot))?\b(?:\s+[\w-]+){0,3}?\s*"
+    r"(?:infusion|injection|dose|administration|transfusion|transplantation|treatment|application)"
+    r"|\bsingle[-\s]dose\b|\bone[-\s]time\b|\bonce\s+only\b|\bonly\s+once\b"
+    r"|\b(?:infused|injected|administered|given|transplanted)\s+once\b(?!\s+(?:a|per|every|each|daily|weekly|bi-?weekly|fortnightly|monthly)\b)",
+    re.I,
+)
+_DAY_LIST = re.compile(
+    r"\b(?P<unit>day|week|month)s?\s*(?P<first>\d+)"
+    r"(?P<rest>(?:\s*(?:,|and|&|\+|,\s*and)\s*(?:(?:day|week|month)s?\s*)?\d+)+)",
+    re.I,
+)
+_CLUE_REACH = 80
+
+
+@dataclass(frozen=True)
+class ScheduleMention:
+    """A schedule read from text: how many administrations, how far apart, on which days."""
+
+    administrations: int | None
+    interval_days: float | None
+    days: tuple[float, ...]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Clue:
+    kind: str  # "interval", "count", "days", "single", "span"
+    start: int
+    end: int
+    value: float | tuple[float, ...]
+    unit_days: float = 1.0
+
+
+def find_schedule(text: str) -> ScheduleMention | None:
+    """The first schedule written in `text`, or None when it states none."""
+    schedules = find_schedules(text)
+    return schedules[0] if schedules else None
+
+
+def find_schedules(text: str) -> list[ScheduleMention]:
+    """Every schedule written in `text`, in reading order.
+
+    Each interval, day list or "single" anchors one schedule; a count joins the
+    nearest anchor within reach, so "PE every 3 days, 3 times; MSC weekly, 4
+    times" gives two schedules, not one muddled one.
+    """
+    clues = sorted(_clues(text), key=lambda c: c.start)
+    anchors = [c for c in clues if c.kind in ("interval", "days", "single")]
+    loose = [c for c in clues if c.kind in ("count", "span")]
+    groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
+    for clue in loose:
+        nearest = min(anchors, key=lambda a: _distance(a, clue), default=None)
+        if nearest is not None and _distance(nearest, clue) <= _CLUE_REACH:
+            groups[id(nearest)].append(clue)
+        elif clue.kind == "count":
+            groups[id(clue)] = [clue]
+    schedules = [_assemble(text, group) for group in groups.values()]
+    schedules = [s for s in schedules if s is not None]
+    return sorted(schedules, key=lambda s: s.start)
+
+
+def _clues(text: str) -> list[_Clue]:
+    clues: list[_Clue] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(clue: _Clue) -> None:
+        if any(clue.start < end and start < clue.end for start, end in taken):
+            return
+        taken.append((clue.start, clue.end))
+        clues.append(clue)
+
+    for match in _DAY_LIST.finditer(text):
+        numbers = [float(n) for n in re.findall(r"\d+", match.group("first") + " " + match.group("rest"))]
+        unit = _UNIT_DAYS[match.group("unit").lower()]
+        add(_Clue("days", match.start(), match.end(), tuple(n * unit for n in numbers)))
+    for match in _SINGLE.finditer(text):
+        add(_Clue("single", match.start(), match.end(), 1.0))
+    for pattern in _INTERVALS:
+        for match in pattern.finditer(text):
+            interval = _interval_days(match)
+            if interval:
+                add(_Clue("interval", match.start(), match.end(), interval))
+    for pattern in _COUNTS:
+        for match in pattern.finditer(text):
+            count = _count(match)
+            if count:
+                add(_Clue("count", match.start(), match.end(), float(count)))
+    for match in _SPAN_COUNT.finditer(text):
+        n = _number(match.group("n"))
+        if n:
+            add(_Clue("span", match.start(), match.end(), float(n), _UNIT_DAYS[match.group("unit").lower()]))
+    return clues
+
+
+def _interval_days(match: re.Match[str]) -> float | None:
+    groups = match.groupdict()
+    if groups.get("adverb"):
+        return _ADVERB_DAYS[groups["adverb"].lower()]
+    n = _number(groups["n"]) if groups.get("n") else 1
+    if n is None or n <= 0:
+        return None
+    if groups.get("other"):
+        n = 2
+    return n * _UNIT_DAYS[groups["unit"].lower()]
+
+
+def _count(match: re.Match[str]) -> int | None:
+    groups = match.groupdict()
+    if groups.get("multiple"):
+        return _MULTIPLE_WORDS[groups["multiple"].lower()]
+    return _number(groups["n"])
+
+
+def _number(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def _distance(a: _Clue, b: _Clue) -> int:
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def _assemble(text: str, group: list[_Clue]) -> ScheduleMention | None:
+    start = min(c.start for c in group)
+    end = max(c.end for c in group)
+    by_kind = {c.kind: c for c in group}
+    interval = by_kind["interval"].value if "interval" in by_kind else None
+    count = int(by_kind["count"].value) if "count" in by_kind else None  # type: ignore[arg-type]
+    if "days" in by_kind:
+        listed = tuple(sorted(by_kind["days"].value))  # type: ignore[arg-type]
+        days = tuple(d - listed[0] for d in listed)
+        gaps = {days[i + 1] - days[i] for i in range(len(days) - 1)}
+        even = gaps.pop() if len(gaps) == 1 else None
+        return ScheduleMention(len(days), even, days, text[start:end], start, end)
+    if "single" in by_kind and count in (None, 1) and interval is None:
+        return ScheduleMention(1, None, (0.0,), text[start:end], start, end)
+    if count is None and "span" in by_kind and isinstance(interval, float):
+        span = by_kind["span"]
+        count = max(1, round(float(span.value) * span.unit_days / interval))  # type: ignore[arg-type]
+    if count is None and interval is None:
+        return None
+    if count is not None and count <= 0:
+        return None
+    days: tuple[float, ...] = ()
+    if count == 1:
+        days, interval = (0.0,), None
+    elif count is not None and isinstance(interval, float):
+        days = tuple(i * interval for i in range(count))
+    return ScheduleMention(count, interval, days, text[start:end], start, end)  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""Words that tell an expert what an arm is: route, phase, placebo, dose level, cells.
+
+Each detector is a small table of patterns so a new registry phrasing is one
+new row, not a new branch.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ROUTES: list[tuple[str, re.Pattern[str]]] = [
+    ("intra-arterial (hepatic artery)",
+     re.compile(r"(?:hepatic|liver)\s+arter(?:y|ies|ial)|intra-?hepatic\s+arter", re.I)),
+    ("intraportal", re.compile(r"portal\s+vein|intra-?portal", re.I)),
+    ("intrasplenic", re.compile(r"intra-?splenic|splenic\s+(?:artery|vein)", re.I)),
+    ("intra-arterial", re.compile(r"intra-?arterial(?:ly)?|via\s+(?:the\s+)?arter(?:y|ies)", re.I)),
+    ("intrahepatic", re.compile(r"intra-?hepatic(?:ally)?|into\s+the\s+liver", re.I)),
+    ("intravenous", re.compile(
+        r"intra-?venous(?:ly)?|peripheral\s+vein|(?:into|via)\s+(?:a|the)\s+(?:peripheral\s+)?vein"
+        r"|venous\s+(?:infusion|drip)|\bi\.\s?v\b\.?|(?<![Pp]hase )(?<![Gg]rade )(?<![Ss]tage )\bIV\b", re.I)),
+    ("intramuscular", re.compile(r"intra-?muscular(?:ly)?|\bi\.?m\.\B", re.I)),
+    ("subcutaneous", re.compile(r"sub-?cutaneous(?:ly)?|\bs\.?c\.\B", re.I)),
+    ("intrathecal", re.compile(r"intra-?thecal(?:ly)?|lumbar\s+puncture", re.I)),
+    ("intra-articular", re.compile(r"intra-?articular(?:ly)?", re.I)),
+    ("intracoronary", re.compile(r"intra-?coronary", re.I)),
+    ("intramyocardial", re.compile(r"intra-?myocardial(?:ly)?|trans-?endocardial", re.I)),
+    ("intradermal", re.compile(r"intra-?dermal(?:ly)?", re.I)),
+]
+
+_PHASE_NUMBERS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
+PHASE_MENTION = re.compile(r"\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b(?![/\-–]\s*(?:i|[1-4]))", re.I)
+PHASE_MARKER = re.compile(
+    r"(?:\b(?:for|in|during)\s+(?:the\s+)?)?\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b"
+    r"(?:\s+(?:part|stage|portion|study|trial|cohorts?))?\s*[:：]",
+    re.I,
+)
+
+_LEVELS = {"low": 1, "lower": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
+           "high": 3, "higher": 3}
+_LEVEL = re.compile(
+    r"\b(?P<level>low|lower|medium|intermediate|middle|mid|moderate|high|higher)[-\s]+dose\b"
+    r"|\bdose\s*[:(]?\s*(?P<after>low|medium|intermediate|high)\b",
+    re.I,
+)
+
+_PLACEBO = re.compile(r"\b(?:placebo|sham|vehicle|solvent|solubilizer|saline\s+only|dummy)\b", re.I)
+_CONTROL = re.compile(
+    r"\bcontrol\b|\bconventional\b|\bstandard(?:\s+(?:of\s+)?(?:care|treatment|therapy|medical))?\b"
+    r"|\bbest\s+supportive\b|\busual\s+care\b|\bSOC\b|\balone\b",
+    re.I,
+)
+_CELLS = re.compile(
+    r"stem\s+cells?|stromal\s+cells?|progenitor\s+cells?|\b[\w-]*MSCs?\b|\bcells?\b|cell\s+therapy"
+    r"|cell\s+transplantation|\bCAR[-\s]?T\b|cord\s+blood|mononuclear|islets?\b",
+    re.I,
+)
+_NO_CELLS = re.compile(
+    r"\b(?:without|no|not|free\s+of|excluding)\s+(?:any\s+)?(?:\w+\s+){0,3}?(?:cells?|cell\s+therapy|MSCs?)\b"
+    r"|\bcell[-\s]free\b",
+    re.I,
+)
+
+
+def find_route(text: str) -> tuple[str, str] | None:
+    """(route, matched words) for the route the text names first, or None."""
+    found = [(m.start(), route, m.group(0)) for route, pattern in _ROUTES if (m := pattern.search(text))]
+    if not found:
+        return None
+    _, route, words = min(found)
+    return route, words
+
+
+def phase_name(number: str) -> str:
+    """'II' or '2' -> 'Phase 2'."""
+    return f"Phase {_PHASE_NUMBERS[number.lower()]}"
+
+
+def find_phase(text: str) -> str | None:
+    """The one phase a text speaks of ("the phase I cohort"), or None when it names none or several."""
+    phases = {phase_name(m.group("number")) for m in PHASE_MENTION.finditer(text)}
+    return phases.pop() if len(phases) == 1 else None
+
+
+def dose_level(text: str) -> tuple[int, str] | None:
+    """(rank, word) of the first "low/medium/high dose" the text uses, or None."""
+    match = _LEVEL.search(text)
+    if match is None:
+        return None
+    word = (match.group("level") or match.group("after")).lower()
+    return _LEVELS[word], word
+
+
+def mentions_placebo(text: str) -> bool:
+    return _PLACEBO.search(text) is not None
+
+
+def mentions_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def mentions_cells(text: str) -> bool:
+    """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
+    return _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
