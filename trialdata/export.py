@@ -43,7 +43,7 @@ def comparison_table(arms: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(arms: pd.DataFrame) -> bytes:
     """UTF-8 CSV of the comparison table; empty cells for unknown numbers."""
-    return _safe(comparison_table(arms)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return _safe(comparison_table(arms)).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def to_json(arms: pd.DataFrame) -> bytes:

@@ -24,7 +24,7 @@ _ADVERB_DAYS = {
 }
 _MULTIPLE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
-N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+N = r"(?:\d{1,4}(?!\d)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 UNIT = r"(?P<unit>day|week|month|year)s?"
 DOSE_NOUN = (
     r"(?:times|doses|administrations|infusions|injections|transfusions|transplantations|"
@@ -55,11 +55,12 @@ _SINGLE = re.compile(
     re.I,
 )
 _DAY_LIST = re.compile(
-    r"\b(?P<unit>day|week|month)s?\s*(?P<first>\d+)"
-    r"(?P<rest>(?:\s*(?:,|and|&|\+|,\s*and)\s*(?:(?:day|week|month)s?\s*)?\d+)+)",
+    r"\b(?P<unit>day|week|month)s?\s*(?P<first>\d{1,4}(?!\d))"
+    r"(?P<rest>(?:\s*(?:,|and|&|\+|,\s*and)\s*(?:(?:day|week|month)s?\s*)?\d{1,4}(?!\d))+)",
     re.I,
 )
 _CLUE_REACH = 80
+MAX_ADMINISTRATIONS = 366  # more than daily for a year is not a cell-therapy schedule; ignore it
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def _assemble(text: str, group: list[_Clue]) -> ScheduleMention | None:
     interval = by_kind["interval"].value if "interval" in by_kind else None
     count = int(by_kind["count"].value) if "count" in by_kind else None  # type: ignore[arg-type]
     if "days" in by_kind:
-        listed = tuple(sorted(by_kind["days"].value))  # type: ignore[arg-type]
+        listed = tuple(sorted(set(by_kind["days"].value)))  # type: ignore[arg-type]
         days = tuple(d - listed[0] for d in listed)
         gaps = {days[i + 1] - days[i] for i in range(len(days) - 1)}
         even = gaps.pop() if len(gaps) == 1 else None
@@ -193,7 +194,7 @@ def _assemble(text: str, group: list[_Clue]) -> ScheduleMention | None:
         count = max(1, round(float(span.value) * span.unit_days / interval))  # type: ignore[arg-type]
     if count is None and interval is None:
         return None
-    if count is not None and count <= 0:
+    if count is not None and not 0 < count <= MAX_ADMINISTRATIONS:
         return None
     days: tuple[float, ...] = ()
     if count == 1:

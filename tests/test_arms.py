@@ -1,0 +1,137 @@
+"""Reconciling arm and intervention text: who wins, what fills gaps, what gets flagged.
+
+The texts are written from real registry wording of MSC trials, not from the seed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trialdata import arms_frame
+from trialdata.arms import ArmText, build_arms
+from trialdata.models import Arm, Intervention
+from trialdata.readers.clinicalindex import read_clinicalindex
+
+
+def _arm(description: str, *interventions: Intervention, label: str | None = None) -> ArmText:
+    return ArmText(description=description, location="arm", label=label, interventions=interventions)
+
+
+def _codes(arm: Arm) -> set[str]:
+    return {flag.code for flag in arm.flags}
+
+
+def test_dose_only_in_the_intervention_is_used() -> None:
+    msc = Intervention(name="UC-MSC", description="Umbilical cord MSCs by peripheral vein slowly for 30minutes. "
+                       "(1×105/Kg, once a week, 4 times).")
+    [arm], _ = build_arms([_arm("Participants receive conventional treatment plus UC-MSC.", msc)], ())
+    [regimen] = arm.regimens
+    assert regimen.dose.value == pytest.approx(1e5) and regimen.dose.unit == "cells/kg"
+    assert regimen.administrations == 4 and regimen.administration_days == (0, 7, 14, 21)
+    assert regimen.route == "intravenous"
+    assert regimen.dose.source.location == "intervention 'UC-MSC'"
+    assert "exponent-restored" in _codes(arm)
+
+
+def test_arm_dose_wins_over_a_disagreeing_intervention() -> None:
+    msc = Intervention(name="MSC", description="2 x 10^6 cells/kg intravenously, single infusion.")
+    [arm], _ = build_arms([_arm("Patients receive 1 x 10^6 cells/kg MSC as a single infusion.", msc)], ())
+    assert arm.regimens[0].dose.value == pytest.approx(1e6)
+    flag = next(f for f in arm.flags if f.code == "dose-disagreement")
+    assert "1.0×10⁶ cells/kg" in flag.message and "2.0×10⁶ cells/kg" in flag.message
+
+
+def test_arm_schedule_wins_over_a_disagreeing_intervention() -> None:
+    msc = Intervention(name="MSC", description="1.0×10^6 cells/kg, single infusion.")
+    [arm], _ = build_arms([_arm("1.0×10^6 cells/kg every 2 weeks for 3 doses.", msc)], ())
+    assert arm.regimens[0].administrations == 3
+    assert "schedule-disagreement" in _codes(arm)
+
+
+def test_schedule_from_the_arm_and_dose_from_the_intervention_combine() -> None:
+    msc = Intervention(name="hAMSC", description="Each infusion contains 1.5×10^8 cells/time.")
+    [arm], _ = build_arms([_arm("Cells are given at week 0, week 1 and week 2.", msc)], ())
+    [regimen] = arm.regimens
+    assert regimen.dose.value == pytest.approx(1.5e8) and regimen.dose.unit == "cells"
+    assert regimen.administration_days == (0, 7, 14)
+
+
+def test_phase_specific_intervention_text_goes_to_the_arm_of_that_phase() -> None:
+    msc = Intervention(name="MSC", description="For phase I: single infusion, 1.0×10^6 cells/kg. "
+                       "For phase II: 1.0×10^6 cells/kg once a week for a total of 4 times.")
+    arms, _ = build_arms([_arm("Phase I cohort: enrolled subjects receive the cells.", msc),
+                          _arm("Phase II randomized arm receiving the cells.", msc)], ("Phase 1", "Phase 2"))
+    assert [(r.phase, r.administrations) for r in arms[0].regimens] == [("Phase 1", 1)]
+    assert [(r.phase, r.administrations) for r in arms[1].regimens] == [("Phase 2", 4)]
+
+
+def test_without_a_phase_an_arm_gets_one_regimen_per_phase_part() -> None:
+    msc = Intervention(name="MSC", description="For phase 1: single infusion, 2×10^6 cells/kg. "
+                       "For phase 2: 2×10^6 cells/kg weekly for 4 doses.")
+    [arm], _ = build_arms([_arm("Patients receive MSC.", msc)], ("Phase 1", "Phase 2"))
+    assert [(r.phase, r.administrations) for r in arm.regimens] == [("Phase 1", 1), ("Phase 2", 4)]
+
+
+def test_listed_doses_go_to_arms_by_dose_level() -> None:
+    mpc = Intervention(name="MPC", description="A single intravenous infusion of 25, 100 or 200 million cells.")
+    arms, _ = build_arms([_arm("MPC low dose", mpc, label="MPC low dose"),
+                          _arm("MPC high dose", mpc, label="MPC high dose")], ())
+    assert arms[0].regimens[0].dose.value == pytest.approx(2.5e7)
+    assert arms[1].regimens[0].dose.value == pytest.approx(2e8)
+    assert "dose-from-list" in _codes(arms[1])
+
+
+def test_a_low_label_on_a_high_number_is_flagged_and_the_number_wins() -> None:
+    arms, _ = build_arms([
+        _arm("Low-dose group: 5×10^5 cells/kg, single infusion."),
+        _arm("High-dose group: 1×10^6 cells/kg, single infusion."),
+        _arm("Low-dose group: 2×10^6 cells/kg, single infusion."),
+    ], ())
+    assert [("label-contradicts-dose" in _codes(a)) for a in arms] == [False, False, True]
+    assert "2.0×10⁶ cells/kg" in arms[2].label and "low" not in arms[2].label.lower()
+
+
+def test_levels_in_order_are_not_flagged() -> None:
+    arms, _ = build_arms([_arm("low dose: 1 million cells/kg once"), _arm("medium dose: 2 million cells/kg once"),
+                          _arm("high dose: 4 million cells/kg once")], ())
+    assert not any("label-contradicts-dose" in _codes(a) for a in arms)
+
+
+def test_dose_without_schedule_and_range_are_flagged() -> None:
+    arms, _ = build_arms([_arm("Every patient is given 0.1-1x10E6/kg MSCs via the hepatic artery.")], ())
+    [arm] = arms
+    assert {"dose-without-schedule", "dose-range"} <= _codes(arm)
+    regimen = arm.regimens[0]
+    assert (regimen.dose.low, regimen.dose.high) == (pytest.approx(1e5), pytest.approx(1e6))
+    assert regimen.cumulative_dose is None
+    assert regimen.route == "intra-arterial (hepatic artery)"
+
+
+def test_cellular_arm_without_numbers_says_so() -> None:
+    [arm], _ = build_arms([_arm("This arm will receive high dose of Allogeneic Mesenchymal Stem Cells")], ())
+    assert arm.cellular and arm.regimens[0].dose is None
+    assert "no-dose" in _codes(arm)
+    assert arm.label == "Cells, high dose (number not stated)"
+
+
+@pytest.mark.parametrize("text, cellular, arm_type", [
+    ("only apply for conventional medical therapy without any cell therapy", False, "NO_INTERVENTION"),
+    ("Placebo: normal saline infusion once a week for 4 weeks", False, "PLACEBO_COMPARATOR"),
+    ("Sham procedure without cell injection", False, "SHAM_COMPARATOR"),
+    ("Umbilical cord MSC 1×10^6 cells/kg once", True, "EXPERIMENTAL"),
+])
+def test_type_and_cellular_are_inferred_from_text(text: str, cellular: bool, arm_type: str) -> None:
+    [arm], _ = build_arms([_arm(text)], ())
+    assert (arm.cellular, arm.type) == (cellular, arm_type)
+
+
+def test_flat_dose_converts_at_the_reference_weight() -> None:
+    record = "\n".join(["At a glance", "Title", "In Brief", "Detailed Summary", "Study Details", "Timeline",
+                        "Arms & Interventions", "hUC-MSC 1.5×10^8 cells/time, single infusion.", "Interventions"])
+    trial = read_clinicalindex(record, "flat.txt")
+    assert trial.trial_id == "flat"
+    at_70 = arms_frame([trial]).iloc[0]
+    at_60 = arms_frame([trial], weight_kg=60).iloc[0]
+    assert at_70.cumulative_cells_per_kg == pytest.approx(1.5e8 / 70)
+    assert at_60.cumulative_cells_per_kg == pytest.approx(2.5e6)
+    assert at_70.dose_converted and "converted to 2.14×10⁶ cells/kg at a reference weight of 70 kg" in at_70["flags"]
