@@ -30,6 +30,11 @@ ARM_COLUMNS = [
 ]
 
 
+def arm_key(trial_id: str, label: str) -> str:
+    """The one name of an arm across all loaded trials: labels repeat between trials, ids do not."""
+    return f"{trial_id} · {label}"
+
+
 def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG) -> pd.DataFrame:
     """One row per arm regimen, in record order."""
     _check_weight(weight_kg)
@@ -91,13 +96,13 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, several: bool, weight_kg:
             flags.append(f"Flat dose of {format_cells(dose.value, 'cells')} converted to "
                          f"{format_cells(per_kg, 'cells/kg')} at a reference weight of {weight_kg:g} kg.")
     count = regimen.administrations
-    arm_key = f"{trial.trial_id} · {arm.label}"
+    key = arm_key(trial.trial_id, arm.label)
     return {
         "trial_id": trial.trial_id,
         "trial_title": trial.title or trial.brief_title or "",
         "arm": arm.label,
-        "arm_key": arm_key,
-        "series": f"{arm_key} · {regimen.phase}" if several and regimen.phase else arm_key,
+        "arm_key": key,
+        "series": f"{key} · {regimen.phase}" if several and regimen.phase else key,
         "arm_type": ARM_TYPE_NAMES.get(arm.type, arm.type.replace("_", " ").capitalize()),
         "phase": regimen.phase or "",
         "cellular": arm.cellular,
@@ -115,9 +120,9 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, several: bool, weight_kg:
         "cumulative_cells_per_kg": per_kg * count if per_kg is not None and count is not None else None,
         "flags": " | ".join(dict.fromkeys(flags)),
         "source": _source_text(regimen),
-        "dose_source": _quote(dose.source) if dose else "",
-        "schedule_source": _quote(regimen.schedule_source),
-        "route_source": _quote(regimen.route_source),
+        "dose_source": dose.source if dose else None,
+        "schedule_source": regimen.schedule_source,
+        "route_source": regimen.route_source,
         "label_from_record": arm.label_from_record,
         "description": arm.description,
     }
@@ -130,10 +135,11 @@ def _source_text(regimen: Regimen) -> str:
                          ("schedule", regimen.schedule_source), ("route", regimen.route_source)):
         if source is not None:
             supports.setdefault(source, []).append(what)
-    return " | ".join(f"{', '.join(what)}: {_quote(source)}" for source, what in supports.items())
+    return " | ".join(f"{', '.join(what)}: {quote_source(source)}" for source, what in supports.items())
 
 
-def _quote(source: Source | None) -> str:
+def quote_source(source: Source | None) -> str:
+    """“sentence” (where it sits in the record), or empty when there is no source."""
     return f"“{source.text}” ({source.location})" if source else ""
 
 

@@ -47,7 +47,7 @@ def read_record(name: str, data: bytes) -> list[Trial]:
 def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     """Every record under `paths` (files, or folders read for .txt, .json and .zip files)."""
     result = LoadResult()
-    for path in _record_files(paths, result):
+    for path in record_files(paths, result.problems):
         try:
             result.trials.extend(read_record(path.name, path.read_bytes()))
         except RecordError as error:
@@ -57,7 +57,8 @@ def load_paths(paths: Iterable[str | Path]) -> LoadResult:
     return result
 
 
-def _record_files(paths: Iterable[str | Path], result: LoadResult) -> list[Path]:
+def record_files(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Path]:
+    """The record files named by `paths`, folders expanded; missing paths go to `problems`."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -65,8 +66,8 @@ def _record_files(paths: Iterable[str | Path], result: LoadResult) -> list[Path]
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES))
         elif path.is_file():
             files.append(path)
-        else:
-            result.problems.append(Problem(str(path), "no such file or folder"))
+        elif problems is not None:
+            problems.append(Problem(str(path), "no such file or folder"))
     return files
 
 

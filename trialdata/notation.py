@@ -30,6 +30,14 @@ def format_dose_range(low: float, high: float, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def markdown_literal(text: str) -> str:
+    """Record text made inert for a Markdown renderer: every punctuation mark backslash-escaped."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
+
+
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~:$=\"'&")
+
+
 def format_schedule(administrations: int | None, interval_days: float | None, days: tuple[float, ...] = ()) -> str:
     """'single', 'weekly ×4', 'every 3 months ×4', '×3 (days 0, 3, 10)', or 'schedule not stated'."""
     if administrations == 1:

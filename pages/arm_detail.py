@@ -1,0 +1,52 @@
+"""Arm detail: one arm's regimens, schedule, cumulative curve, total cells, flags and record text."""
+
+import streamlit as st
+
+from pages.common import page_setup
+from trialdata.charts import cumulative_chart, schedule_chart
+from trialdata.notation import markdown_literal
+from trialdata.views import arm_detail
+
+comparison = page_setup("pages/arm_detail.py")
+
+st.title("Arm detail")
+keys = list(dict.fromkeys(comparison.arms["arm_key"]))
+if not keys:
+    st.info("No arm matches the filters. Widen them in the sidebar to pick an arm.",
+            icon=":material/filter_alt_off:")
+    st.stop()
+key = st.selectbox("Arm", keys, key="detail", bind="query-params")
+detail = arm_detail(comparison, key)
+
+figures = st.columns(4)
+figures[0].metric("Dose per administration", detail.dose)
+figures[1].metric("Schedule", detail.schedule)
+figures[2].metric("Cumulative", detail.cumulative)
+figures[3].metric(f"Total cells, {comparison.weight_kg:g} kg patient", detail.total_cells,
+                  help="Cumulative cells/kg × the reference body weight set in the sidebar.")
+st.caption(markdown_literal(f"{comparison.codes[key]} in the charts · {detail.trial_id} · {detail.arm_type} · "
+                            f"{detail.route}"))
+
+rows = comparison.arms[comparison.arms["arm_key"] == key]
+charts = st.columns(2)
+charts[0].plotly_chart(schedule_chart(rows, comparison.colors, comparison.codes), width="stretch",
+                       key="detail_schedule")
+cumulative = comparison.cumulative[comparison.cumulative["arm_key"] == key]
+if not rows["cellular"].iloc[0]:
+    charts[1].info("This arm receives no cells, so it has no cumulative cell dose.")
+elif cumulative.empty:
+    charts[1].info("No cumulative curve: the record does not give both a dose and a schedule for this arm.")
+else:
+    charts[1].plotly_chart(cumulative_chart(cumulative, rows, comparison.colors, comparison.codes),
+                           width="stretch", key="detail_cumulative")
+
+st.subheader("Regimens")
+st.dataframe(detail.regimens, hide_index=True, width="stretch")
+st.subheader("Flags")
+if detail.flags.empty:
+    st.success("Nothing to flag: the record states this arm's numbers without contradiction.")
+else:
+    st.dataframe(detail.flags, hide_index=True, width="stretch")
+st.subheader("Record text")
+st.caption("The arm's paragraph as the record gives it.")
+st.code(detail.description or "(the record gives no text for this arm)", language=None, wrap_lines=True)

@@ -1,0 +1,29 @@
+"""What every page shares: the sidebar and the comparison it selects."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trialdata.views import Comparison
+
+ENTRY = "app.py"
+INTENDED_PAGE = "intended_page"
+NAVIGATION_READY = "navigation_ready"
+
+
+def page_setup(page: str) -> Comparison:
+    """Draw the shared sidebar and return the comparison it selects (kept in the session as "comparison").
+
+    A just-started server runs the first requested page on its own, before
+    app.py has set up the navigation; the page then hands over to app.py,
+    which comes back to it with the same URL query, so a shared link still
+    opens the view it names.
+    """
+    if not st.session_state.get(NAVIGATION_READY):
+        st.session_state[INTENDED_PAGE] = page
+        st.switch_page(ENTRY, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+    from .sidebar import build_sidebar
+
+    comparison = build_sidebar()
+    st.session_state["comparison"] = comparison
+    return comparison

@@ -1,0 +1,122 @@
+"""The one sidebar every page shares: records loaded (bundled and uploaded), filters, settings.
+
+Every filter is bound to the URL, so a shared link reproduces the view; the
+records are parsed once per file content, so a filter change re-reads nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from trialdata import RecordError, Trial, arms_frame, read_record
+from trialdata.filters import CELLULAR_CHOICES, ArmFilter, FilterOptions, filter_options
+from trialdata.frames import DEFAULT_WEIGHT_KG
+from trialdata.load import Problem, record_files
+from trialdata.notation import format_cells
+from trialdata.views import Comparison, build_comparison
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+UPLOADS = "uploaded_records"
+
+
+@st.cache_data(max_entries=4096, show_spinner=False)
+def read_cached(name: str, data: bytes) -> tuple[list[Trial], str | None]:
+    """Parse one file once per content: a filter change never re-reads a record."""
+    try:
+        return read_record(name, data), None
+    except RecordError as error:
+        return [], str(error)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def arms_cached(digest: str, weight_kg: float, _trials: list[Trial]) -> pd.DataFrame:
+    """The arms frame for one set of records and weight; keyed by the records' combined hash."""
+    return arms_frame(_trials, weight_kg)
+
+
+def load_all() -> tuple[list[Trial], list[Problem], str]:
+    files = [(path.name, path.read_bytes()) for path in record_files([SEEDS])]
+    files += list(st.session_state.get(UPLOADS, {}).items())
+    trials: list[Trial] = []
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        found, error = read_cached(name, data)
+        trials.extend(found)
+        if error:
+            problems.append(Problem(name, error))
+    return trials, problems, digest.hexdigest()
+
+
+def take_uploads() -> None:
+    """Keep every good upload in the session; a bad one is reported by name and nothing is lost."""
+    kept = dict(st.session_state.get(UPLOADS, {}))
+    errors = []
+    for upload in st.session_state.get("uploader") or []:
+        data = upload.getvalue()
+        _, error = read_cached(upload.name, data)
+        if error:
+            errors.append(f"{upload.name}: {error}")
+        else:
+            kept[upload.name] = data
+    st.session_state[UPLOADS] = kept
+    st.session_state["upload_errors"] = errors
+
+
+def weight_input(box: DeltaGenerator) -> float:
+    weight = box.number_input("Reference body weight (kg)", min_value=30.0, max_value=200.0,
+                              value=DEFAULT_WEIGHT_KG, step=5.0, key="weight", bind="query-params",
+                              help="Flat doses (total cells) are divided by this weight to compare in cells/kg.")
+    return float(weight)
+
+
+def filters(box: DeltaGenerator, options: FilterOptions) -> ArmFilter:
+    box.header("Filters")
+    trials = box.multiselect("Trials", options.trials, default=options.trials, key="trial", bind="query-params")
+    types = box.pills("Arm type", options.arm_types, selection_mode="multi", default=options.arm_types,
+                      key="type", bind="query-params")
+    phases = box.pills("Phase", options.phases, selection_mode="multi", default=options.phases, key="phase",
+                       bind="query-params")
+    cellular = box.pills("Cells", CELLULAR_CHOICES, selection_mode="multi", default=CELLULAR_CHOICES,
+                         key="cells", bind="query-params")
+    dose_range = None
+    if len(options.dose_steps) > 1:
+        full = (options.dose_steps[0], options.dose_steps[-1])
+        picked = box.select_slider("Dose per administration (cells/kg)", options.dose_steps, value=full,
+                                   format_func=format_cells, key="dose", bind="query-params",
+                                   help="Arms without a stated dose are hidden once the range is narrowed.")
+        dose_range = None if tuple(picked) == full else (float(picked[0]), float(picked[1]))
+    # Options are the arms' own names, not their chart codes, so a shared URL names the same arms anywhere.
+    arms = box.multiselect("Arms", options.arms, default=options.arms, key="arm", bind="query-params",
+                           placeholder="Pick arms to compare")
+    return ArmFilter(arms=tuple(arms), trials=tuple(trials), arm_types=tuple(types), phases=tuple(phases),
+                     cellular=tuple(cellular), dose_range=dose_range)
+
+
+def uploader() -> None:
+    box = st.sidebar.expander("Add records", expanded=False)
+    box.file_uploader("ClinicalIndex text records (.txt)", type=["txt"], accept_multiple_files=True,
+                      key="uploader", on_change=take_uploads)
+    for message in st.session_state.get("upload_errors", []):
+        box.error(message, icon=":material/error:")
+    added = st.session_state.get(UPLOADS, {})
+    if added:
+        box.caption(f"Added this session: {', '.join(sorted(added))}")
+
+
+def build_sidebar() -> Comparison:
+    """Draw the sidebar and return the comparison it selects."""
+    filter_box, settings_box = st.sidebar.container(), st.sidebar.container()
+    weight = weight_input(settings_box)
+    settings_box.toggle("Log dose axes", value=False, key="log", bind="query-params")
+    uploader()
+    trials, problems, digest = load_all()
+    all_arms = arms_cached(digest, weight, trials)
+    selection = filters(filter_box, filter_options(all_arms))
+    return build_comparison(trials, selection, weight, problems, all_arms=all_arms)

@@ -1,0 +1,41 @@
+"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side."""
+
+import streamlit as st
+
+from pages.common import page_setup
+from trialdata.charts import cumulative_chart, dose_chart, schedule_chart
+from trialdata.views import arm_key_table
+
+comparison = page_setup("pages/compare.py")
+log = bool(st.session_state.get("log"))
+
+st.title("Compare arms")
+figures = st.columns(4)
+figures[0].metric("Trials loaded", len(comparison.trials))
+figures[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
+figures[2].metric("Records with problems", len(comparison.problems))
+figures[3].metric("Arms with flags", int((comparison.arms["flags"] != "").sum()))
+if comparison.problems:
+    with st.expander(f"{len(comparison.problems)} record(s) could not be read"):
+        st.dataframe({"File": [p.path for p in comparison.problems],
+                      "What is wrong": [p.message for p in comparison.problems]}, hide_index=True)
+
+if comparison.arms.empty:
+    st.info("No arm matches the filters. Widen the dose range, add arm types or phases, "
+            "or pick arms again in the sidebar.",
+            icon=":material/filter_alt_off:")
+    st.stop()
+
+charts = st.columns(3, gap="small")
+chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+charts[0].plotly_chart(dose_chart(comparison.arms, comparison.colors, comparison.codes, log=log),
+                       width="stretch", config=chart_config, key="dose_chart")
+charts[1].plotly_chart(schedule_chart(comparison.arms, comparison.colors, comparison.codes),
+                       width="stretch", config=chart_config, key="schedule_chart")
+charts[2].plotly_chart(cumulative_chart(comparison.cumulative, comparison.arms, comparison.colors,
+                                        comparison.codes, log=log),
+                       width="stretch", config=chart_config, key="cumulative_chart")
+st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
+           f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
+st.subheader("Arms")
+st.dataframe(arm_key_table(comparison), hide_index=True, width="stretch")

@@ -1,0 +1,77 @@
+"""What a user narrows the comparison to, applied to the arms frame.
+
+Kept apart from the pages so the same selection gives the same rows in the
+charts, the table, the downloads and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+CELLULAR_CHOICES = ("Cellular", "Non-cellular")
+
+
+@dataclass(frozen=True)
+class ArmFilter:
+    """A selection of arms; None for a criterion means "do not narrow by it"."""
+
+    arms: tuple[str, ...] | None = None
+    trials: tuple[str, ...] | None = None
+    arm_types: tuple[str, ...] | None = None
+    phases: tuple[str, ...] | None = None
+    cellular: tuple[str, ...] | None = None
+    dose_range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices a user has, from everything loaded (not only what is shown)."""
+
+    arms: tuple[str, ...]
+    trials: tuple[str, ...]
+    arm_types: tuple[str, ...]
+    phases: tuple[str, ...]
+    dose_steps: tuple[float, ...]
+
+
+def filter_options(arms: pd.DataFrame) -> FilterOptions:
+    return FilterOptions(
+        arms=tuple(dict.fromkeys(arms["arm_key"])),
+        trials=tuple(dict.fromkeys(arms["trial_id"])),
+        arm_types=tuple(sorted(set(arms["arm_type"]))),
+        phases=tuple(sorted({p or "Not stated" for p in arms["phase"]})),
+        dose_steps=dose_steps(arms["dose_cells_per_kg"]),
+    )
+
+
+def dose_steps(doses: pd.Series) -> tuple[float, ...]:
+    """1-2-5 steps per power of ten spanning the loaded doses, for a dose-range slider."""
+    known = doses.dropna()
+    known = known[known > 0]
+    if known.empty:
+        return ()
+    low, high = int(f"{known.min():e}".split("e")[1]), int(f"{known.max():e}".split("e")[1]) + 1
+    return tuple(m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5) if m * 10.0**e <= 10.0**high)
+
+
+def apply_filter(arms: pd.DataFrame, selection: ArmFilter) -> pd.DataFrame:
+    """The rows of `arms` the selection keeps, in their original order."""
+    keep = pd.Series(True, index=arms.index)
+    if selection.arms is not None:
+        keep &= arms["arm_key"].isin(selection.arms)
+    if selection.trials is not None:
+        keep &= arms["trial_id"].isin(selection.trials)
+    if selection.arm_types is not None:
+        keep &= arms["arm_type"].isin(selection.arm_types)
+    if selection.phases is not None:
+        keep &= arms["phase"].replace("", "Not stated").isin(selection.phases)
+    if selection.cellular is not None:
+        wanted = {choice == "Cellular" for choice in selection.cellular}
+        keep &= arms["cellular"].isin(wanted)
+    if selection.dose_range is not None:
+        low, high = selection.dose_range
+        dose = arms["dose_cells_per_kg"]
+        keep &= dose.between(low * (1 - 1e-9), high * (1 + 1e-9))
+    return arms[keep]

@@ -1,0 +1,236 @@
+"""Frames shaped for reading: the formatted comparison table, sources beside numbers, flags.
+
+The dashboard shows these as they are; keeping them here means the table a
+user reads and the file they download come from the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from .charts import arm_codes, arm_colors
+from .filters import ArmFilter, apply_filter
+from .frames import DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame, quote_source
+from .load import Problem
+from .models import Source, Trial
+from .notation import format_cells, format_dose_range, format_schedule
+
+
+@dataclass
+class Comparison:
+    """Everything the pages draw: all loaded arms, the selected ones, and fixed colours and codes."""
+
+    trials: list[Trial]
+    all_arms: pd.DataFrame
+    arms: pd.DataFrame
+    cumulative: pd.DataFrame
+    colors: dict[str, str]
+    codes: dict[str, str]
+    weight_kg: float
+    problems: list[Problem] = field(default_factory=list)
+
+
+def build_comparison(
+    trials: list[Trial],
+    selection: ArmFilter = ArmFilter(),  # noqa: B008 - immutable
+    weight_kg: float = DEFAULT_WEIGHT_KG,
+    problems: Iterable[Problem] = (),
+    all_arms: pd.DataFrame | None = None,
+) -> Comparison:
+    """The comparison for a selection; pass `all_arms` when it is already built for these trials."""
+    everything = all_arms if all_arms is not None else arms_frame(trials, weight_kg)
+    shown = apply_filter(everything, selection)
+    return Comparison(
+        trials=trials, all_arms=everything, arms=shown, cumulative=cumulative_frame(shown),
+        colors=arm_colors(everything["arm_key"]), codes=arm_codes(everything["arm_key"]),
+        weight_kg=weight_kg, problems=list(problems),
+    )
+
+
+def dose_text(row: pd.Series, weight_kg: float) -> str:
+    """'1.0×10⁶ cells/kg', '1.0–2.0×10⁶ cells/kg (range)', or a flat dose with its converted value."""
+    value = row.dose_per_administration
+    if pd.isna(value):
+        return "not stated"
+    unit = row.dose_unit
+    low, high = row.dose_low, row.dose_high
+    text = format_dose_range(low, high, unit) + " (range)" if pd.notna(low) else format_cells(value, unit)
+    if row.dose_converted:
+        text += f" = {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {weight_kg:g} kg"
+    return text
+
+
+def schedule_text(row: pd.Series) -> str:
+    count = row.administrations
+    interval = row.interval_days
+    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
+                           tuple(row.administration_days))
+
+
+def _cumulative_text(row: pd.Series) -> str:
+    if not row.cellular:
+        return "no cells"
+    return format_cells(row.cumulative_cells_per_kg, "cells/kg") or "not known"
+
+
+def display_table(comparison: Comparison) -> pd.DataFrame:
+    """The comparison table in human notation, one row per arm regimen shown."""
+    rows = []
+    for row in comparison.arms.itertuples():
+        rows.append({
+            "Code": comparison.codes.get(row.arm_key, ""),
+            "Trial": row.trial_id,
+            "Arm": row.arm,
+            "Type": row.arm_type,
+            "Phase": row.phase or "not stated",
+            "Cells": "yes" if row.cellular else "no",
+            "Route": row.route or "not stated",
+            "Dose per administration": dose_text(row, comparison.weight_kg),
+            "Schedule": schedule_text(row),
+            "Administration days": ", ".join(f"{d:g}" for d in row.administration_days) or "not stated",
+            "Cumulative": _cumulative_text(row),
+            "Flags": len(row.flags.split(" | ")) if row.flags else 0,
+        })
+    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Type", "Phase", "Cells", "Route",
+                                       "Dose per administration", "Schedule", "Administration days", "Cumulative",
+                                       "Flags"])
+
+
+def sources_table(comparison: Comparison) -> pd.DataFrame:
+    """Each number of each shown arm beside the sentence it was read from."""
+    rows = []
+    for row in comparison.arms.itertuples():
+        code = comparison.codes.get(row.arm_key, "")
+        numbers = [
+            ("Dose per administration", dose_text(row, comparison.weight_kg), quote_source(row.dose_source)),
+            ("Schedule", schedule_text(row), quote_source(row.schedule_source)),
+            ("Route", row.route or "not stated", quote_source(row.route_source)),
+        ]
+        for what, value, source in numbers:
+            rows.append({"Code": code, "Trial": row.trial_id, "Arm": row.arm, "Number": what, "Value": value,
+                         "Source (quoted from the record)": source or "— not stated in the record"})
+    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Number", "Value", "Source (quoted from the record)"])
+
+
+@dataclass(frozen=True)
+class SourcedNumber:
+    """One number of an arm and the sentence it was read from."""
+
+    what: str
+    value: str
+    quote: str
+    location: str
+
+
+@dataclass(frozen=True)
+class ArmSources:
+    """An arm's numbers beside their sources, and what to know about them."""
+
+    title: str
+    numbers: tuple[SourcedNumber, ...]
+    flags: tuple[str, ...]
+
+
+def arm_sources(comparison: Comparison) -> list[ArmSources]:
+    """For each shown arm regimen: its numbers with quoted sources, then its flags."""
+    flags = flags_table(comparison)
+    cards = []
+    for row in comparison.arms.itertuples():
+        code = comparison.codes.get(row.arm_key, "")
+        phase = f" · {row.phase}" if row.series != row.arm_key and row.phase else ""
+        numbers = (
+            SourcedNumber("Dose per administration", dose_text(row, comparison.weight_kg), *_parts(row.dose_source)),
+            SourcedNumber("Schedule", schedule_text(row), *_parts(row.schedule_source)),
+            SourcedNumber("Route", row.route or "not stated", *_parts(row.route_source)),
+        )
+        mine = flags[(flags["Trial"] == row.trial_id) & flags["Arm"].isin([row.arm, "(whole trial)"])]
+        cards.append(ArmSources(
+            title=f"{code} · {row.arm}{phase} ({row.trial_id})",
+            numbers=numbers,
+            flags=tuple(dict.fromkeys(f"{r.Flag}: {r._5}" for r in mine.itertuples())),
+        ))
+    return cards
+
+
+def _parts(source: Source | None) -> tuple[str, str]:
+    """('“sentence”', 'where it sits'), or empty strings when the record states nothing."""
+    return (f"“{source.text}”", source.location) if source else ("", "")
+
+
+
+def flags_table(comparison: Comparison) -> pd.DataFrame:
+    """Every flag on a shown arm, and every flag on its trial, one per row."""
+    shown = set(comparison.arms["arm_key"])
+    rows = []
+    for trial in comparison.trials:
+        trial_arms = [a for a in trial.arms if arm_key(trial.trial_id, a.label) in shown]
+        if not trial_arms:
+            continue
+        for flag in trial.flags:
+            rows.append({"Code": "", "Trial": trial.trial_id, "Arm": "(whole trial)", "Flag": flag.code,
+                         "What to know": flag.message})
+        for arm in trial_arms:
+            key = arm_key(trial.trial_id, arm.label)
+            for flag in arm.flags:
+                rows.append({"Code": comparison.codes.get(key, ""), "Trial": trial.trial_id, "Arm": arm.label,
+                             "Flag": flag.code, "What to know": flag.message})
+    for row in comparison.arms.itertuples():
+        if row.dose_converted:
+            rows.append({"Code": comparison.codes.get(row.arm_key, ""), "Trial": row.trial_id, "Arm": row.arm,
+                         "Flag": "flat-dose-converted",
+                         "What to know": f"Flat dose of {format_cells(row.dose_per_administration, 'cells')} shown "
+                         f"as {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {comparison.weight_kg:g} kg."})
+    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Flag", "What to know"])
+
+
+def arm_key_table(comparison: Comparison) -> Styler:
+    """The key to the charts: each arm's code on its chart colour, with its label and numbers."""
+    table = display_table(comparison)[["Code", "Arm", "Trial", "Phase", "Dose per administration", "Schedule",
+                                       "Cumulative", "Flags"]]
+    colors = {comparison.codes[key]: color for key, color in comparison.colors.items() if key in comparison.codes}
+    return table.style.map(lambda code: f"background-color: {colors.get(code, '#ffffff')}; color: white; "
+                           "font-weight: bold", subset=["Code"])
+
+
+@dataclass(frozen=True)
+class ArmDetail:
+    """One arm, ready to read: headline numbers as text, its regimens and flags as tables."""
+
+    trial_id: str
+    arm_type: str
+    route: str
+    dose: str
+    schedule: str
+    cumulative: str
+    total_cells: str
+    regimens: pd.DataFrame
+    flags: pd.DataFrame
+    description: str
+
+
+def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
+    """The detail of the arm `key`; an arm with several regimens shows the first in its headline."""
+    rows = comparison.arms[comparison.arms["arm_key"] == key]
+    first = rows.iloc[0]
+    total = first["cumulative_cells_per_kg"] * comparison.weight_kg
+    table = display_table(comparison)
+    regimens = table[(table["Trial"] == first["trial_id"]) & (table["Arm"] == first["arm"])]
+    flags = flags_table(comparison)
+    flags = flags[(flags["Trial"] == first["trial_id"]) & flags["Arm"].isin([first["arm"], "(whole trial)"])]
+    return ArmDetail(
+        trial_id=first["trial_id"],
+        arm_type=first["arm_type"],
+        route=first["route"] or "route not stated",
+        dose=dose_text(first, comparison.weight_kg).split(" = ")[0],
+        schedule=schedule_text(first),
+        cumulative=_cumulative_text(first),
+        total_cells=format_cells(total, "cells") if pd.notna(total) else _cumulative_text(first),
+        regimens=regimens[["Phase", "Dose per administration", "Schedule", "Administration days", "Cumulative",
+                           "Route"]],
+        flags=flags[["Flag", "What to know"]],
+        description=first["description"],
+    )
