@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages.common import page_setup
-from trialdata.charts import cumulative_chart, dose_chart, schedule_chart
+from trialdata.charts import cumulative_chart, dose_chart, schedule_chart, split_charted
 from trialdata.views import arm_key_table
 
 comparison = page_setup("pages/compare.py")
@@ -26,16 +26,24 @@ if comparison.arms.empty:
             icon=":material/filter_alt_off:")
     st.stop()
 
-charts = st.columns(3, gap="small")
-chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-charts[0].plotly_chart(dose_chart(comparison.arms, comparison.colors, comparison.codes, log=log),
-                       width="stretch", config=chart_config, key="dose_chart")
-charts[1].plotly_chart(schedule_chart(comparison.arms, comparison.colors, comparison.codes),
-                       width="stretch", config=chart_config, key="schedule_chart")
-charts[2].plotly_chart(cumulative_chart(comparison.cumulative, comparison.arms, comparison.colors,
-                                        comparison.codes, log=log),
-                       width="stretch", config=chart_config, key="cumulative_chart")
-st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
-           f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
+charted, uncharted = split_charted(comparison.arms)
+if charted.empty:
+    st.info("None of the arms shown states a cell dose or a schedule; the table below lists them.",
+            icon=":material/info:")
+else:
+    charts = st.columns(3, gap="small")
+    chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+    charts[0].plotly_chart(dose_chart(charted, comparison.colors, comparison.codes, log=log),
+                           width="stretch", config=chart_config, key="dose_chart")
+    charts[1].plotly_chart(schedule_chart(charted, comparison.colors, comparison.codes),
+                           width="stretch", config=chart_config, key="schedule_chart")
+    charts[2].plotly_chart(cumulative_chart(comparison.cumulative, charted, comparison.colors,
+                                            comparison.codes, log=log),
+                           width="stretch", config=chart_config, key="cumulative_chart")
+    st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
+               f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
+if not uncharted.empty:
+    codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in uncharted["arm_key"]))
+    st.caption(f"Not charted, as their records state neither a cell dose nor a schedule: {codes}.")
 st.subheader("Arms")
 st.dataframe(arm_key_table(comparison), hide_index=True, width="stretch")

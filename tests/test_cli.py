@@ -48,7 +48,8 @@ def rows(stdout: bytes) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def default_csv() -> subprocess.CompletedProcess:
-    return run()
+    """The seed record alone, exported as CSV."""
+    return run(str(SEED))
 
 
 @pytest.fixture
@@ -60,11 +61,20 @@ def flat_folder(tmp_path: Path) -> Path:
 # --- CSV from the bundled seeds -----------------------------------------------------------------
 
 
-def test_default_reads_seeds_and_prints_csv_with_the_documented_header(default_csv):
+def test_default_reads_the_bundled_seeds_folder():
+    result = run()
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8").splitlines()[0] == HEADER
+    bundled = {p.stem for p in (ROOT / "seeds").glob("NCT*.*")}
+    assert {row["trial_id"] for row in rows(result.stdout)} == bundled
+    assert result.stderr == b""
+
+
+def test_seed_record_prints_csv_with_the_documented_header(default_csv):
     assert default_csv.returncode == 0, default_csv.stderr.decode()
     lines = default_csv.stdout.decode("utf-8").splitlines()
     assert lines[0] == HEADER
-    assert len(lines) > 1
+    assert len(lines) == 7
     assert {row["trial_id"] for row in rows(default_csv.stdout)} == {"NCT06740149"}
     assert default_csv.stderr == b""
 
@@ -106,7 +116,7 @@ def test_csv_single_infusion_arms(default_csv):
 
 
 def test_json_to_stdout_has_the_same_keys(default_csv):
-    result = run("--format", "json")
+    result = run(str(SEED), "--format", "json")
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(result.stdout.decode("utf-8"))
     assert isinstance(data, list) and len(data) == len(rows(default_csv.stdout))
@@ -121,7 +131,7 @@ def test_json_to_stdout_has_the_same_keys(default_csv):
 
 def test_xlsx_to_file_has_arms_and_administrations_sheets(tmp_path, default_csv):
     out = tmp_path / "table.xlsx"
-    result = run("--format", "xlsx", "--out", str(out))
+    result = run(str(SEED), "--format", "xlsx", "--out", str(out))
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == b""
     workbook = openpyxl.load_workbook(out)
@@ -137,7 +147,7 @@ def test_xlsx_to_file_has_arms_and_administrations_sheets(tmp_path, default_csv)
 
 def test_csv_to_out_file_matches_stdout(tmp_path, default_csv):
     out = tmp_path / "table.csv"
-    result = run("--out", str(out))
+    result = run(str(SEED), "--out", str(out))
     assert result.returncode == 0
     assert result.stdout == b""
     assert out.read_bytes() == default_csv.stdout
@@ -238,6 +248,6 @@ def test_default_weight_is_70_kg(flat_folder):
 
 
 def test_weight_does_not_change_per_kg_doses(default_csv):
-    result = run("--weight-kg", "60")
+    result = run(str(SEED), "--weight-kg", "60")
     assert result.returncode == 0
     assert rows(result.stdout) == rows(default_csv.stdout)

@@ -2,7 +2,8 @@
 
 A user would notice each of these: an arm that stays in a chart after being
 filtered out, a download holding other rows than the table, a bad upload
-that takes the loaded trials down with it.
+that takes the loaded trials down with it. The app reads the bundled seeds/
+(the seed trial and its liver-disease peers); most tests narrow to the seed.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from trialdata.notation import markdown_literal
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ["pages/compare.py", "pages/arm_detail.py", "pages/table.py", "pages/sources.py"]
-CONTROL = "NCT06740149 · Control (placebo)"
-PHASE1_HIGH = "NCT06740149 · Phase 1 · 4.0×10⁶ cells/kg single"
+SEED = "NCT06740149"
+BUNDLED_TRIALS = len({p.stem for p in (ROOT / "seeds").glob("NCT*.*")})
+CONTROL = f"{SEED} · Control group"
+PHASE1_HIGH = f"{SEED} · Phase I dose group 3 (4.0×10^6 cells/kg)"
+PHASE2_MEDIUM = f"{SEED} · Phase II medium dose group"
 UPLOAD_RECORD = "\n".join([
     "At a glance", "ClinicalIndex Comparison Record", "Umbilical cord MSC for decompensated cirrhosis",
     "In Brief", "A Phase 2 clinical trial evaluating UC-MSC for Liver Cirrhosis. Recruiting, enrolled 40 "
@@ -44,6 +48,10 @@ def run(page: str | None = None, **query: str | list[str]) -> AppTest:
     return at
 
 
+def run_seed(page: str | None = None, **query: str | list[str]) -> AppTest:
+    return run(page, trial=SEED, **query)
+
+
 def chart_arms(at: AppTest, index: int) -> set[str]:
     """The arm labels a plotly chart draws (trace names)."""
     spec = json.loads(at.get("plotly_chart")[index].proto.spec)
@@ -54,6 +62,10 @@ def comparison(at: AppTest):
     return at.session_state["comparison"]
 
 
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_error(page: str) -> None:
     at = run(page)
@@ -61,40 +73,48 @@ def test_every_page_renders_without_error(page: str) -> None:
     assert len(at.error) == 0
 
 
-def test_landing_page_shows_three_charts_and_what_is_loaded() -> None:
+def test_landing_page_shows_what_is_loaded_and_three_charts() -> None:
     at = run()
-    assert [m.value for m in at.metric][:3] == ["1", "6 of 6", "0"]
+    total = comparison(at).all_arms["arm_key"].nunique()
+    assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS)
+    assert metrics(at)["Arms shown"] == f"{total} of {total}"
+    assert metrics(at)["Records with problems"] == "0"
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_trial_filter_narrows_every_chart_to_the_seed() -> None:
+    at = run_seed()
+    total = comparison(at).all_arms["arm_key"].nunique()
+    assert metrics(at)["Arms shown"] == f"6 of {total}"
+    assert chart_arms(at, 0) == {key.split(" · ", 1)[1] for key in comparison(at).arms["arm_key"]}
     assert len(chart_arms(at, 0)) == 6
-    assert CONTROL.split(" · ")[1] in chart_arms(at, 0)
 
 
 def test_arm_type_filter_removes_the_control_from_every_chart_and_table() -> None:
-    at = run()
+    at = run_seed()
     at.button_group(key="type").set_value(["Experimental"]).run()
     assert not at.exception
-    assert "Control (placebo)" not in chart_arms(at, 0)
-    assert "Control (placebo)" not in chart_arms(at, 1)
-    assert [m.value for m in at.metric][1] == "5 of 6"
-    table = at.dataframe[0].value
-    assert "Control (placebo)" not in set(table.data["Arm"] if hasattr(table, "data") else table["Arm"])
+    assert "Control group" not in chart_arms(at, 0)
+    assert "Control group" not in chart_arms(at, 1)
+    assert metrics(at)["Arms shown"].startswith("5 of ")
+    assert "Control group" not in set(comparison(at).arms["arm"])
 
 
 def test_deselecting_an_arm_removes_it_from_charts_table_and_downloads() -> None:
-    at = run()
+    at = run_seed()
     keep = [k for k in at.multiselect(key="arm").value if k != PHASE1_HIGH]
     at.multiselect(key="arm").set_value(keep).run()
-    assert "Phase 1 · 4.0×10⁶ cells/kg single" not in chart_arms(at, 0)
-    at = run("pages/table.py", arm=keep)
+    assert "Phase I dose group 3 (4.0×10^6 cells/kg)" not in chart_arms(at, 0)
+    at = run_seed("pages/table.py", arm=keep)
     shown = at.dataframe[0].value
-    assert len(shown) == 5 and "Phase 1 · 4.0×10⁶ cells/kg single" not in set(shown["Arm"])
+    assert len(shown) == 5 and PHASE1_HIGH.split(" · ", 1)[1] not in set(shown["Arm"])
     csv = pd.read_csv(io.BytesIO(to_csv(comparison(at).arms)))
     assert list(csv.columns) == TABLE_COLUMNS
     assert list(csv["arm"]) == list(shown["Arm"])
 
 
 def test_downloads_hold_exactly_the_filtered_rows() -> None:
-    at = run("pages/table.py", phase="Phase 1")
+    at = run_seed("pages/table.py", phase="Phase 1")
     arms = comparison(at).arms
     assert set(arms["phase"]) == {"Phase 1"} and len(arms) == 3
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download Excel", "Download JSON"]
@@ -111,14 +131,13 @@ def test_downloads_hold_exactly_the_filtered_rows() -> None:
 def test_url_query_reproduces_the_filtered_view() -> None:
     at = run(None, arm=[CONTROL, PHASE1_HIGH])
     assert at.multiselect(key="arm").value == [CONTROL, PHASE1_HIGH]
-    assert chart_arms(at, 0) == {"Control (placebo)", "Phase 1 · 4.0×10⁶ cells/kg single"}
+    assert chart_arms(at, 0) == {"Control group", "Phase I dose group 3 (4.0×10^6 cells/kg)"}
 
 
 def test_dose_range_hides_arms_outside_it() -> None:
-    at = run()
+    at = run_seed()
     at.select_slider(key="dose").set_value((2e6, 1e7)).run()
-    shown = set(comparison(at).arms["dose_per_administration"])
-    assert shown == {2e6, 4e6}
+    assert set(comparison(at).arms["dose_per_administration"]) == {2e6, 4e6}
 
 
 def test_empty_selection_shows_a_message_not_empty_charts() -> None:
@@ -133,37 +152,58 @@ def test_empty_selection_shows_a_message_not_empty_charts() -> None:
 
 
 def test_arm_detail_shows_numbers_total_cells_and_record_text() -> None:
-    at = run("pages/arm_detail.py", weight="60")
-    at.selectbox(key="detail").set_value("NCT06740149 · Phase 2 · 2.0×10⁶ cells/kg weekly ×4").run()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Dose per administration"] == "2.0×10⁶ cells/kg"
-    assert metrics["Schedule"] == "weekly ×4"
-    assert metrics["Cumulative"] == "8.0×10⁶ cells/kg"
-    assert metrics["Total cells, 60 kg patient"] == "4.8×10⁸ cells"
-    assert "2.0×10\\^6 cells/kg CG-BM1 once a week" in at.code[0].value
+    at = run_seed("pages/arm_detail.py", weight="60")
+    at.selectbox(key="detail").set_value(PHASE2_MEDIUM).run()
+    shown = metrics(at)
+    assert shown["Dose per administration"] == "2.0×10⁶ cells/kg"
+    assert shown["Schedule"] == "weekly ×4"
+    assert shown["Cumulative"] == "8.0×10⁶ cells/kg"
+    assert shown["Total cells, 60 kg patient"] == "4.8×10⁸ cells"
+    assert "2.0×10^6 cells/kg CG-BM1 once a week" in at.code[0].value
     assert len(at.get("plotly_chart")) == 2
 
 
+def _record_strings() -> str:
+    """Every text of the seed trial's two records, as a user would search them."""
+    found = [(ROOT / "seeds" / f"{SEED}.txt").read_text(encoding="utf-8")]
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads((ROOT / "seeds" / f"{SEED}.json").read_text(encoding="utf-8")))
+    return "\n".join(found)
+
+
 def test_sources_page_quotes_each_number_and_lists_flags() -> None:
-    at = run("pages/sources.py")
-    texts = [t.value for t in at.text]
-    assert at.subheader[0].value == markdown_literal("A1 · Control (placebo) (NCT06740149)")
+    at = run_seed("pages/sources.py")
+    codes = comparison(at).codes
+    assert at.subheader[0].value == markdown_literal(f"{codes[CONTROL]} · Control group ({SEED})")
     assert len(at.subheader) == 6
-    record = (ROOT / "seeds" / "NCT06740149.txt").read_text(encoding="utf-8")
+    texts = [t.value for t in at.text]
     quotes = [t.strip("“”") for t in texts if t.startswith("“")]
-    assert len(quotes) == 6 * 3 - 1  # the control's dose is the one number the record does not state
+    assert len(quotes) == 6 * 3 - 1  # the control's dose is the one number the records do not state
+    record = _record_strings()
     assert all(quote in record for quote in quotes)
     assert "Dose per administration: 4.0×10⁶ cells/kg" in texts
     assert any(t.startswith("⚑ label-contradicts-dose") for t in texts)
-    assert any(t.startswith("⚑ phase-contradiction") for t in texts)
+    assert any(t.startswith("⚑ records-disagree: The records disagree on status") for t in texts)
 
 
 def test_bad_upload_shows_an_error_and_keeps_everything_loaded() -> None:
     at = run()
+    before = metrics(at)
     at.file_uploader(key="uploader").set_value([("broken.txt", b"\x00\xff\xfe junk", "text/plain")]).run()
     assert not at.exception
     assert any("broken.txt" in e.value for e in at.error)
-    assert [m.value for m in at.metric][:2] == ["1", "6 of 6"]
+    assert metrics(at)["Trials loaded"] == before["Trials loaded"]
+    assert metrics(at)["Arms shown"] == before["Arms shown"]
 
 
 def test_good_upload_adds_a_trial_with_a_converted_flat_dose() -> None:
@@ -171,29 +211,29 @@ def test_good_upload_adds_a_trial_with_a_converted_flat_dose() -> None:
     upload = ("uc-msc.txt", UPLOAD_RECORD.encode(), "text/plain")
     at.file_uploader(key="uploader").set_value([upload]).run()
     assert not at.exception
-    assert at.metric[0].value == "2"
+    assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS + 1)
     arms = comparison(at).all_arms
     flat = arms[arms["trial_id"] == "NCT09999999"].iloc[0]
     assert flat["dose_converted"] and flat["cumulative_cells_per_kg"] == pytest.approx(3 * 1.5e8 / 70)
 
 
 def test_colours_stay_with_their_arm_when_filtering() -> None:
-    at = run()
+    at = run_seed()
     before = comparison(at).colors
     at.button_group(key="phase").set_value(["Phase 1"]).run()
     assert comparison(at).colors == before
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     drawn = {trace["name"]: trace["marker"]["color"] for trace in spec["data"]}
-    assert drawn["Phase 1 · 4.0×10⁶ cells/kg single"] == before[PHASE1_HIGH]
+    assert drawn["Phase I dose group 3 (4.0×10^6 cells/kg)"] == before[PHASE1_HIGH]
 
 
 def test_a_filter_change_does_not_re_read_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run()
+    at = run_seed()
     import pages.common.sidebar as sidebar
 
     reads: list[str] = []
-    original = sidebar.read_record
-    monkeypatch.setattr(sidebar, "read_record", lambda name, data: reads.append(name) or original(name, data))
+    original = sidebar.read_file
+    monkeypatch.setattr(sidebar, "read_file", lambda name, data: reads.append(name) or original(name, data))
     at.button_group(key="phase").set_value(["Phase 2"]).run()
     assert not at.exception
     assert len(comparison(at).arms) == 3

@@ -29,6 +29,7 @@ class ArmText:
     label: str | None = None
     type: str | None = None
     interventions: tuple[Intervention, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading]) ->
         if any(r.regimen.dose for r in labelled.readings):
             own = labelled
     linked = [intervention_readings[i.name] for i in text.interventions if i.name in intervention_readings]
-    flags = list(own.flags) + [f for reading in linked for f in reading.flags]
+    flags = list(text.flags) + list(own.flags) + [f for reading in linked for f in reading.flags]
     arm_phase = find_phase(words)
     route = own.route or next((r.route for r in linked if r.route), None)
     route_source = own.route_source or next((r.route_source for r in linked if r.route), None)

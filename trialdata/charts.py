@@ -18,10 +18,17 @@ PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#393b79", "#ad494a", "#637939", "#7b4173", "#e6550d", "#3182bd", "#31a354", "#756bb1",
 )
-ROW_HEIGHT = 46  # pixels per arm row, so labels and bars never crowd
+ROW_HEIGHT = 46  # pixels per arm row while there are few arms
+DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
 _FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
 _AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
+
+
+def split_charted(arms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(arms with a dose or a schedule to draw, arms with neither), so charts are not rows of blanks."""
+    drawable = arms["dose_cells_per_kg"].notna() | arms["administration_days"].map(len).gt(0)
+    return arms[drawable], arms[~drawable]
 
 
 def arm_colors(arm_keys: Sequence[str]) -> dict[str, str]:
@@ -119,7 +126,8 @@ def cumulative_chart(
 
 def chart_height(arms: pd.DataFrame) -> int:
     """One height for the three side-by-side charts, growing with the number of arm rows."""
-    return max(MIN_HEIGHT, 140 + ROW_HEIGHT * len(arms))
+    row = ROW_HEIGHT if len(arms) <= 8 else DENSE_ROW_HEIGHT
+    return max(MIN_HEIGHT, 140 + row * len(arms))
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, log: bool, height: int) -> None:

@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from trialdata import RecordError, Trial, arms_frame, read_record
+from trialdata import Trial, arms_frame
 from trialdata.filters import CELLULAR_CHOICES, ArmFilter, FilterOptions, filter_options
 from trialdata.frames import DEFAULT_WEIGHT_KG
-from trialdata.load import Problem, record_files
+from trialdata.load import LoadResult, Problem, read_file, record_files
+from trialdata.merge import merge_trials
 from trialdata.notation import format_cells
 from trialdata.views import Comparison, build_comparison
 
@@ -25,12 +26,9 @@ UPLOADS = "uploaded_records"
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)
-def read_cached(name: str, data: bytes) -> tuple[list[Trial], str | None]:
+def read_cached(name: str, data: bytes) -> LoadResult:
     """Parse one file once per content: a filter change never re-reads a record."""
-    try:
-        return read_record(name, data), None
-    except RecordError as error:
-        return [], str(error)
+    return read_file(name, data)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -39,31 +37,34 @@ def arms_cached(digest: str, weight_kg: float, _trials: list[Trial]) -> pd.DataF
     return arms_frame(_trials, weight_kg)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
+    """Records of one trial merged into one; keyed by the records' combined hash."""
+    return merge_trials(_trials)
+
+
 def load_all() -> tuple[list[Trial], list[Problem], str]:
+    """Bundled and uploaded records, merged per trial, the problems met, and a hash of all the files."""
     files = [(path.name, path.read_bytes()) for path in record_files([SEEDS])]
     files += list(st.session_state.get(UPLOADS, {}).items())
-    trials: list[Trial] = []
-    problems: list[Problem] = []
+    loaded = LoadResult()
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        found, error = read_cached(name, data)
-        trials.extend(found)
-        if error:
-            problems.append(Problem(name, error))
-    return trials, problems, digest.hexdigest()
+        loaded.extend(read_cached(name, data))
+    key = digest.hexdigest()
+    return merged_cached(key, loaded.trials), loaded.problems, key
 
 
 def take_uploads() -> None:
-    """Keep every good upload in the session; a bad one is reported by name and nothing is lost."""
+    """Keep every upload that holds a trial; report by name what could not be read. Nothing loaded is lost."""
     kept = dict(st.session_state.get(UPLOADS, {}))
     errors = []
     for upload in st.session_state.get("uploader") or []:
         data = upload.getvalue()
-        _, error = read_cached(upload.name, data)
-        if error:
-            errors.append(f"{upload.name}: {error}")
-        else:
+        result = read_cached(upload.name, data)
+        errors.extend(str(problem) for problem in result.problems)
+        if result.trials:
             kept[upload.name] = data
     st.session_state[UPLOADS] = kept
     st.session_state["upload_errors"] = errors
@@ -101,7 +102,8 @@ def filters(box: DeltaGenerator, options: FilterOptions) -> ArmFilter:
 
 def uploader() -> None:
     box = st.sidebar.expander("Add records", expanded=False)
-    box.file_uploader("ClinicalIndex text records (.txt)", type=["txt"], accept_multiple_files=True,
+    box.file_uploader("Trial records: ClinicalIndex text, ClinicalTrials.gov JSON, or a zip of them",
+                      type=["txt", "json", "zip"], accept_multiple_files=True,
                       key="uploader", on_change=take_uploads)
     for message in st.session_state.get("upload_errors", []):
         box.error(message, icon=":material/error:")

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from ..arms import ArmText, build_arms
-from ..dose import find_doses
 from ..errors import RecordError
+from ..linking import link_by_content
 from ..models import Flag, Intervention, Trial
-from ..vocabulary import mentions_cells, mentions_placebo
 
 SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
             "Interventions")
@@ -59,7 +58,7 @@ def read_clinicalindex(text: str, name: str) -> Trial:
         raise RecordError("the record has no 'Arms & Interventions' section, so it describes no arms")
     if arm_paragraphs:
         arm_texts = [
-            ArmText(description=p, location=f"arm paragraph {i}", interventions=_link(p, interventions))
+            ArmText(description=p, location=f"arm paragraph {i}", interventions=link_by_content(p, interventions))
             for i, p in enumerate(arm_paragraphs, start=1)
         ]
     else:
@@ -147,33 +146,3 @@ def _name_interventions(paragraphs: list[str], names: list[str]) -> list[Interve
         name = names[number - 1] if number <= len(names) else f"Intervention {number}"
         interventions.append(Intervention(name=name, description=paragraph))
     return interventions
-
-
-def _link(arm: str, interventions: list[Intervention]) -> tuple[Intervention, ...]:
-    """The interventions an unlabelled arm receives, judged by content.
-
-    An arm stating a dose takes the interventions stating the same dose; an arm
-    without cells takes the interventions without cells (the one that shares
-    most of its words, when there are several).
-    """
-    arm_doses = {(d.unit, round(d.value, 6)) for d in find_doses(arm)}
-    if arm_doses:
-        shared = tuple(i for i in interventions
-                       if arm_doses & {(d.unit, round(d.value, 6)) for d in find_doses(i.description)})
-        if shared:
-            return shared
-    arm_is_cellular = bool(arm_doses) or (mentions_cells(arm) and not mentions_placebo(arm))
-    candidates = [i for i in interventions if _is_cellular(i.description) == arm_is_cellular]
-    if len(candidates) <= 1:
-        return tuple(candidates)
-    best = max(candidates, key=lambda i: _overlap(arm, i.description))
-    return (best,) if _overlap(arm, best.description) > 0 else ()
-
-
-def _is_cellular(text: str) -> bool:
-    return bool(find_doses(text)) or (mentions_cells(text) and not mentions_placebo(text))
-
-
-def _overlap(a: str, b: str) -> int:
-    words = lambda t: {w for w in re.findall(r"[a-z]{4,}", t.lower())}  # noqa: E731
-    return len(words(a) & words(b))
