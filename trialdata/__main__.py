@@ -1,4 +1,4 @@
-"""Command line: `python -m trialdata export [PATH ...]` writes the arm-by-arm comparison table."""
+"""Command line: `export` writes the arm-by-arm comparison table; `fetch` downloads a study's record."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .export import to_csv, to_json, to_xlsx
+from .fetch import FetchError, fetch_study
 from .frames import DEFAULT_WEIGHT_KG, arms_frame
 from .load import load_paths
 
@@ -18,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     """Exit 0 when at least one record was read, 1 when none was, 2 for bad arguments."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "fetch":
+        return _fetch(args.nct_ids, args.out_dir)
     if args.format == "xlsx" and args.out is None:
         parser.error("--format xlsx needs --out FILE (a workbook is not text for the terminal)")
     if not 1 <= args.weight_kg <= 500:
@@ -37,6 +40,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _fetch(nct_ids: list[str], out_dir: Path) -> int:
+    """Exit 0 when every study was saved, 1 when one could not be fetched, 2 for a malformed NCT number."""
+    status = 0
+    for nct_id in nct_ids:
+        try:
+            path = fetch_study(nct_id, out_dir)
+        except ValueError as error:
+            print(f"fetch: {error}", file=sys.stderr)
+            return 2
+        except FetchError as error:
+            print(f"fetch: {nct_id}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"saved {path}")
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m trialdata", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write; CSV and JSON go to stdout without it")
     export.add_argument("--weight-kg", type=float, default=DEFAULT_WEIGHT_KG,
                         help="reference body weight for converting flat doses to cells/kg (default 70)")
+    fetch = commands.add_parser("fetch", help="download studies from ClinicalTrials.gov (needs the network)")
+    fetch.add_argument("nct_ids", nargs="+", metavar="NCT", help="NCT numbers (NCT followed by 8 digits)")
+    fetch.add_argument("--out", dest="out_dir", type=Path, default=DEFAULT_SEEDS,
+                       help="folder to save NCT….json in (default: the bundled seeds/)")
     return parser
 
 

@@ -25,6 +25,7 @@ def merge_trials(trials: Iterable[Trial]) -> list[Trial]:
 def merge_group(records: list[Trial]) -> Trial:
     """Merge records of one trial: arms from the record with the registry's own labels, facts side by side."""
     base = max(records, key=lambda t: sum(a.label_from_record for a in t.arms))
+    records = [base, *(r for r in records if r is not base)]  # the base's values are named first
     flags: list[Flag] = []
     status = _joined(records, lambda t: t.status, "status", flags)
     enrollment = _agreed(records, lambda t: t.enrollment, "enrollment", flags)

@@ -96,7 +96,8 @@ def read_ctgov(text: str, name: str) -> Iterator[Trial | RecordError]:
         try:
             yield read_study(study, name)
         except RecordError as error:
-            yield RecordError(f"study {position}: {error}" if "study" not in str(error) else str(error))
+            message = str(error)
+            yield RecordError(message if message.startswith("study ") else f"study {position}: {message}")
 
 
 def _interventions(raw: list[Any]) -> list[Intervention]:
