@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -238,3 +239,27 @@ def test_a_filter_change_does_not_re_read_records(monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     assert len(comparison(at).arms) == 3
     assert reads == []
+
+
+def test_json_and_zip_uploads_add_their_studies() -> None:
+    data = json.loads((ROOT / "seeds" / "NCT01724398.json").read_text(encoding="utf-8"))
+    data["protocolSection"]["identificationModule"]["nctId"] = "NCT09999998"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        other = copy_with_id(data, "NCT09999997")
+        archive.writestr("97/NCT09999997.json", json.dumps(other))
+        archive.writestr("97/broken.json", "{not json")
+    at = run()
+    at.file_uploader(key="uploader").set_value([
+        ("NCT09999998.json", json.dumps(data).encode(), "application/json"),
+        ("bulk.zip", buffer.getvalue(), "application/zip"),
+    ]).run()
+    assert not at.exception
+    assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS + 2)
+    assert any("bulk.zip/97/broken.json" in e.value and "not valid JSON" in e.value for e in at.error)
+
+
+def copy_with_id(study: dict, nct: str) -> dict:
+    copied = json.loads(json.dumps(study))
+    copied["protocolSection"]["identificationModule"]["nctId"] = nct
+    return copied
