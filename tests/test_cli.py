@@ -194,7 +194,7 @@ def test_broken_files_are_reported_and_good_rows_kept(tmp_path, default_csv):
     broken = [line for line in errors if "broken.txt" in line]
     junk = [line for line in errors if "junk.txt" in line]
     assert len(broken) == 1 and "empty" in broken[0]
-    assert len(junk) == 1 and "UTF-8" in junk[0]
+    assert len(junk) == 1 and "binary data" in junk[0]
 
 
 def test_text_that_is_not_a_record_is_named(tmp_path):

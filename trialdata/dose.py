@@ -124,8 +124,12 @@ def _read_candidate(text: str, match: re.Match[str]) -> list[DoseMention]:
     if unit is None:
         return []
     restored = re.search(rf"{TIMES}{LOST_POWER}", span) is not None
-    source = text[match.start() : end]
-    common = dict(unit=unit, text=source, start=match.start(), end=end, volume_ml=volume)
+    start = match.start()
+    sign = 1.0
+    if start > 0 and text[start - 1] in "-−" and not (start > 1 and text[start - 2].isalnum()):
+        start, sign = start - 1, -1.0  # "-1×10^6 cells/kg": kept negative so validation can refuse it by name
+    source = text[start:end]
+    common = dict(unit=unit, text=source, start=start, end=end, volume_ml=volume)
     if kind in ("full_range", "shared_range"):
         low, high = _range_bounds(span, kind)
         if not (_usable(low) and _usable(high)):
@@ -138,7 +142,7 @@ def _read_candidate(text: str, match: re.Match[str]) -> list[DoseMention]:
     value = _grouped_value(span) if kind == "grouped" else quantity_value(span)
     if not _usable(value):
         return []
-    return [DoseMention(value=value, exponent_restored=restored, **common)]
+    return [DoseMention(value=sign * value, exponent_restored=restored, **common)]
 
 
 def _read_unit(text: str, pos: int, needs_cell_noun: bool) -> tuple[str | None, int, float | None]:

@@ -37,9 +37,16 @@ class ParagraphReading:
     route_source: Source | None
 
 
+MAX_PARAGRAPH_CHARS = 20_000  # registry arm and intervention texts are capped at 1,000 characters
+
+
 def read_paragraph(text: str, location: str) -> ParagraphReading:
     """Every regimen stated in `text`; `location` says where the paragraph sits in the record."""
     flags: list[Flag] = []
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        flags.append(Flag(code="text-truncated", message=f"The text of {location} is {len(text):,} characters "
+                          f"long; only its first {MAX_PARAGRAPH_CHARS:,} were read."))
+        text = text[:MAX_PARAGRAPH_CHARS]
     route_found = find_route(text)
     route, route_source = None, None
     if route_found:

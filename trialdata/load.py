@@ -15,14 +15,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import charset_normalizer
+
 from .errors import RecordError
 from .merge import merge_trials
-from .models import Trial
+from .models import Flag, Trial
 from .readers.clinicalindex import looks_like_clinicalindex, read_clinicalindex
 from .readers.ctgov import looks_like_json, read_ctgov
 
 RECORD_SUFFIXES = (".txt", ".json", ".zip")
 _MEMBER_SUFFIXES = (".txt", ".json")
+MB = 1024 * 1024
+# A ClinicalIndex record is a few kB and a registry study rarely 100 kB; API pages and bulk
+# downloads are larger. The limits keep one hostile file from taking the time or memory of all.
+MAX_TEXT_RECORD_BYTES = 5 * MB
+MAX_JSON_BYTES = 100 * MB
+MAX_ZIP_MEMBERS = 5_000
+MAX_ZIP_MEMBER_BYTES = 50 * MB
+MAX_ZIP_TOTAL_BYTES = 500 * MB
 
 
 @dataclass(frozen=True)
@@ -96,42 +106,96 @@ def _read_document(name: str, data: bytes, result: LoadResult) -> None:
     try:
         if not data.strip():
             raise RecordError("the file is empty")
-        text = _decode(data)
+        if len(data) > MAX_JSON_BYTES:
+            raise RecordError(f"the file is {len(data) / MB:.1f} MB; files over {MAX_JSON_BYTES // MB} MB are not read")
+        text, encoding = decode(data)
+        found: list[Trial] = []
         if looks_like_json(text):
             for item in read_ctgov(text, name):
                 if isinstance(item, RecordError):
                     result.problems.append(Problem(name, str(item)))
                 else:
-                    result.trials.append(item)
+                    found.append(item)
         elif looks_like_clinicalindex(text):
-            result.trials.append(read_clinicalindex(text, name))
+            if len(data) > MAX_TEXT_RECORD_BYTES:
+                raise RecordError(f"the text record is {len(data) / MB:.1f} MB; a ClinicalIndex record is a few kB, "
+                                  f"and records over {MAX_TEXT_RECORD_BYTES // MB} MB are not read")
+            found.append(read_clinicalindex(text, name))
         else:
             raise RecordError("not a trial record: expected ClinicalTrials.gov JSON or a ClinicalIndex text record")
+        if encoding:
+            note = Flag(code="not-utf8", message=f"The file is not UTF-8; it was read as {encoding}. "
+                        "Check accented or non-Latin characters against the source.")
+            found = [t.model_copy(update={"flags": (*t.flags, note)}) for t in found]
+        result.trials.extend(found)
     except RecordError as error:
         result.problems.append(Problem(name, str(error)))
 
 
 def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
+    """Read a zip's records in memory, within limits on member count and unpacked size."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(_MEMBER_SUFFIXES)]
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as error:
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError) as error:
         result.problems.append(Problem(name, f"not a readable zip archive ({error})"))
         return
+    if len(entries) > MAX_ZIP_MEMBERS:
+        result.problems.append(Problem(name, f"the zip archive has {len(entries):,} members; archives of more "
+                                             f"than {MAX_ZIP_MEMBERS:,} are not read (split it, or unpack a folder)"))
+        return
+    members = [m for m in entries if not m.is_dir() and m.filename.lower().endswith(_MEMBER_SUFFIXES)]
     if not members:
         result.problems.append(Problem(name, "the zip archive holds no .json or .txt records"))
+    unpacked = 0
     for member in members:
         label = f"{name}/{member.filename}"
+        if _climbs_out(member.filename):
+            result.problems.append(Problem(label, "the member's path points outside the archive; it is not read"))
+            continue
+        if member.file_size > MAX_ZIP_MEMBER_BYTES:
+            result.problems.append(Problem(label, f"unpacks to {member.file_size / MB:,.0f} MB; members over "
+                                                  f"{MAX_ZIP_MEMBER_BYTES // MB} MB are not read"))
+            continue
+        if unpacked + member.file_size > MAX_ZIP_TOTAL_BYTES:
+            result.problems.append(Problem(name, f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // MB} MB; "
+                                                 f"the members from {member.filename} on are not read"))
+            return
         try:
-            payload = archive.read(member)
-        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as error:
+            with archive.open(member) as stream:  # never trust the header's size: read at most the limit
+                payload = stream.read(MAX_ZIP_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as error:
             result.problems.append(Problem(label, f"cannot be unpacked ({error})"))
             continue
+        if len(payload) > MAX_ZIP_MEMBER_BYTES:
+            result.problems.append(Problem(label, f"unpacks to more than {MAX_ZIP_MEMBER_BYTES // MB} MB; "
+                                                  "it is not read"))
+            continue
+        unpacked += len(payload)
         _read_document(label, payload, result)
 
 
-def _decode(data: bytes) -> str:
+def _climbs_out(member: str) -> bool:
+    path = member.replace("\\", "/")
+    return path.startswith("/") or ".." in path.split("/") or (len(path) > 1 and path[1] == ":")
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """(text, None) for UTF-8 (with or without BOM); (text, encoding) when another encoding had to be detected."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise RecordError(f"starts like UTF-16 text but byte {error.start} cannot be decoded") from error
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        raise RecordError(f"not UTF-8 text (byte {error.start} cannot be decoded)") from error
+        if b"\x00" in data[:8192]:
+            raise RecordError("binary data, not a text record or JSON") from error
+        best = charset_normalizer.from_bytes(data[: 2 * MB]).best()
+        if best is None or best.encoding is None:
+            raise RecordError(f"not text in any known encoding (byte {error.start} is not UTF-8)") from error
+        try:
+            return data.decode(best.encoding), best.encoding.upper().replace("_", "-")
+        except (UnicodeDecodeError, LookupError) as second:
+            raise RecordError(f"not UTF-8 text (byte {error.start} cannot be decoded)") from second

@@ -58,7 +58,7 @@ def _values(records: list[Trial], field: Callable[[Trial], Any]) -> dict[Any, li
     for record in records:
         value = field(record)
         if value not in (None, "", ()):
-            values.setdefault(value, []).extend(record.record_files)
+            values.setdefault(value, []).extend(_file_name(f) for f in record.record_files)
     return values
 
 
@@ -92,9 +92,18 @@ def _regimen_differences(base: Trial, records: list[Trial]) -> list[Flag]:
         missing = _signatures(record) - shown
         if missing:
             listed = "; ".join(sorted(missing))
-            flags.append(Flag(code="records-disagree", message=f"{', '.join(record.record_files)} gives regimens "
-                              f"the arms shown (from {', '.join(base.record_files)}) do not: {listed}."))
+            flags.append(Flag(code="records-disagree", message=f"{_files(record)} gives regimens the arms shown "
+                              f"(from {_files(base)}) do not: {listed}."))
     return flags
+
+
+def _file_name(path: str) -> str:
+    """The file's own name, so a flag reads the same whether the record came from a folder or an upload."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _files(trial: Trial) -> str:
+    return ", ".join(_file_name(f) for f in trial.record_files)
 
 
 def _signatures(trial: Trial) -> set[str]:

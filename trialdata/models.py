@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DoseUnit = Literal["cells/kg", "cells"]
+# More than this is more cells than a human body holds (about 3×10^13): a typo, not a dose.
+MAX_CELLS_PER_KG = 1e11
+MAX_CELLS = 1e13
 ARM_TYPES = (
     "EXPERIMENTAL",
     "ACTIVE_COMPARATOR",
@@ -58,6 +61,10 @@ class Dose(_Model):
             number = getattr(self, name)
             if number is not None and (not math.isfinite(number) or number <= 0):
                 raise ValueError(f"a cell dose must be a positive number, got {name}={number!r}")
+        ceiling = MAX_CELLS_PER_KG if self.unit == "cells/kg" else MAX_CELLS
+        if max(self.value, self.high or 0) > ceiling:
+            raise ValueError(f"{max(self.value, self.high or 0):.3g} {self.unit} is more cells than a human body "
+                             "holds; it cannot be a dose")
         if (self.low is None) != (self.high is None):
             raise ValueError("a dose range needs both a low and a high end")
         if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:

@@ -60,14 +60,40 @@ def take_uploads() -> None:
     """Keep every upload that holds a trial; report by name what could not be read. Nothing loaded is lost."""
     kept = dict(st.session_state.get(UPLOADS, {}))
     errors = []
+    added: list[Trial] = []
     for upload in st.session_state.get("uploader") or []:
         data = upload.getvalue()
         result = read_cached(upload.name, data)
         errors.extend(str(problem) for problem in result.problems)
+        if result.trials and upload.name not in kept:
+            added.extend(result.trials)
         if result.trials:
             kept[upload.name] = data
     st.session_state[UPLOADS] = kept
     st.session_state["upload_errors"] = errors
+    if added:
+        show_added(arms_frame(added))
+
+
+def show_added(added: pd.DataFrame) -> None:
+    """Select what an upload adds: its trials and arms, and any new type or phase where all were selected.
+
+    Filters hold explicit choices, so without this an uploaded trial would load but stay filtered out.
+    """
+    shown = st.session_state.get("comparison")
+    before = filter_options(shown.all_arms) if shown is not None else None
+    new = filter_options(added)
+    for key, new_values, old_values in (
+        ("trial", new.trials, None),
+        ("arm", new.arms, None),
+        ("type", new.arm_types, before.arm_types if before else None),
+        ("phase", new.phases, before.phases if before else None),
+    ):
+        current = st.session_state.get(key)
+        if current is None:
+            continue  # the widget is still at its default, which already holds everything
+        if old_values is None or set(old_values) <= set(current):
+            st.session_state[key] = list(dict.fromkeys([*current, *new_values]))
 
 
 def weight_input(box: DeltaGenerator) -> float:

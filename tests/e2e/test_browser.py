@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pandas as pd
@@ -9,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from trialdata.export import TABLE_COLUMNS
 
-from .conftest import screenshot, wait_for_app
+from .conftest import ROOT, screenshot, wait_for_app
 
 SEED = "NCT06740149"
 REMOVED = f"{SEED} · Phase I dose group 3 (4.0×10^6 cells/kg)"
@@ -66,6 +67,8 @@ def test_deselecting_an_arm_removes_it_from_charts_and_table(server: str, page: 
     page.get_by_role("button", name=f"Remove {REMOVED}").click()
     wait_for_app(page)
     expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("5 of ")
+    ticks = page.locator("[data-testid='stPlotlyChart']").nth(0).locator(".ytick text")
+    expect(ticks).to_have_count(len(codes_before) - 1, timeout=30_000)  # plotly redraws after the rerun
     gone = codes_before - axis_codes(page, 0)
     assert len(gone) == 1 and not gone & axis_codes(page, 1)
     assert REMOVED not in chip_labels(page)
@@ -110,3 +113,34 @@ def test_every_page_at_1280_by_800(server: str, page: Page) -> None:
         page.wait_for_timeout(1500)  # let plotly finish drawing before the picture
         assert page.locator("[data-testid='stException']").count() == 0
         assert screenshot(page, path or "compare").stat().st_size > 20_000
+
+
+HOSTILE_LABEL = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_TEXT = "<script>window.__pwned=2</script> Patients receive 1×10^6 cells/kg once."
+
+
+def test_record_html_shows_as_plain_text(server: str, page: Page, tmp_path) -> None:
+    study = json.loads((ROOT / "seeds" / "NCT01724398.json").read_text(encoding="utf-8"))
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT09999990"
+    study["protocolSection"]["armsInterventionsModule"]["armGroups"][0]["label"] = HOSTILE_LABEL
+    study["protocolSection"]["armsInterventionsModule"]["armGroups"][0]["description"] = HOSTILE_TEXT
+    upload = tmp_path / "hostile.json"
+    upload.write_text(json.dumps(study), encoding="utf-8")
+    open_page(page, server)
+    page.get_by_text("Add records").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stMetric']").nth(0)).to_contain_text("8", timeout=30_000)
+    page.get_by_role("link", name="Sources & flags").click()
+    wait_for_app(page)
+    expect(page.get_by_text(HOSTILE_LABEL, exact=False).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("<script>window.__pwned=2</script>", exact=False).first).to_be_visible()
+    page.get_by_role("link", name="Arm detail").click()
+    wait_for_app(page)
+    page.locator("[data-testid='stSelectbox'] input").fill("onerror")
+    page.get_by_role("option").filter(has_text="onerror").first.click()
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stCode']")).to_contain_text("<script>window.__pwned=2</script>", timeout=30_000)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("script:has-text('__pwned')").count() == 0

@@ -72,7 +72,7 @@ def read_clinicalindex(text: str, name: str) -> Trial:
     phases = brief.get("phases", ())
     arms, trial_flags = build_arms(arm_texts, phases)
     stem = re.sub(r"\.[^.]*$", "", name.rsplit("/", 1)[-1])
-    nct = NCT_ID.search(text)
+    nct = NCT_ID.search(text) or NCT_ID.search(stem)
     try:
         return Trial(
             trial_id=nct.group(0) if nct else stem,
