@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -92,6 +94,13 @@ class Run:
     rss_start: int = 0
     rss_end: int = 0
     wall_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    machine_busy: float = 0.0
+
+
+def first_line(problem: BaseException) -> str:
+    """An exception's first line, short enough for the report (asyncio timeouts have none)."""
+    return next(iter(str(problem).splitlines()), "")[:160]
 
 
 def parse_csv(data: bytes) -> list[list[str]]:
@@ -99,8 +108,13 @@ def parse_csv(data: bytes) -> list[list[str]]:
 
 
 def build_scenarios() -> list[Scenario]:
-    """Expected rows per filter, computed with trialdata exactly as the page does (seeds, default weight)."""
-    arms = arms_frame(load_paths([ROOT / "seeds"]).trials)
+    """Expected rows per filter, computed with trialdata as the page does (bundled seeds, default weight).
+
+    The dashboard names each record by its bare file name in flags ("... (NCT06740149.json)"), while
+    load_paths names it by the path it was given; loading from inside seeds/ makes the two agree.
+    """
+    with contextlib.chdir(ROOT / "seeds"):
+        arms = arms_frame(load_paths(["."]).trials)
     steps = {format_cells(step): step for step in filter_options(arms).dose_steps}
     scenarios = []
     for query in QUERIES:
@@ -117,6 +131,22 @@ def build_scenarios() -> list[Scenario]:
             raise SystemExit(f"bad scenario {query}: the library gives {len(rows) - 1} rows")
         scenarios.append(Scenario(urlencode(query, doseq=True), rows[1:]))
     return scenarios
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -181,8 +211,11 @@ async def open_table(page: Page, url: str, timeout_ms: float) -> str:
     return await caption.inner_text(timeout=timeout_ms)
 
 
-async def one_round(page: Page, base: str, scenario: Scenario, timeout_ms: float) -> str:
-    """Navigate, download the CSV and check it; returns "" when correct, otherwise what was wrong."""
+async def one_round(page: Page, base: str, scenario: Scenario, timeout_ms: float, media: dict[str, str]) -> str:
+    """Navigate, download the CSV and check it; returns "" when correct, otherwise what was wrong.
+
+    `media` maps each /media/ URL the page fetched to its HTTP status, to say why a download failed.
+    """
     caption = await open_table(page, f"{base}/table?{scenario.query}", timeout_ms)
     if await page.locator(EXCEPTION).count():
         return "exception: " + (await page.locator(EXCEPTION).first.inner_text(timeout=timeout_ms))[:200]
@@ -193,7 +226,7 @@ async def one_round(page: Page, base: str, scenario: Scenario, timeout_ms: float
     download = await info.value
     failure = await download.failure()
     if failure:
-        return f"download failed: {failure}"
+        return f"download failed: {failure}; media request: {media.get(download.url, 'none seen')}"
     data = Path(await download.path()).read_bytes()
     await download.delete()
     rows = parse_csv(data)
@@ -213,22 +246,27 @@ async def session(browser: Browser, base: str, number: int, scenarios: list[Scen
     context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     try:
         page = await context.new_page()
+        media: dict[str, str] = {}
+        page.on("response", lambda response: media.__setitem__(response.url, f"HTTP {response.status}")
+                if "/media/" in response.url else None)
+        page.on("requestfailed", lambda request: media.__setitem__(request.url, f"failed {request.failure}")
+                if "/media/" in request.url else None)
         for round_number in range(args.rounds):
             scenario = scenarios[(number + 3 * round_number) % len(scenarios)]
             started = time.perf_counter()
             try:  # every wait inside has its own timeout; this bounds the round as a whole
-                error = await asyncio.wait_for(one_round(page, base, scenario, timeout_ms), args.timeout * 4)
+                error = await asyncio.wait_for(one_round(page, base, scenario, timeout_ms, media), args.timeout * 4)
             except (PlaywrightTimeout, TimeoutError) as problem:
-                error = f"timeout: {str(problem).splitlines()[0][:160]}"
+                error = f"timeout: {first_line(problem) or 'the round took too long'}"
             except Exception as problem:  # a load test counts every failure instead of stopping
-                error = f"{type(problem).__name__}: {str(problem).splitlines()[0][:160] if str(problem) else ''}"
+                error = f"{type(problem).__name__}: {first_line(problem)}"
             run.results.append(RoundResult(number, round_number + 1, scenario.query,
                                            time.perf_counter() - started, not error, error))
             try:
                 if await asyncio.wait_for(barrier.wait(), args.timeout * 5) == 0:
                     run.rss_after_round[round_number + 1] = tree_rss_kib(server_pid)
             except (TimeoutError, asyncio.BrokenBarrierError):
-                run.results.append(RoundResult(number, round_number + 1, "", 0.0, False, "barrier broken"))
+                run.results.append(RoundResult(number, round_number + 1, "(barrier)", 0.0, False, "barrier broken"))
                 break
     finally:
         await context.close()
@@ -244,10 +282,14 @@ async def drive(base: str, server_pid: int, args: argparse.Namespace, scenarios:
             await asyncio.sleep(1)
             run.rss_start = tree_rss_kib(server_pid)
             barrier = asyncio.Barrier(args.sessions)
+            cpu_before, (busy_before, total_before) = cpu_seconds(server_pid), machine_ticks()
             started = time.perf_counter()
             await asyncio.gather(*(session(browser, base, n, scenarios, args, barrier, run, server_pid)
                                    for n in range(args.sessions)))
             run.wall_seconds = time.perf_counter() - started
+            run.server_cpu_seconds = cpu_seconds(server_pid) - cpu_before
+            busy_after, total_after = machine_ticks()
+            run.machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
         finally:
             await browser.close()
     await asyncio.sleep(2)  # let the server drop the closed sessions' websockets
@@ -268,8 +310,7 @@ def mib(kib: int) -> str:
 
 def report(run: Run, samples: list[int], args: argparse.Namespace, stderr: StderrDrain) -> bool:
     """Print the figures and the PASS/FAIL criteria; True when all pass."""
-    rounds = [r for r in run.results if r.query]
-    correct = [r for r in rounds if r.ok]
+    correct = [r for r in run.results if r.ok]
     errors = [r for r in run.results if not r.ok]
     times = [r.seconds for r in correct]
     first = run.rss_after_round.get(1, 0)
@@ -283,6 +324,9 @@ def report(run: Run, samples: list[int], args: argparse.Namespace, stderr: Stder
         ("time per round, median", f"{statistics.median(times) if times else 0:.2f} s"),
         ("time per round, p95", f"{percentile(times, 0.95):.2f} s"),
         ("time per round, max", f"{max(times, default=0):.2f} s"),
+        ("server CPU during the sessions", f"{run.server_cpu_seconds:.0f} s "
+                                           f"({run.server_cpu_seconds / max(run.wall_seconds, 1e-9):.2f} cores)"),
+        ("machine CPU busy during the sessions", f"{run.machine_busy:.0%} of {os.cpu_count()} cores"),
         ("server RSS at start (after warm-up)", mib(run.rss_start)),
         ("server RSS after round 1", mib(first)),
         ("server RSS after last round", mib(last)),
@@ -295,7 +339,10 @@ def report(run: Run, samples: list[int], args: argparse.Namespace, stderr: Stder
     print("\n| figure | value |\n| --- | --- |")
     for name, value in figures:
         print(f"| {name} | {value} |")
-    print("\nRSS after each round: " + ", ".join(f"{k}: {mib(v)}" for k, v in sorted(run.rss_after_round.items())))
+    medians = {n: statistics.median([r.seconds for r in correct if r.round == n])
+               for n in sorted({r.round for r in correct})}
+    print("\nMedian time per round number: " + ", ".join(f"{n}: {t:.1f} s" for n, t in medians.items()))
+    print("RSS after each round: " + ", ".join(f"{k}: {mib(v)}" for k, v in sorted(run.rss_after_round.items())))
     if errors:
         print(f"\nErrors by kind: {dict(Counter(e.error.split(':')[0] for e in errors))}")
         for error in errors[:10]:
