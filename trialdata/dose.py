@@ -36,13 +36,15 @@ SCIENTIFIC = (
 QUANTITY = rf"(?:{SCIENTIFIC}|{MANTISSA}{SCALE_WORD})"
 SHARED_SCALE = rf"(?:{TIMES}(?:{POWER}|{LOST_POWER})|{SCALE_WORD})"
 RANGE_JOIN = r"\s*(?:-|–|—|~|to)\s*"
+LISTED = r"\d+(?:\.\d+)?"
 GROUPED = r"\d{1,3}(?:,\d{3})+(?!\d)|\d{4,}"  # 100,000,000 or 50000000 (needs a cell noun)
 
 _CANDIDATE = re.compile(
     r"(?<![\w.,^])(?:"
     rf"(?P<full_range>(?:between\s+)?{QUANTITY}(?:{RANGE_JOIN}|\s+and\s+){QUANTITY})"
     rf"|(?P<shared_range>(?:between\s+)?{MANTISSA}(?:{RANGE_JOIN}|\s+and\s+){MANTISSA}{SHARED_SCALE})"
-    rf"|(?P<listed>{MANTISSA}(?:\s*,\s*{MANTISSA})*\s*,?\s*(?:or|and)\s+{MANTISSA}{SHARED_SCALE})"
+    # Lists are short and their numbers plain (no decimal comma), so the pattern cannot backtrack without end.
+    rf"|(?P<listed>{LISTED}(?:\s*,\s*{LISTED}){{0,8}}\s*(?:,\s*)?(?:or|and)\s+{LISTED}{SHARED_SCALE})"
     rf"|(?P<single>{QUANTITY})"
     rf"|(?P<grouped>{GROUPED})"
     r")",
@@ -52,7 +54,7 @@ _CANDIDATE = re.compile(
 CELL_NOUN = (
     r"\)?\s*(?:(?:viable|live|total|nucleated|mononuclear|mesenchymal|stem|stromal|progenitor|"
     r"allogeneic|autologous|human|umbilical|cord|bone|marrow|derived|CD34\+|[A-Z][\w-]*)\s+){0,4}"
-    r"[\w+-]*(?:cells?|MSCs?|MNCs?)\b"
+    r"[\w+-]{0,30}?(?:cells?|MSCs?|MNCs?)\b"
 )
 _CELL_NOUN = re.compile(CELL_NOUN, re.IGNORECASE)
 _OTHER_UNIT = re.compile(
@@ -220,7 +222,7 @@ def _split_full_range(body: str) -> tuple[str, str] | None:
 
 
 def _listed_values(span: str) -> list[float]:
-    numbers = re.findall(MANTISSA, span)
+    numbers = re.findall(LISTED, span)
     tail = span[span.rindex(numbers[-1]) + len(numbers[-1]) :]
     return [quantity_value(n + tail) for n in numbers[:-1]] + [quantity_value(numbers[-1] + tail)]
 

@@ -136,7 +136,7 @@ def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
     """Read a zip's records in memory, within limits on member count and unpacked size."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
+        entries = [e for e in archive.infolist() if e.filename]
     except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError) as error:
         result.problems.append(Problem(name, f"not a readable zip archive ({error})"))
         return
@@ -164,7 +164,8 @@ def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
         try:
             with archive.open(member) as stream:  # never trust the header's size: read at most the limit
                 payload = stream.read(MAX_ZIP_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as error:
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError,
+                ValueError) as error:
             result.problems.append(Problem(label, f"cannot be unpacked ({error})"))
             continue
         if len(payload) > MAX_ZIP_MEMBER_BYTES:

@@ -61,6 +61,8 @@ class Dose(_Model):
             number = getattr(self, name)
             if number is not None and (not math.isfinite(number) or number <= 0):
                 raise ValueError(f"a cell dose must be a positive number, got {name}={number!r}")
+        if self.value < 1:
+            raise ValueError(f"{self.value:.3g} {self.unit} is less than one cell; it cannot be a dose")
         ceiling = MAX_CELLS_PER_KG if self.unit == "cells/kg" else MAX_CELLS
         if max(self.value, self.high or 0) > ceiling:
             raise ValueError(f"{max(self.value, self.high or 0):.3g} {self.unit} is more cells than a human body "

@@ -60,6 +60,7 @@ _DAY_LIST = re.compile(
     re.I,
 )
 _CLUE_REACH = 80
+MAX_CLUES = 64  # a sentence with more schedule words than this states no one schedule
 MAX_ADMINISTRATIONS = 366  # more than daily for a year is not a cell-therapy schedule; ignore it
 
 
@@ -117,7 +118,7 @@ def _clues(text: str) -> list[_Clue]:
     taken: list[tuple[int, int]] = []
 
     def add(clue: _Clue) -> None:
-        if any(clue.start < end and start < clue.end for start, end in taken):
+        if len(clues) >= MAX_CLUES or any(clue.start < end and start < clue.end for start, end in taken):
             return
         taken.append((clue.start, clue.end))
         clues.append(clue)

@@ -61,13 +61,18 @@ _NO_CELLS = re.compile(
 )
 
 
+# One pass over the text instead of one per route: the leftmost match wins, earlier rows on a tie.
+_ANY_ROUTE = re.compile(
+    "|".join(f"(?P<r{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(_ROUTES)), re.IGNORECASE
+)
+
+
 def find_route(text: str) -> tuple[str, str] | None:
     """(route, matched words) for the route the text names first, or None."""
-    found = [(m.start(), route, m.group(0)) for route, pattern in _ROUTES if (m := pattern.search(text))]
-    if not found:
+    match = _ANY_ROUTE.search(text)
+    if match is None:
         return None
-    _, route, words = min(found)
-    return route, words
+    return _ROUTES[int(match.lastgroup[1:])][0], match.group(0)  # type: ignore[index]
 
 
 def phase_name(number: str) -> str:

@@ -24,8 +24,8 @@ NCT_ID = re.compile(r"\bNCT\d{8}\b")
 _BRIEF = re.compile(
     r"^An?\s+(?P<phases>.*?)\s*clinical\s+(?:trial|study)\s+evaluating\s+(?P<interventions>.+?)"
     r"\s+for\s+(?P<conditions>.+?)\.\s+(?P<status>.+?),\s+(?:has\s+)?(?:enrolled|enrolling|will\s+enroll|"
-    r"plans\s+to\s+enroll|enrolls)\s+(?P<enrollment>[\d,]+)\s+participants?"
-    r"(?:\s+across\s+(?P<sites>[\d,]+)\s+sites?)?",
+    r"plans\s+to\s+enroll|enrolls)\s+(?P<enrollment>\d[\d,]*)\s+participants?"
+    r"(?:\s+across\s+(?P<sites>\d[\d,]*)\s+sites?)?",
     re.I | re.S,
 )
 _OTHERS = re.compile(r"^(?:and\s+)?(?P<n>\d+)\s+other\s+\w+$", re.I)

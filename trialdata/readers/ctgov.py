@@ -37,6 +37,8 @@ def studies_in(text: str) -> list[Any]:
         raise RecordError(f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from error
     except RecursionError as error:
         raise RecordError("JSON nested too deeply to be a study") from error
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise RecordError(f"JSON with a value Python refuses to read ({error})") from error
     if isinstance(document, dict) and "protocolSection" in document:
         return [document]
     if isinstance(document, dict) and isinstance(document.get("studies"), list):
@@ -64,7 +66,7 @@ def read_study(study: Any, name: str) -> Trial:
     interventions = _interventions(_list(arms_module.get("interventions")))
     arm_texts = _arm_texts(groups, interventions)
     design = _module(protocol, "designModule")
-    phases = tuple(_PHASES[p] for p in _list(design.get("phases")) if p in _PHASES)
+    phases = tuple(_PHASES[p] for p in _list(design.get("phases")) if isinstance(p, str) and p in _PHASES)
     arms, trial_flags = build_arms(arm_texts, phases)
     status = _module(protocol, "statusModule")
     enrollment = _module(design, "enrollmentInfo").get("count")
@@ -75,7 +77,7 @@ def read_study(study: Any, name: str) -> Trial:
             brief_title=_text(identification.get("briefTitle")) or None,
             phases=phases,
             status=_words(status.get("overallStatus")),
-            enrollment=enrollment if isinstance(enrollment, int) else None,
+            enrollment=enrollment if isinstance(enrollment, int) and not isinstance(enrollment, bool) else None,
             sites=len(_list(_module(protocol, "contactsLocationsModule").get("locations"))) or None,
             conditions=tuple(_text(c) for c in _list(_module(protocol, "conditionsModule").get("conditions"))),
             summary=_text(_module(protocol, "descriptionModule").get("briefSummary")),
