@@ -184,6 +184,8 @@ def _assemble(text: str, group: list[_Clue]) -> ScheduleMention | None:
     count = int(by_kind["count"].value) if "count" in by_kind else None  # type: ignore[arg-type]
     if "days" in by_kind:
         listed = tuple(sorted(set(by_kind["days"].value)))  # type: ignore[arg-type]
+        if len(listed) > MAX_ADMINISTRATIONS:
+            return None
         days = tuple(d - listed[0] for d in listed)
         gaps = {days[i + 1] - days[i] for i in range(len(days) - 1)}
         even = gaps.pop() if len(gaps) == 1 else None
