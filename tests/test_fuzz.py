@@ -81,7 +81,9 @@ class _Worker:
 
     def run(self, function: Callable, args: tuple, limit: float) -> tuple[object, float]:
         if self._process is None or not self._process.is_alive():
-            context = multiprocessing.get_context("fork")
+            # "spawn", not "fork": a forked child can inherit a lock held by another thread of the test
+            # session (the browser tests run a server and a driver) and hang before it ever answers.
+            context = multiprocessing.get_context("spawn")
             self._connection, child = context.Pipe()
             self._process = context.Process(target=_serve, args=(child,), daemon=True)
             self._process.start()
