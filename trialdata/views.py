@@ -7,14 +7,14 @@ user reads and the file they download come from the same rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from .charts import arm_codes, arm_colors
 from .filters import ArmFilter, apply_filter
-from .frames import DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame, quote_source
+from .frames import DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
 from .models import Source, Trial
 from .notation import format_cells, format_dose_range, format_schedule
@@ -98,22 +98,6 @@ def display_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Type", "Phase", "Cells", "Route",
                                        "Dose per administration", "Schedule", "Administration days", "Cumulative",
                                        "Flags"])
-
-
-def sources_table(comparison: Comparison) -> pd.DataFrame:
-    """Each number of each shown arm beside the sentence it was read from."""
-    rows = []
-    for row in comparison.arms.itertuples():
-        code = comparison.codes.get(row.arm_key, "")
-        numbers = [
-            ("Dose per administration", dose_text(row, comparison.weight_kg), quote_source(row.dose_source)),
-            ("Schedule", schedule_text(row), quote_source(row.schedule_source)),
-            ("Route", row.route or "not stated", quote_source(row.route_source)),
-        ]
-        for what, value, source in numbers:
-            rows.append({"Code": code, "Trial": row.trial_id, "Arm": row.arm, "Number": what, "Value": value,
-                         "Source (quoted from the record)": source or "— not stated in the record"})
-    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Number", "Value", "Source (quoted from the record)"])
 
 
 @dataclass(frozen=True)
@@ -217,9 +201,9 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
     rows = comparison.arms[comparison.arms["arm_key"] == key]
     first = rows.iloc[0]
     total = first["cumulative_cells_per_kg"] * comparison.weight_kg
-    table = display_table(comparison)
-    regimens = table[(table["Trial"] == first["trial_id"]) & (table["Arm"] == first["arm"])]
-    flags = flags_table(comparison)
+    only_this_arm = replace(comparison, arms=rows)  # format and flag one arm, not every arm shown
+    regimens = display_table(only_this_arm)
+    flags = flags_table(only_this_arm)
     flags = flags[(flags["Trial"] == first["trial_id"]) & flags["Arm"].isin([first["arm"], "(whole trial)"])]
     return ArmDetail(
         trial_id=first["trial_id"],
