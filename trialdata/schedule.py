@@ -41,7 +41,7 @@ _INTERVALS = [
 ]
 _COUNTS = [
     re.compile(rf"\b(?:for\s+)?a\s+total\s+of\s+(?P<n>{N})\b(?:\s+{DOSE_NOUN})?", re.I),
-    re.compile(rf"(?<!first\s)(?<!last\s)(?<!the\s)\b(?P<n>{N})\s+(?:separate\s+|consecutive\s+|repeated\s+)?"
+    re.compile(rf"\b(?<!first\s)(?<!last\s)(?<!the\s)(?P<n>{N})\s+(?:separate\s+|consecutive\s+|repeated\s+)?"
                rf"(?:(?:intravenous|IV|i\.v\.)\s+)?{DOSE_NOUN}\b", re.I),
     re.compile(r"(?<![\w.])[×xX]\s*(?P<n>\d{1,2})(?![\d^.]|\s*10)\b", re.I),
     re.compile(r"\b(?P<multiple>twice|thrice)\b", re.I),
@@ -113,9 +113,32 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     return sorted(schedules, key=lambda s: s.start)
 
 
+_UNIT_WORDS = ("day", "week", "month", "year")
+_DOSE_NOUN_WORDS = ("time", "dose", "administration", "infusion", "injection", "transfusion", "transplantation",
+                    "treatment", "course", "cycle", "application")
+# Words each pattern cannot match without (lower case; one of each group): a substring test is far
+# cheaper than a regex pass, and most sentences hold few of them. Earlier clues win where two overlap.
+_GATED: list[tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]]] = [
+    ("days", _DAY_LIST, (("day", "week", "month"),)),
+    ("single", _SINGLE, (("single", "one", "once", "only"),)),
+    ("interval", _INTERVALS[0], (("once",), _UNIT_WORDS)),
+    ("interval", _INTERVALS[1], (("every", "each", "q"), _UNIT_WORDS)),
+    ("interval", _INTERVALS[2], (("interval",), _UNIT_WORDS)),
+    ("interval", _INTERVALS[3], (("interval",), _UNIT_WORDS)),
+    ("interval", _INTERVALS[4], (("apart",), _UNIT_WORDS)),
+    ("interval", _INTERVALS[5], (("daily", "week", "fortnight", "month"),)),
+    ("count", _COUNTS[0], (("total",),)),
+    ("count", _COUNTS[1], (_DOSE_NOUN_WORDS,)),
+    ("count", _COUNTS[2], (("×", "x"),)),
+    ("count", _COUNTS[3], (("twice", "thrice"),)),
+    ("span", _SPAN_COUNT, (("for",), _UNIT_WORDS)),
+]
+
+
 def _clues(text: str) -> list[_Clue]:
     clues: list[_Clue] = []
     taken: list[tuple[int, int]] = []
+    lowered = text.lower()
 
     def add(clue: _Clue) -> None:
         if len(clues) >= MAX_CLUES or any(clue.start < end and start < clue.end for start, end in taken):
@@ -123,27 +146,31 @@ def _clues(text: str) -> list[_Clue]:
         taken.append((clue.start, clue.end))
         clues.append(clue)
 
-    for match in _DAY_LIST.finditer(text):
+    for kind, pattern, gates in _GATED:
+        if not all(any(map(lowered.__contains__, words)) for words in gates):
+            continue
+        for match in pattern.finditer(text):
+            clue = _clue(kind, match)
+            if clue is not None:
+                add(clue)
+    return clues
+
+
+def _clue(kind: str, match: re.Match[str]) -> _Clue | None:
+    if kind == "days":
         numbers = [float(n) for n in re.findall(r"\d+", match.group("first") + " " + match.group("rest"))]
         unit = _UNIT_DAYS[match.group("unit").lower()]
-        add(_Clue("days", match.start(), match.end(), tuple(n * unit for n in numbers)))
-    for match in _SINGLE.finditer(text):
-        add(_Clue("single", match.start(), match.end(), 1.0))
-    for pattern in _INTERVALS:
-        for match in pattern.finditer(text):
-            interval = _interval_days(match)
-            if interval:
-                add(_Clue("interval", match.start(), match.end(), interval))
-    for pattern in _COUNTS:
-        for match in pattern.finditer(text):
-            count = _count(match)
-            if count:
-                add(_Clue("count", match.start(), match.end(), float(count)))
-    for match in _SPAN_COUNT.finditer(text):
-        n = _number(match.group("n"))
-        if n:
-            add(_Clue("span", match.start(), match.end(), float(n), _UNIT_DAYS[match.group("unit").lower()]))
-    return clues
+        return _Clue("days", match.start(), match.end(), tuple(n * unit for n in numbers))
+    if kind == "single":
+        return _Clue("single", match.start(), match.end(), 1.0)
+    if kind == "interval":
+        interval = _interval_days(match)
+        return _Clue("interval", match.start(), match.end(), interval) if interval else None
+    if kind == "count":
+        count = _count(match)
+        return _Clue("count", match.start(), match.end(), float(count)) if count else None
+    n = _number(match.group("n"))
+    return _Clue("span", match.start(), match.end(), float(n), _UNIT_DAYS[match.group("unit").lower()]) if n else None
 
 
 def _interval_days(match: re.Match[str]) -> float | None:

@@ -7,6 +7,7 @@ records are parsed once per file content, so a filter change re-reads nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,13 @@ from trialdata.views import Comparison, build_comparison
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
+RECORDS_ENV = "TRIALDATA_RECORDS"
+
+
+def record_folders() -> list[Path]:
+    """The bundled seeds/, or the folders an analyst names in TRIALDATA_RECORDS (os.pathsep-separated)."""
+    named = [Path(part) for part in os.environ.get(RECORDS_ENV, "").split(os.pathsep) if part.strip()]
+    return named or [SEEDS]
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)
@@ -45,9 +53,9 @@ def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
 
 def load_all() -> tuple[list[Trial], list[Problem], str]:
     """Bundled and uploaded records, merged per trial, the problems met, and a hash of all the files."""
-    files = [(path.name, path.read_bytes()) for path in record_files([SEEDS])]
-    files += list(st.session_state.get(UPLOADS, {}).items())
     loaded = LoadResult()
+    files = [(path.name, path.read_bytes()) for path in record_files(record_folders(), loaded.problems)]
+    files += list(st.session_state.get(UPLOADS, {}).items())
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
