@@ -21,8 +21,8 @@ PALETTE = (
 ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
-_FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
-_AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
+FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
+AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 
 
 def split_charted(arms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -119,7 +119,7 @@ def cumulative_chart(
         )
     _layout(figure, "Cumulative dose", "day (0 = first dose)", False, chart_height(arms))
     figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear", rangemode="tozero",
-                        **_AXIS_POWER)
+                        **AXIS_POWER)
     figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11}})
     return figure
 
@@ -132,12 +132,12 @@ def chart_height(arms: pd.DataFrame) -> int:
 
 def _layout(figure: go.Figure, title: str, x_title: str, log: bool, height: int) -> None:
     figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=_FONT,
+        title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=FONT,
         margin={"l": 10, "r": 10, "t": 40, "b": 10}, barmode="overlay", plot_bgcolor="white",
         hoverlabel={"align": "left"},
     )
     figure.update_xaxes(title_text=x_title, gridcolor="#e5e5e5", zeroline=False,
-                        type="log" if log else "linear", **_AXIS_POWER)
+                        type="log" if log else "linear", **AXIS_POWER)
 
 
 def _arm_axis(figure: go.Figure, arms: pd.DataFrame, codes: dict[str, str]) -> None:

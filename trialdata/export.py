@@ -14,13 +14,22 @@ import math
 
 import pandas as pd
 
-from .frames import administrations_frame
+from .frames import administrations_frame, quote_source
 
 TABLE_COLUMNS = [
     "trial_id", "trial_title", "arm", "arm_type", "phase", "cellular", "route", "dose_per_administration",
     "dose_unit", "administrations", "interval_days", "administration_days", "cumulative_dose",
     "cumulative_cells_per_kg", "flags", "source",
 ]
+# The across-trials table: each arm with its trial's facts, and its dose in cells/kg whether stated so or converted.
+ACROSS_COLUMNS = [
+    "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_source", "arm",
+    "arm_type", "phase", "cellular", "route", "dose_per_administration", "dose_unit", "dose_cells_per_kg",
+    "dose_converted", "administrations", "interval_days", "administration_days", "cumulative_dose",
+    "cumulative_cells_per_kg", "flags", "source", "cell_source_quote",
+]
+_FLAG_COLUMNS = {"cellular", "dose_converted"}
+_LIST_COLUMNS = {"conditions", "trial_phases", "status"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_HEADERS = {
     "dose_per_administration": "dose_per_administration (cells or cells/kg, see dose_unit)",
@@ -33,37 +42,49 @@ _XLSX_HEADERS = {
 }
 
 
-def comparison_table(arms: pd.DataFrame) -> pd.DataFrame:
+def comparison_table(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> pd.DataFrame:
     """The exported table: the documented columns, in order, with plain values."""
-    table = arms.reindex(columns=TABLE_COLUMNS).copy()
-    table["cellular"] = table["cellular"].map(lambda v: "true" if v else "false")
-    table["administration_days"] = arms["administration_days"].map(lambda days: ";".join(f"{d:g}" for d in days))
+    table = arms.reindex(columns=columns).copy()
+    for column in _FLAG_COLUMNS.intersection(columns):
+        table[column] = table[column].map(lambda v: "true" if v else "false")
+    for column in _LIST_COLUMNS.intersection(columns):
+        table[column] = arms[column].map(lambda values: "; ".join(values or ()))
+    if "administration_days" in columns:
+        table["administration_days"] = arms["administration_days"].map(lambda days: ";".join(f"{d:g}" for d in days))
+    if "cell_source_quote" in columns:
+        table["cell_source_quote"] = arms["cell_source_source"].map(quote_source)
     return table
 
 
-def to_csv(arms: pd.DataFrame) -> bytes:
+def to_csv(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
     """UTF-8 CSV of the comparison table; empty cells for unknown numbers."""
-    return _safe(comparison_table(arms)).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return _safe(comparison_table(arms, columns)).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
-def to_json(arms: pd.DataFrame) -> bytes:
-    """A JSON array of rows with the table's columns; numbers as numbers, unknowns as null."""
-    table = comparison_table(arms)
+def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
+    """A JSON array of rows with the table's columns; numbers as numbers, unknowns as null, lists as lists."""
+    table = comparison_table(arms, columns)
     rows = []
     for record in table.to_dict(orient="records"):
         record = {key: _plain(value) for key, value in record.items()}
-        record["cellular"] = record["cellular"] == "true"
-        record["administration_days"] = [float(d) for d in record["administration_days"].split(";") if d]
+        for column in _FLAG_COLUMNS.intersection(columns):
+            record[column] = record[column] == "true"
+        for column in _LIST_COLUMNS.intersection(columns):
+            record[column] = [v for v in (record[column] or "").split("; ") if v]
+        if "administration_days" in record:
+            record["administration_days"] = [float(d) for d in record["administration_days"].split(";") if d]
         rows.append(record)
     return json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_xlsx(arms: pd.DataFrame) -> bytes:
+def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
     """A workbook with a sheet of arms and a sheet of administrations, units in the headers."""
     buffer = io.BytesIO()
     administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _safe(comparison_table(arms)).rename(columns=_XLSX_HEADERS).to_excel(writer, sheet_name="Arms", index=False)
+        _safe(comparison_table(arms, columns)).rename(columns=_XLSX_HEADERS).to_excel(
+            writer, sheet_name="Arms", index=False
+        )
         _safe(administrations).rename(columns=_XLSX_HEADERS).to_excel(
             writer, sheet_name="Administrations", index=False
         )

@@ -32,6 +32,7 @@ class Comparison:
     codes: dict[str, str]
     weight_kg: float
     problems: list[Problem] = field(default_factory=list)
+    digest: str = ""  # identifies the loaded files, for caching what is derived from them
 
 
 def build_comparison(

@@ -109,3 +109,34 @@ def mentions_control(text: str) -> bool:
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
     return _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
+
+
+# Where the cells come from, when the text says; the tissue names registries use, and their usual acronyms.
+_CELL_SOURCES: list[tuple[str, re.Pattern[str]]] = [
+    ("cord blood",
+     re.compile(r"\b(?:umbilical\s+)?cord[-\s]blood\b|\bh?UCB(?:[-\s]?MNCs?)?\b|\bCB[-\s]?MNCs?\b", re.I)),
+    ("umbilical cord", re.compile(
+        r"\bumbilical[-\s]cord\b|\bh?UC[-\s]?MSCs?\b|\bh?UC[-\s]?derived\b|\bWharton'?s?\s+jelly\b", re.I)),
+    ("bone marrow", re.compile(r"\bbone[-\s]marrow\b|\bh?BM[-\s]?(?:MSCs?|MNCs?|derived)\b|\bBMSCs?\b|\bBMMNCs?\b",
+                               re.I)),
+    ("adipose", re.compile(r"\badipose\b|\bh?AD[-\s]?MSCs?\b|\bh?ADSCs?\b|\bfat[-\s]derived\b|\blipoaspirate\b", re.I)),
+    ("placenta", re.compile(r"\bplacenta(?:l)?\b|\bamnio(?:tic)?\b|\bamnion\b|\bchorion(?:ic)?\b", re.I)),
+    ("menstrual blood", re.compile(r"\bmenstrual\b|\bendometri(?:al|um)\b", re.I)),
+    ("dental pulp", re.compile(r"\bdental[-\s]pulp\b|\bDPSCs?\b|\bSHED\b", re.I)),
+    ("peripheral blood", re.compile(r"\bperipheral[-\s]blood\b|\bPBMCs?\b|\bPBSCs?\b|\bleukapheresis\b", re.I)),
+    ("induced pluripotent", re.compile(r"\binduced\s+pluripotent\b|\bh?iPSCs?\b|\biPS[-\s]derived\b", re.I)),
+]
+
+
+def find_cell_sources(text: str) -> list[tuple[str, str]]:
+    """(tissue, matched words) for each cell source the text names, in reading order, each tissue once."""
+    found: dict[str, tuple[int, str]] = {}
+    taken: list[tuple[int, int]] = []
+    for tissue, pattern in _CELL_SOURCES:  # earlier rows first: "umbilical cord blood" is cord blood, not cord
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            if tissue not in found:
+                found[tissue] = (match.start(), match.group(0))
+    return [(tissue, words) for tissue, (_, words) in sorted(found.items(), key=lambda item: item[1][0])]

@@ -11,8 +11,10 @@ INTENDED_PAGE = "intended_page"
 NAVIGATION_READY = "navigation_ready"
 
 
-def page_setup(page: str) -> Comparison:
+def page_setup(page: str, arm_filters: bool = True) -> Comparison:
     """Draw the shared sidebar and return the comparison it selects (kept in the session as "comparison").
+
+    A page with filters of its own passes `arm_filters=False` and gets every loaded arm.
 
     A just-started server runs the first requested page on its own, before
     app.py has set up the navigation; the page then hands over to app.py,
@@ -24,6 +26,6 @@ def page_setup(page: str) -> Comparison:
         st.switch_page(ENTRY, query_params={key: st.query_params.get_all(key) for key in st.query_params})
     from .sidebar import build_sidebar
 
-    comparison = build_sidebar()
+    comparison = build_sidebar(arm_filters)
     st.session_state["comparison"] = comparison
     return comparison

@@ -146,13 +146,16 @@ def uploader() -> None:
         box.caption(f"Added this session: {', '.join(sorted(added))}")
 
 
-def build_sidebar() -> Comparison:
-    """Draw the sidebar and return the comparison it selects."""
+def build_sidebar(arm_filters: bool = True) -> Comparison:
+    """Draw the sidebar and return the comparison it selects; without `arm_filters`, every loaded arm
+    (for a page that selects by its own filters)."""
     filter_box, settings_box = st.sidebar.container(), st.sidebar.container()
     weight = weight_input(settings_box)
     settings_box.toggle("Log dose axes", value=False, key="log", bind="query-params")
     uploader()
     trials, problems, digest = load_all()
     all_arms = arms_cached(digest, weight, trials)
-    selection = filters(filter_box, filter_options(all_arms))
-    return build_comparison(trials, selection, weight, problems, all_arms=all_arms)
+    selection = filters(filter_box, filter_options(all_arms)) if arm_filters else ArmFilter()
+    comparison = build_comparison(trials, selection, weight, problems, all_arms=all_arms)
+    comparison.digest = digest
+    return comparison

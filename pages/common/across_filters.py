@@ -1,0 +1,81 @@
+"""The Across trials page's own filters: which trials, by their facts, and which one is in focus.
+
+Every list starts empty, meaning "all": a trial added later (an upload) is then shown without
+being picked again. Each filter is bound to the URL, so a shared link opens the same selection.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
+from trialdata.across_views import default_focus
+from trialdata.views import Comparison
+
+YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a narrowed range from the full one
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def across_cached(digest: str, weight_kg: float, _comparison: Comparison) -> pd.DataFrame:
+    """Every loaded arm with its trial's facts; keyed by the loaded files and the reference weight."""
+    return across_frame(_comparison.trials, _comparison.all_arms)
+
+
+FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_source", "x_route")
+
+
+def choose_trials(comparison: Comparison) -> pd.DataFrame:
+    """Draw the filters, open only while one narrows the choice; return the arms of the chosen trials."""
+    everything = across_cached(comparison.digest, comparison.weight_kg, comparison)
+    options = across_options(everything)
+    narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get("x_year") not in (
+        None, st.session_state.get(YEAR_RANGE))
+    box = st.expander("Choose trials by condition, phase, status, cell source, route and start year",
+                      expanded=bool(narrowed), icon=":material/filter_list:")
+    top = box.columns(3)
+    conditions = top[0].multiselect("Condition", options.conditions, key="x_condition", bind="query-params",
+                                    placeholder="All conditions")
+    phases = top[1].multiselect("Trial phase", options.phases, key="x_phase", bind="query-params",
+                                placeholder="All phases")
+    statuses = top[2].multiselect("Status", options.statuses, key="x_status", bind="query-params",
+                                  placeholder="All statuses")
+    bottom = box.columns(3)
+    sources = bottom[0].multiselect("Cell source", options.cell_sources, key="x_source", bind="query-params",
+                                    placeholder="All sources", help="The tissue the cells come from, where the "
+                                    "arm, its interventions or the trial's title or summary names it.")
+    routes = bottom[1].multiselect("Route", options.routes, key="x_route", bind="query-params",
+                                   placeholder="All routes")
+    years = _year_range(bottom[2], options.years)
+    box.caption("Empty lists choose all. A trial is chosen when its condition, phase, status and start year "
+                "match, and one of its arms has a chosen cell source and route; all its arms are then shown.")
+    selection = AcrossFilter(conditions=tuple(conditions) or None, phases=tuple(phases) or None,
+                             statuses=tuple(statuses) or None, cell_sources=tuple(sources) or None,
+                             routes=tuple(routes) or None, years=years)
+    return apply_across(everything, selection)
+
+
+def pick_focus(box: DeltaGenerator, chosen: pd.DataFrame) -> str | None:
+    """The trial whose regimens are read against the others'; None when no trial is chosen."""
+    trials = list(dict.fromkeys(chosen["trial_id"]))
+    if not trials:
+        return None
+    suggested = default_focus(chosen) or trials[0]
+    return box.selectbox("Trial in focus", trials, index=trials.index(suggested), key="x_focus",
+                         bind="query-params", help="Shaded and drawn boldly, so its regimens read against the "
+                         "other trials'. It starts on the trial with the most dosed arms.")
+
+
+def _year_range(column: DeltaGenerator, years: tuple[int, ...]) -> tuple[int, int] | None:
+    """The start years picked, or None for the full range (which keeps trials without a start date)."""
+    if len(years) < 2:
+        return None
+    full = (years[0], years[-1])
+    if st.session_state.get(YEAR_RANGE) not in (None, full) and st.session_state.get("x_year") == tuple(
+            st.session_state[YEAR_RANGE]):
+        st.session_state["x_year"] = full  # the range was full before new years arrived: keep it full
+    st.session_state[YEAR_RANGE] = full
+    picked = column.select_slider("Start year", years, value=full, key="x_year", bind="query-params",
+                                  help="Trials without a start date are hidden once the range is narrowed.")
+    return None if tuple(picked) == full else (int(picked[0]), int(picked[1]))

@@ -1,0 +1,182 @@
+"""Across-trial figures: every selected arm on one cells/kg axis, a row per trial, and one
+cumulative-exposure chart.
+
+Arms keep the colour and code (A1, A2, ...) they have on every other page. A flat dose is
+drawn as an open marker and a dashed line, because its cells/kg depend on the reference weight.
+The trial in focus is shaded and drawn boldly, so its regimens read against their peers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import AXIS_POWER, FONT
+from .notation import format_cells, format_schedule
+
+TRIAL_ROW_HEIGHT = 64
+MIN_HEIGHT = 320
+FOCUS_SHADE = "rgba(255, 196, 0, 0.16)"
+_OFFSET_SPAN = 0.6  # share of a trial's row that its arms spread over
+
+
+def trial_order(arms: pd.DataFrame, focus: str | None) -> list[str]:
+    """Trials top to bottom: the one in focus first, then the rest in load order."""
+    trials = list(dict.fromkeys(arms["trial_id"]))
+    return ([focus] if focus in trials else []) + [t for t in trials if t != focus]
+
+
+def across_height(arms: pd.DataFrame) -> int:
+    return max(MIN_HEIGHT, 150 + TRIAL_ROW_HEIGHT * arms["trial_id"].nunique())
+
+
+def across_dose_chart(
+    arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], weight_kg: float,
+    focus: str | None = None, log: bool = False,
+) -> go.Figure:
+    """Dose per administration in cells/kg, one row per trial and a labelled marker per arm regimen."""
+    dosed = arms[arms["dose_cells_per_kg"].notna()]
+    order = trial_order(arms, focus)
+    rows = {trial: len(order) - 1 - i for i, trial in enumerate(order)}  # first trial at the top
+    figure = go.Figure()
+    for trial, regimens in dosed.groupby("trial_id", sort=False):
+        offsets = _offsets(len(regimens))
+        for offset, row in zip(offsets, regimens.itertuples(), strict=True):
+            bold = focus is None or trial == focus
+            figure.add_scatter(
+                x=[row.dose_cells_per_kg], y=[rows[trial] + offset], mode="markers+text",
+                text=[codes.get(row.arm_key, "?")], textposition="middle right",
+                textfont={"size": 11, "color": "#222" if bold else "#666"}, showlegend=False,
+                marker={"color": colors[row.arm_key], "size": 14 if bold else 11, "opacity": 1.0 if bold else 0.7,
+                        "symbol": "circle-open" if row.dose_converted else "circle",
+                        "line": {"width": 2.5 if row.dose_converted else 1, "color": colors[row.arm_key]}},
+                error_x=_range_bar(row),
+                customdata=[[trial, row.arm, _dose_hover(row, weight_kg), _schedule(row)]],
+                hovertemplate="<b>%{customdata[0]} · %{customdata[1]}</b><br>%{customdata[2]}"
+                              "<br>%{customdata[3]}<extra></extra>",
+            )
+    _symbol_legend(figure, weight_kg)
+    if not dosed.empty:
+        median = float(dosed["dose_cells_per_kg"].median())
+        figure.add_vline(x=median, line={"color": "#888", "dash": "dot", "width": 1.5},
+                         annotation={"text": f"median {format_cells(median)}", "font": {"size": 11, "color": "#555"},
+                                     "yanchor": "bottom"}, annotation_position="top")
+    for trial in order:
+        if trial not in set(dosed["trial_id"]):
+            figure.add_annotation(x=0, xref="x domain", xanchor="left", y=rows[trial], showarrow=False,
+                                  text="no cell dose stated", font={"color": "#777", "size": 11})
+    _trial_axis(figure, order, rows, arms, focus)
+    _layout(figure, "Dose per administration, all selected trials", across_height(arms))
+    figure.update_xaxes(title_text="cells/kg per administration", type="log" if log else "linear",
+                        range=_dose_range(dosed, log), gridcolor="#e5e5e5", zeroline=False, **AXIS_POWER)
+    return figure
+
+
+def _dose_range(dosed: pd.DataFrame, log: bool) -> list[float] | None:
+    """Room on the right for the last marker's code; from zero on a linear axis."""
+    if dosed.empty:
+        return None
+    high = float((dosed["dose_high"] * dosed["dose_cells_per_kg"] / dosed["dose_per_administration"])
+                 .fillna(0).max())
+    high = max(high, float(dosed["dose_cells_per_kg"].max()))
+    if log:
+        low = float(dosed["dose_cells_per_kg"].min())
+        return [math.log10(low) - 0.3, math.log10(high) + 0.35]
+    return [0, high * 1.15]
+
+
+def across_cumulative_chart(
+    cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str],
+    focus: str | None = None, log: bool = False,
+) -> go.Figure:
+    """Cumulative cells/kg over days since the first dose, a step line per arm regimen."""
+    figure = go.Figure()
+    last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
+    for _, steps in cumulative.groupby("series", sort=False):
+        key, trial = steps["arm_key"].iloc[0], steps["trial_id"].iloc[0]
+        bold = focus is None or trial == focus
+        converted = bool(steps["dose_converted"].iloc[0])
+        days = [*steps["day"], max(last_day, float(steps["day"].max()))]
+        totals = [*steps["cumulative_cells_per_kg"], steps["cumulative_cells_per_kg"].iloc[-1]]
+        figure.add_scatter(
+            x=days, y=totals, mode="lines+markers", line_shape="hv", name=f"{codes.get(key, '?')} · {trial}",
+            opacity=1.0 if bold else 0.6,
+            line={"color": colors[key], "width": 3 if bold else 1.5, "dash": "dash" if converted else "solid"},
+            marker={"color": colors[key], "size": 7 if bold else 5},
+            customdata=[[trial, steps["arm"].iloc[0], format_cells(t, "cells/kg")] for t in totals],
+            hovertemplate="<b>%{customdata[0]} · %{customdata[1]}</b><br>day %{x}: %{customdata[2]} in total"
+                          "<extra></extra>",
+        )
+    _layout(figure, "Cumulative dose", across_height(arms))
+    figure.update_xaxes(title_text="day (0 = first dose)", gridcolor="#e5e5e5", zeroline=False)
+    figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear",
+                        rangemode="tozero" if not log else "normal", gridcolor="#e5e5e5", **AXIS_POWER)
+    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
+    return figure
+
+
+def _offsets(count: int) -> list[float]:
+    """Vertical offsets that spread a trial's arms over its row, so equal doses do not hide each other."""
+    if count == 1:
+        return [0.0]
+    step = _OFFSET_SPAN / (count - 1)
+    return [_OFFSET_SPAN / 2 - i * step for i in range(count)]
+
+
+def _trial_axis(figure: go.Figure, order: list[str], rows: dict[str, int], arms: pd.DataFrame,
+                focus: str | None) -> None:
+    conditions = arms.drop_duplicates("trial_id").set_index("trial_id")["conditions"]
+    labels = []
+    for trial in order:
+        condition = "; ".join(conditions.get(trial, ()) or ())
+        condition = condition if len(condition) <= 30 else condition[:29] + "…"
+        name = f"<b>{trial}</b>" if trial == focus else trial
+        labels.append(f"{name}<br><span style='font-size:10px;color:#666'>{condition}</span>")
+    figure.update_yaxes(tickvals=[rows[t] for t in order], ticktext=labels, range=[-0.6, len(order) - 0.4],
+                        showgrid=False, zeroline=False, title_text=None)
+    for trial in order:
+        figure.add_hline(y=rows[trial] - 0.5, line={"color": "#eee", "width": 1})
+    if focus in rows:
+        figure.add_hrect(y0=rows[focus] - 0.45, y1=rows[focus] + 0.45, fillcolor=FOCUS_SHADE, line_width=0,
+                         layer="below")
+
+
+def _symbol_legend(figure: go.Figure, weight_kg: float) -> None:
+    for name, symbol in (("dose stated in cells/kg", "circle"),
+                         (f"flat dose, converted at {weight_kg:g} kg", "circle-open")):
+        figure.add_scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True,
+                           marker={"color": "#555", "size": 11, "symbol": symbol,
+                                   "line": {"width": 2, "color": "#555"}})
+    figure.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
+
+
+def _layout(figure: go.Figure, title: str, height: int) -> None:
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=FONT,
+        margin={"l": 10, "r": 20, "t": 64, "b": 10}, plot_bgcolor="white", hoverlabel={"align": "left"},
+    )
+
+
+def _range_bar(row: object) -> dict:
+    low, high, dose = row.dose_low, row.dose_high, row.dose_cells_per_kg  # type: ignore[attr-defined]
+    if pd.isna(low) or pd.isna(high):
+        return {"visible": False}
+    scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or 1/weight for a flat dose
+    return {"type": "data", "symmetric": False, "array": [high * scale - dose], "arrayminus": [dose - low * scale],
+            "color": "#333", "thickness": 1.5, "width": 5}
+
+
+def _dose_hover(row: object, weight_kg: float) -> str:
+    text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
+    if row.dose_converted:  # type: ignore[attr-defined]
+        text += (f" — converted from a flat {format_cells(row.dose_per_administration, 'cells')}"  # type: ignore[attr-defined]
+                 f" at {weight_kg:g} kg")
+    return text
+
+
+def _schedule(row: object) -> str:
+    count, interval = row.administrations, row.interval_days  # type: ignore[attr-defined]
+    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
+                           tuple(row.administration_days))  # type: ignore[attr-defined]
