@@ -29,3 +29,4 @@ def page_setup(page: str, arm_filters: bool = True) -> Comparison:
     comparison = build_sidebar(arm_filters)
     st.session_state["comparison"] = comparison
     return comparison
+

@@ -24,13 +24,15 @@ def across_cached(digest: str, weight_kg: float, _comparison: Comparison) -> pd.
 
 
 FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_source", "x_route")
+YEAR_KEY = "x_year"
+FOCUS_KEY = "x_focus"
 
 
 def choose_trials(comparison: Comparison) -> pd.DataFrame:
     """Draw the filters, open only while one narrows the choice; return the arms of the chosen trials."""
     everything = across_cached(comparison.digest, comparison.weight_kg, comparison)
     options = across_options(everything)
-    narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get("x_year") not in (
+    narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get(YEAR_KEY) not in (
         None, st.session_state.get(YEAR_RANGE))
     box = st.expander("Choose trials by condition, phase, status, cell source, route and start year",
                       expanded=bool(narrowed), icon=":material/filter_list:")
@@ -62,7 +64,7 @@ def pick_focus(box: DeltaGenerator, chosen: pd.DataFrame) -> str | None:
     if not trials:
         return None
     suggested = default_focus(chosen) or trials[0]
-    return box.selectbox("Trial in focus", trials, index=trials.index(suggested), key="x_focus",
+    return box.selectbox("Trial in focus", trials, index=trials.index(suggested), key=FOCUS_KEY,
                          bind="query-params", help="Shaded and drawn boldly, so its regimens read against the "
                          "other trials'. It starts on the trial with the most dosed arms.")
 
@@ -72,10 +74,10 @@ def _year_range(column: DeltaGenerator, years: tuple[int, ...]) -> tuple[int, in
     if len(years) < 2:
         return None
     full = (years[0], years[-1])
-    if st.session_state.get(YEAR_RANGE) not in (None, full) and st.session_state.get("x_year") == tuple(
+    if st.session_state.get(YEAR_RANGE) not in (None, full) and st.session_state.get(YEAR_KEY) == tuple(
             st.session_state[YEAR_RANGE]):
-        st.session_state["x_year"] = full  # the range was full before new years arrived: keep it full
+        st.session_state[YEAR_KEY] = full  # the range was full before new years arrived: keep it full
     st.session_state[YEAR_RANGE] = full
-    picked = column.select_slider("Start year", years, value=full, key="x_year", bind="query-params",
+    picked = column.select_slider("Start year", years, value=full, key=YEAR_KEY, bind="query-params",
                                   help="Trials without a start date are hidden once the range is narrowed.")
     return None if tuple(picked) == full else (int(picked[0]), int(picked[1]))

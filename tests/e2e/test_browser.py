@@ -8,13 +8,13 @@ from urllib.parse import quote
 import pandas as pd
 from playwright.sync_api import Page, expect
 
-from trialdata.export import TABLE_COLUMNS
+from trialdata.export import ACROSS_COLUMNS, TABLE_COLUMNS
 
 from .conftest import ROOT, screenshot, wait_for_app
 
 SEED = "NCT06740149"
 REMOVED = f"{SEED} · Phase I dose group 3 (4.0×10^6 cells/kg)"
-PAGES = {"": "Compare arms", "arm_detail": "Arm detail", "table": "Comparison table",
+PAGES = {"": "Compare arms", "across": "Across trials", "arm_detail": "Arm detail", "table": "Comparison table",
          "sources": "Sources & flags"}
 
 
@@ -146,3 +146,59 @@ def test_record_html_shows_as_plain_text(server: str, page: Page, tmp_path) -> N
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("script:has-text('__pwned')").count() == 0
+
+
+def trial_rows(page: Page) -> list[str]:
+    """The trials the across-trials dose chart has rows for, top to bottom."""
+    ticks = page.locator("[data-testid='stPlotlyChart']").nth(0).locator(".ytick text")
+    expect(ticks.first).to_be_attached(timeout=30_000)
+    boxes = [(ticks.nth(i).bounding_box() or {"y": 0.0}, ticks.nth(i).text_content() or "")
+             for i in range(ticks.count())]
+    return [label[:11] for _, label in sorted(boxes, key=lambda b: b[0]["y"])]  # each label starts with its NCT id
+
+
+def test_across_trials_page_puts_every_trial_on_one_dose_axis(server: str, page: Page) -> None:
+    open_page(page, f"{server}/across")
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    expect(charts).to_have_count(2, timeout=30_000)
+    expect(charts.nth(0).locator(".xtitle")).to_have_text("cells/kg per administration")
+    expect(charts.nth(1).locator(".ytitle")).to_have_text("cumulative cells/kg")
+    expect(charts.nth(0).locator(".legendtext").nth(1)).to_have_text("flat dose, converted at 70 kg")
+    shown = page.locator("[data-testid='stMetric']").first.inner_text()
+    total = int(shown.split(" of ")[-1].strip())
+    rows = trial_rows(page)
+    assert len(rows) == total and rows[0] == SEED  # every trial gets a row; the trial in focus on top
+    page.get_by_text("Choose trials by condition").click()
+    sources = page.locator("[data-testid='stMultiSelect']").filter(has_text="Cell source")
+    expect(sources).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(500)  # the expander opens with an animation; a click during it misses the input
+    sources.locator("input").click()
+    page.locator("[role='option']").filter(has_text="umbilical cord").click()
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-testid='stMetric']").first).not_to_contain_text(f"{total} of", timeout=30_000)
+    chosen = int(page.locator("[data-testid='stMetric']").first.inner_text().split("\n")[-1].split(" of ")[0])
+    expect(charts.nth(0).locator(".ytick text")).to_have_count(chosen, timeout=30_000)
+    assert SEED not in trial_rows(page)
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download CSV").click()
+    csv = pd.read_csv(csv_download.value.path())
+    assert list(csv.columns) == ACROSS_COLUMNS
+    assert csv["trial_id"].nunique() == chosen and SEED not in set(csv["trial_id"])
+
+
+def test_compare_filters_survive_a_visit_to_across_trials(server: str, page: Page) -> None:
+    open_page(page, f"{server}/?trial={SEED}")
+    expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("6 of ", timeout=30_000)
+    page.get_by_role("button", name=f"Remove {REMOVED}").click()
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("5 of ", timeout=30_000)
+    page.get_by_role("link", name="Across trials").click()
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Across trials")
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2, timeout=30_000)
+    page.get_by_role("link", name="Compare arms").click()
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Compare arms")
+    expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("5 of ", timeout=30_000)
+    assert REMOVED not in chip_labels(page)
