@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -263,3 +264,17 @@ def copy_with_id(study: dict, nct: str) -> dict:
     copied = json.loads(json.dumps(study))
     copied["protocolSection"]["identificationModule"]["nctId"] = nct
     return copied
+
+
+def test_records_folders_named_in_the_environment_replace_the_bundled_ones(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "uc-msc.txt").write_text(UPLOAD_RECORD, encoding="utf-8")
+    missing = tmp_path / "not-there"
+    monkeypatch.setenv("TRIALDATA_RECORDS", f"{tmp_path}{os.pathsep}{missing}")
+    at = run()
+    assert metrics(at)["Trials loaded"] == "1"
+    assert set(comparison(at).all_arms["trial_id"]) == {"NCT09999999"}
+    assert metrics(at)["Records with problems"] == "1"
+    problems = comparison(at).problems
+    assert problems[0].path == str(missing) and "no such file or folder" in problems[0].message

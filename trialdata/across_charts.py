@@ -60,9 +60,11 @@ def across_dose_chart(
     _symbol_legend(figure, weight_kg)
     if not dosed.empty:
         median = float(dosed["dose_cells_per_kg"].median())
-        figure.add_vline(x=median, line={"color": "#888", "dash": "dot", "width": 1.5},
-                         annotation={"text": f"median {format_cells(median)}", "font": {"size": 11, "color": "#555"},
-                                     "yanchor": "bottom"}, annotation_position="top")
+        figure.add_vline(x=median, line={"color": "#888", "dash": "dot", "width": 1.5})
+        # annotations on a log axis take the power of ten, not the value
+        figure.add_annotation(x=math.log10(median) if log else median, y=1, yref="paper", yanchor="bottom",
+                              text=f"median {format_cells(median)}", showarrow=False,
+                              font={"size": 11, "color": "#555"})
     for trial in order:
         if trial not in set(dosed["trial_id"]):
             figure.add_annotation(x=0, xref="x domain", xanchor="left", y=rows[trial], showarrow=False,
