@@ -57,6 +57,7 @@ HARD_LIMIT = 2.0  # seconds after which a call is stopped (the tests assert 1 s)
 
 
 def _serve(connection) -> None:
+    connection.send(("ready", None, ""))
     while True:
         function, args = connection.recv()
         started = time.perf_counter()
@@ -79,14 +80,21 @@ class _Worker:
         self._process = None
         self._connection = None
 
+    def start(self) -> None:
+        """A ready worker, started outside any timed call: starting one (imports and all) takes seconds."""
+        if self._process is not None and self._process.is_alive():
+            return
+        # "spawn", not "fork": a forked child can inherit a lock held by another thread of the test
+        # session (the browser tests run a server and a driver) and hang before it ever answers.
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process.start()
+        if not self._connection.poll(120) or self._connection.recv()[0] != "ready":
+            raise RuntimeError("the fuzz worker process did not start within 2 minutes")
+
     def run(self, function: Callable, args: tuple, limit: float) -> tuple[object, float]:
-        if self._process is None or not self._process.is_alive():
-            # "spawn", not "fork": a forked child can inherit a lock held by another thread of the test
-            # session (the browser tests run a server and a driver) and hang before it ever answers.
-            context = multiprocessing.get_context("spawn")
-            self._connection, child = context.Pipe()
-            self._process = context.Process(target=_serve, args=(child,), daemon=True)
-            self._process.start()
+        self.start()
         self._connection.send((function, args))
         if not self._connection.poll(limit):
             self.close()
@@ -106,6 +114,12 @@ class _Worker:
 
 _WORKER = _Worker()
 atexit.register(_WORKER.close)
+
+
+@pytest.fixture(autouse=True)
+def _worker_ready() -> None:
+    """Each test starts with a live worker, so no Hypothesis example is timed while one starts."""
+    _WORKER.start()
 
 
 def call(function: Callable, *args):

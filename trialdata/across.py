@@ -107,7 +107,7 @@ def across_options(frame: pd.DataFrame) -> AcrossOptions:
         phases=_choices(frame["trial_phases"]),
         statuses=_choices(frame["status"]),
         cell_sources=_choices(frame.loc[frame["cellular"].astype(bool), "cell_source"].map(_tissues)),
-        routes=_choices(frame["route"].map(lambda r: (r,) if r else ())),
+        routes=_choices(frame.loc[frame["cellular"].astype(bool), "route"].map(lambda r: (r,) if r else ())),
         years=tuple(sorted(int(y) for y in frame["start_year"].dropna().unique())),
     )
 
@@ -116,7 +116,8 @@ def apply_across(frame: pd.DataFrame, selection: AcrossFilter) -> pd.DataFrame:
     """Every arm of the trials the selection chooses, in order.
 
     A trial is chosen when its facts match every criterion; for route and cell source, which
-    belong to arms, when any of its arms matches. Unstated facts match "not stated"; a narrowed
+    belong to arms, when any of its arms that give cells matches (a saline placebo's route says
+    nothing of how the cells are given). Unstated facts match "not stated"; a narrowed
     year range drops trials without a start date.
     """
     chosen = pd.Series(True, index=frame.index)
@@ -129,7 +130,8 @@ def apply_across(frame: pd.DataFrame, selection: AcrossFilter) -> pd.DataFrame:
         chosen &= frame["start_year"].between(low, high).fillna(False).astype(bool)
     for wanted, values in (
         (selection.cell_sources, frame["cell_source"].map(_tissues)),
-        (selection.routes, frame["route"].map(lambda r: (r or NOT_STATED,))),
+        (selection.routes, pd.Series([(r or NOT_STATED,) if cells else () for r, cells in
+                                      zip(frame["route"], frame["cellular"], strict=True)], index=frame.index)),
     ):
         if wanted is not None:
             matching = values.map(lambda v, w=set(wanted): bool(set(v) & w))

@@ -111,21 +111,36 @@ def mentions_cells(text: str) -> bool:
     return _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
 
 
-# Where the cells come from, when the text says; the tissue names registries use, and their usual acronyms.
+# Where the cells come from, when the text says; the tissue names registries use, and their usual acronyms
+# (case-sensitive where the acronym is also an English word, as SHED is).
 _CELL_SOURCES: list[tuple[str, re.Pattern[str]]] = [
     ("cord blood",
      re.compile(r"\b(?:umbilical\s+)?cord[-\s]blood\b|\bh?UCB(?:[-\s]?MNCs?)?\b|\bCB[-\s]?MNCs?\b", re.I)),
     ("umbilical cord", re.compile(
-        r"\bumbilical[-\s]cord\b|\bh?UC[-\s]?MSCs?\b|\bh?UC[-\s]?derived\b|\bWharton'?s?\s+jelly\b", re.I)),
-    ("bone marrow", re.compile(r"\bbone[-\s]marrow\b|\bh?BM[-\s]?(?:MSCs?|MNCs?|derived)\b|\bBMSCs?\b|\bBMMNCs?\b",
-                               re.I)),
-    ("adipose", re.compile(r"\badipose\b|\bh?AD[-\s]?MSCs?\b|\bh?ADSCs?\b|\bfat[-\s]derived\b|\blipoaspirate\b", re.I)),
-    ("placenta", re.compile(r"\bplacenta(?:l)?\b|\bamnio(?:tic)?\b|\bamnion\b|\bchorion(?:ic)?\b", re.I)),
-    ("menstrual blood", re.compile(r"\bmenstrual\b|\bendometri(?:al|um)\b", re.I)),
-    ("dental pulp", re.compile(r"\bdental[-\s]pulp\b|\bDPSCs?\b|\bSHED\b", re.I)),
-    ("peripheral blood", re.compile(r"\bperipheral[-\s]blood\b|\bPBMCs?\b|\bPBSCs?\b|\bleukapheresis\b", re.I)),
-    ("induced pluripotent", re.compile(r"\binduced\s+pluripotent\b|\bh?iPSCs?\b|\biPS[-\s]derived\b", re.I)),
+        r"\bumbilical[-\s]cord\b|\bh?UC[-\s]?MSCs?\b|\bh?UMSCs?\b|\bh?UC[-\s]?derived\b|\bcord[-\s]derived\b"
+        r"|\bWharton['’]?s?\s+jelly\b|\bWJ[-\s]?MSCs?\b", re.I)),
+    ("bone marrow", re.compile(
+        r"\bbone[-\s]marrow\b|\bh?BM[-\s]?(?:MSCs?|MNCs?|derived)\b|\bBMSCs?\b|\bBMMNCs?\b|\bBMAC\b", re.I)),
+    ("adipose", re.compile(
+        r"\badipose\b|\bh?AD[-\s]?MSCs?\b|\bAT[-\s]?MSCs?\b|\bh?ADSCs?\b|\bADRCs?\b|(?-i:\bh?ASCs?\b)"
+        r"|\bfat[-\s]derived\b|\blipoaspirate\b|\bstromal\s+vascular\s+fraction\b|(?-i:\bSVF\b)", re.I)),
+    ("placenta", re.compile(
+        r"\bplacenta(?:l)?\b|\bPD[-\s]?MSCs?\b|\bamnio(?:tic)?\b|\bamnion\b|\bh?AMSCs?\b|\bchorion(?:ic)?\b"
+        r"|\bdecidua(?:l)?\b(?!\s+teeth)", re.I)),
+    ("menstrual blood", re.compile(
+        r"\bmenstrual\b|\bMenSCs?\b|\bendometri(?:al|um)[-\s]+(?:derived|stem|stromal|regenerative)\b", re.I)),
+    ("dental pulp", re.compile(r"\bdental[-\s]pulp\b|\bDPSCs?\b|(?-i:\bSHED\b)|\bdeciduous\s+teeth\b", re.I)),
+    ("peripheral blood", re.compile(
+        r"\bperipheral[-\s]blood\b|\bPB[-\s]?MNCs?\b|\bPBMCs?\b|\bPBSCs?\b|\bleukapheresis\b", re.I)),
+    ("induced pluripotent", re.compile(r"\binduced\s+pluripotent\b|\bh?iPSCs?\b|\biPS[-\s](?:cells?|derived)\b",
+                                       re.I)),
 ]
+# "after allogeneic bone marrow transplantation", "peripheral blood stem cell transplant recipients": the
+# patients' earlier transplant, not the cells the arm gives.
+_EARLIER_TRANSPLANT = re.compile(
+    r"^[\w\s-]{0,30}?\btransplant(?:ation|ed)?\b(?:\s+(?:patients|recipients|survivors)\b)?", re.I)
+_BEFORE_TRANSPLANT = re.compile(
+    r"\b(?:after|following|post|underwent|undergoing|history\s+of|prior)\b[\w\s-]{0,25}$", re.I)
 
 
 def find_cell_sources(text: str) -> list[tuple[str, str]]:
@@ -137,6 +152,15 @@ def find_cell_sources(text: str) -> list[tuple[str, str]]:
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
             taken.append((match.start(), match.end()))
-            if tissue not in found:
-                found[tissue] = (match.start(), match.group(0))
+            if _earlier_transplant(text, match) or tissue in found:
+                continue
+            found[tissue] = (match.start(), match.group(0))
     return [(tissue, words) for tissue, (_, words) in sorted(found.items(), key=lambda item: item[1][0])]
+
+
+def _earlier_transplant(text: str, match: re.Match[str]) -> bool:
+    after = _EARLIER_TRANSPLANT.match(text[match.end():match.end() + 60])
+    if after is None:
+        return False
+    names_patients = after.group(0).lower().rstrip().endswith(("patients", "recipients", "survivors"))
+    return names_patients or _BEFORE_TRANSPLANT.search(text[max(0, match.start() - 40):match.start()]) is not None
