@@ -15,6 +15,10 @@ figures[0].metric("Trials loaded", len(comparison.trials))
 figures[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
 figures[2].metric("Records with problems", len(comparison.problems))
 figures[3].metric("Arms with flags", int((comparison.arms["flags"] != "").sum()))
+shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
+if shown_trials < all_trials:
+    st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "
+               "are shown at first; pick trials in the sidebar, or compare every trial on Across trials.")
 if comparison.problems:
     with st.expander(f"{len(comparison.problems)} record(s) could not be read"):
         st.dataframe({"File": [p.path for p in comparison.problems],

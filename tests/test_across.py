@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests.chart_points import points
 from trialdata.across import (
     NOT_STATED,
     AcrossFilter,
@@ -169,15 +170,15 @@ def test_dose_chart_draws_a_converted_dose_with_an_open_marker(flat_trials):
     frame = across(flat_trials)
     colors, codes = arm_colors(frame["arm_key"]), arm_codes(frame["arm_key"])
     figure = across_dose_chart(frame, colors, codes, 70)
-    markers = {trace.customdata[0][1]: trace for trace in figure.data if trace.customdata is not None}
+    markers = {point["data"][1]: point for point in points(figure.to_dict()["data"])}
     assert set(markers) == {"hUC-MSC", "BM-MSC"}  # the arm without cells has no marker
-    assert markers["hUC-MSC"].marker.symbol == "circle-open"
-    assert markers["BM-MSC"].marker.symbol == "circle"
-    assert markers["hUC-MSC"].x[0] == pytest.approx(FLAT_CELLS / 70)
-    assert markers["hUC-MSC"].marker.color == colors[arm_key(FLAT_ID, "hUC-MSC")]
-    assert markers["BM-MSC"].marker.color == colors[arm_key(PER_KG_ID, "BM-MSC")]
-    assert markers["hUC-MSC"].text[0] == codes[arm_key(FLAT_ID, "hUC-MSC")]
-    assert "converted from a flat 1.5×10⁸ cells at 70 kg" in markers["hUC-MSC"].customdata[0][2]
+    assert markers["hUC-MSC"]["symbol"] == "circle-open"
+    assert markers["BM-MSC"]["symbol"] == "circle"
+    assert markers["hUC-MSC"]["x"] == pytest.approx(FLAT_CELLS / 70)
+    assert markers["hUC-MSC"]["color"] == colors[arm_key(FLAT_ID, "hUC-MSC")]
+    assert markers["BM-MSC"]["color"] == colors[arm_key(PER_KG_ID, "BM-MSC")]
+    assert markers["hUC-MSC"]["text"] == codes[arm_key(FLAT_ID, "hUC-MSC")]
+    assert "converted from a flat 1.5×10⁸ cells at 70 kg" in markers["hUC-MSC"]["data"][2]
 
 
 def test_chart_colours_do_not_change_when_trials_are_filtered_out(flat_trials):
@@ -185,9 +186,9 @@ def test_chart_colours_do_not_change_when_trials_are_filtered_out(flat_trials):
     colors, codes = arm_colors(everything["arm_key"]), arm_codes(everything["arm_key"])
     chosen = apply_across(everything, AcrossFilter(cell_sources=("bone marrow",)))
     figure = across_dose_chart(chosen, colors, codes, 70)
-    [marker] = [trace for trace in figure.data if trace.customdata is not None]
-    assert marker.marker.color == colors[arm_key(PER_KG_ID, "BM-MSC")]
-    assert marker.text[0] == codes[arm_key(PER_KG_ID, "BM-MSC")]
+    [marker] = points(figure.to_dict()["data"])
+    assert marker["color"] == colors[arm_key(PER_KG_ID, "BM-MSC")]
+    assert marker["text"] == codes[arm_key(PER_KG_ID, "BM-MSC")]
 
 
 def test_cumulative_chart_dashes_a_converted_dose(flat_trials):

@@ -15,6 +15,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.chart_points import points
 from tests.test_pages import APP, BUNDLED_TRIALS, SEED, UPLOAD_RECORD, metrics
 from trialdata.across import across_frame
 from trialdata.export import ACROSS_COLUMNS
@@ -65,7 +66,7 @@ def test_landing_shows_every_trial_on_one_dose_axis_with_the_seed_in_focus() -> 
     assert dose["layout"]["xaxis"]["title"]["text"] == "cells/kg per administration"
     ticks = dose["layout"]["yaxis"]["ticktext"]
     assert len(ticks) == BUNDLED_TRIALS and SEED in ticks[0]  # the trial in focus on top
-    marked = [t["x"][0] for t in dose["data"] if t.get("x") and t["x"][0] is not None]
+    marked = [point["x"] for point in points(dose["data"])]
     assert sorted(marked) == sorted(every["dose_cells_per_kg"].dropna())
 
 
@@ -121,7 +122,7 @@ def test_flat_dose_shows_converted_at_the_reference_weight() -> None:
     flat = row[row["Dose as stated"] != "not stated"].iloc[0]
     assert flat["Dose as stated"] == "1.5×10⁸ cells"
     assert flat["Dose (cells/kg)"] == "2.14×10⁶ cells/kg (converted)"
-    symbols = {t["customdata"][0][1]: t["marker"]["symbol"] for t in chart(at, 0)["data"] if t.get("customdata")}
+    symbols = {point["data"][1]: point["symbol"] for point in points(chart(at, 0)["data"])}
     assert symbols[flat["Arm"]] == "circle-open"
     assert symbols["Phase II low dose group"] == "circle"
     at.number_input(key="weight").set_value(60.0).run()
@@ -151,11 +152,12 @@ def test_colours_match_the_compare_page() -> None:
     at = run_across()
     colors = at.session_state["comparison"].colors
     every = loaded(at)
-    for trace in chart(at, 0)["data"]:
-        if trace.get("customdata"):
-            trial, arm = trace["customdata"][0][0], trace["customdata"][0][1]
-            key = every.loc[(every["trial_id"] == trial) & (every["arm"] == arm), "arm_key"].iloc[0]
-            assert trace["marker"]["color"] == colors[key]
+    drawn = points(chart(at, 0)["data"])
+    assert len(drawn) == every["dose_cells_per_kg"].notna().sum()
+    for point in drawn:
+        trial, arm = point["data"][0], point["data"][1]
+        key = every.loc[(every["trial_id"] == trial) & (every["arm"] == arm), "arm_key"].iloc[0]
+        assert point["color"] == colors[key]
 
 
 def test_downloads_hold_exactly_the_chosen_rows(monkeypatch: pytest.MonkeyPatch) -> None:

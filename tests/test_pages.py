@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.chart_points import points
 from trialdata.export import TABLE_COLUMNS, to_csv, to_json, to_xlsx
 from trialdata.notation import markdown_literal
 
@@ -55,9 +56,12 @@ def run_seed(page: str | None = None, **query: str | list[str]) -> AppTest:
 
 
 def chart_arms(at: AppTest, index: int) -> set[str]:
-    """The arm labels a plotly chart draws (trace names)."""
-    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
-    return {trace.get("name") for trace in spec["data"]}
+    """The arm labels a plotly chart draws (named in each point's hover data)."""
+    return {point["data"][0] for point in points(chart_spec(at, index)["data"])}
+
+
+def chart_spec(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 def comparison(at: AppTest):
@@ -224,9 +228,9 @@ def test_colours_stay_with_their_arm_when_filtering() -> None:
     before = comparison(at).colors
     at.button_group(key="phase").set_value(["Phase 1"]).run()
     assert comparison(at).colors == before
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    drawn = {trace["name"]: trace["marker"]["color"] for trace in spec["data"]}
-    assert drawn["Phase I dose group 3 (4.0×10^6 cells/kg)"] == before[PHASE1_HIGH]
+    for index in range(3):
+        drawn = {point["data"][0]: point["color"] for point in points(chart_spec(at, index)["data"])}
+        assert drawn["Phase I dose group 3 (4.0×10^6 cells/kg)"] == before[PHASE1_HIGH]
 
 
 def test_a_filter_change_does_not_re_read_records(monkeypatch: pytest.MonkeyPatch) -> None:

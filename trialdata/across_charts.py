@@ -8,12 +8,13 @@ The trial in focus is shaded and drawn boldly, so its regimens read against thei
 
 from __future__ import annotations
 
+import collections
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import AXIS_POWER, FONT
+from .charts import AXIS_POWER, FONT, LEGEND_LIMIT, StepLine, line_traces, row_note, step_lines
 from .notation import format_cells, format_schedule
 
 TRIAL_ROW_HEIGHT = 64
@@ -36,27 +37,43 @@ def across_dose_chart(
     arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], weight_kg: float,
     focus: str | None = None, log: bool = False,
 ) -> go.Figure:
-    """Dose per administration in cells/kg, one row per trial and a labelled marker per arm regimen."""
+    """Dose per administration in cells/kg, one row per trial and a labelled marker per arm regimen.
+
+    Markers share a trace per look (stated or converted, in focus or not, with a range or not), so
+    hundreds of trials draw fast.
+    """
     dosed = arms[arms["dose_cells_per_kg"].notna()]
     order = trial_order(arms, focus)
     rows = {trial: len(order) - 1 - i for i, trial in enumerate(order)}  # first trial at the top
-    figure = go.Figure()
+    looks: dict[tuple[bool, bool, bool], dict[str, list]] = {}
     for trial, regimens in dosed.groupby("trial_id", sort=False):
-        offsets = _offsets(len(regimens))
-        for offset, row in zip(offsets, regimens.itertuples(), strict=True):
+        for offset, row in zip(_offsets(len(regimens)), regimens.itertuples(), strict=True):
             bold = focus is None or trial == focus
-            figure.add_scatter(
-                x=[row.dose_cells_per_kg], y=[rows[trial] + offset], mode="markers+text",
-                text=[codes.get(row.arm_key, "?")], textposition="middle right",
-                textfont={"size": 11, "color": "#222" if bold else "#666"}, showlegend=False,
-                marker={"color": colors[row.arm_key], "size": 14 if bold else 11, "opacity": 1.0 if bold else 0.7,
-                        "symbol": "circle-open" if row.dose_converted else "circle",
-                        "line": {"width": 2.5 if row.dose_converted else 1, "color": colors[row.arm_key]}},
-                error_x=_range_bar(row),
-                customdata=[[trial, row.arm, _dose_hover(row, weight_kg), _schedule(row)]],
-                hovertemplate="<b>%{customdata[0]} · %{customdata[1]}</b><br>%{customdata[2]}"
-                              "<br>%{customdata[3]}<extra></extra>",
-            )
+            ranged = pd.notna(row.dose_low)  # apart, so a marker without a range draws no error-bar caps
+            points = looks.setdefault((bool(row.dose_converted), bold, ranged), collections.defaultdict(list))
+            points["x"].append(row.dose_cells_per_kg)
+            points["y"].append(rows[trial] + offset)
+            points["text"].append(codes.get(row.arm_key, "?"))
+            points["color"].append(colors[row.arm_key])
+            low, high = _range_ends(row)
+            points["plus"].append(high - row.dose_cells_per_kg)
+            points["minus"].append(row.dose_cells_per_kg - low)
+            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg), _schedule(row)])
+    traces: list[go.BaseTraceType] = []
+    for (converted, bold, ranged), points in looks.items():
+        traces.append(go.Scatter(
+            x=points["x"], y=points["y"], mode="markers+text", text=points["text"], textposition="middle right",
+            textfont={"size": 11, "color": "#222" if bold else "#666"}, showlegend=False,
+            marker={"color": points["color"], "size": 14 if bold else 11, "opacity": 1.0 if bold else 0.7,
+                    "symbol": "circle-open" if converted else "circle",
+                    "line": {"width": 2.5 if converted else 1, "color": points["color"]}},
+            error_x={"type": "data", "symmetric": False, "array": points["plus"], "arrayminus": points["minus"],
+                     "color": "#333", "thickness": 1.5, "width": 5, "visible": ranged},
+            customdata=points["customdata"],
+            hovertemplate="<b>%{customdata[0]} · %{customdata[1]}</b><br>%{customdata[2]}"
+                          "<br>%{customdata[3]}<extra></extra>",
+        ))
+    figure = go.Figure(data=traces)
     _symbol_legend(figure, weight_kg)
     if not dosed.empty:
         median = float(dosed["dose_cells_per_kg"].median())
@@ -65,10 +82,9 @@ def across_dose_chart(
         figure.add_annotation(x=math.log10(median) if log else median, y=1, yref="paper", yanchor="bottom",
                               text=f"median {format_cells(median)}", showarrow=False,
                               font={"size": 11, "color": "#555"})
-    for trial in order:
-        if trial not in set(dosed["trial_id"]):
-            figure.add_annotation(x=0, xref="x domain", xanchor="left", y=rows[trial], showarrow=False,
-                                  text="no cell dose stated", font={"color": "#777", "size": 11})
+    with_dose = set(dosed["trial_id"])
+    figure.update_layout(annotations=[*figure.layout.annotations, *(
+        row_note(rows[trial], "no cell dose stated") for trial in order if trial not in with_dose)])
     _trial_axis(figure, order, rows, arms, focus)
     _layout(figure, "Dose per administration, all selected trials", across_height(arms))
     figure.update_xaxes(title_text="cells/kg per administration", type="log" if log else "linear",
@@ -93,29 +109,23 @@ def across_cumulative_chart(
     cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str],
     focus: str | None = None, log: bool = False,
 ) -> go.Figure:
-    """Cumulative cells/kg over days since the first dose, a step line per arm regimen."""
-    figure = go.Figure()
-    last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
-    for _, steps in cumulative.groupby("series", sort=False):
-        key, trial = steps["arm_key"].iloc[0], steps["trial_id"].iloc[0]
-        bold = focus is None or trial == focus
-        converted = bool(steps["dose_converted"].iloc[0])
-        days = [*steps["day"], max(last_day, float(steps["day"].max()))]
-        totals = [*steps["cumulative_cells_per_kg"], steps["cumulative_cells_per_kg"].iloc[-1]]
-        figure.add_scatter(
-            x=days, y=totals, mode="lines+markers", line_shape="hv", name=f"{codes.get(key, '?')} · {trial}",
-            opacity=1.0 if bold else 0.6,
-            line={"color": colors[key], "width": 3 if bold else 1.5, "dash": "dash" if converted else "solid"},
-            marker={"color": colors[key], "size": 7 if bold else 5},
-            customdata=[[trial, steps["arm"].iloc[0], format_cells(t, "cells/kg")] for t in totals],
-            hovertemplate="<b>%{customdata[0]} · %{customdata[1]}</b><br>day %{x}: %{customdata[2]} in total"
-                          "<extra></extra>",
-        )
+    """Cumulative cells/kg over days since the first dose, a step line per arm regimen (shared traces
+    past a legend's worth, as on the Compare page)."""
+    lines = step_lines(cumulative)
+
+    def style(line: StepLine) -> dict:
+        bold = focus is None or line.trial_id == focus
+        return {"opacity": 1.0 if bold else 0.6, "marker": {"size": 7 if bold else 5},
+                "line": {"width": 3 if bold else 1.5, "dash": "dash" if line.converted else "solid"}}
+
+    figure = go.Figure(data=line_traces(lines, colors, lambda line: f"{codes.get(line.arm_key, '?')} · "
+                                        f"{line.trial_id}", style, lambda line: f"{line.trial_id} · {line.arm}"))
     _layout(figure, "Cumulative dose", across_height(arms))
     figure.update_xaxes(title_text="day (0 = first dose)", gridcolor="#e5e5e5", zeroline=False)
     figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear",
                         rangemode="tozero" if not log else "normal", gridcolor="#e5e5e5", **AXIS_POWER)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
+    figure.update_layout(showlegend=len(lines) <= LEGEND_LIMIT,
+                         legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
     return figure
 
 
@@ -138,11 +148,12 @@ def _trial_axis(figure: go.Figure, order: list[str], rows: dict[str, int], arms:
         labels.append(f"{name}<br><span style='font-size:10px;color:#666'>{condition}</span>")
     figure.update_yaxes(tickvals=[rows[t] for t in order], ticktext=labels, range=[-0.6, len(order) - 0.4],
                         showgrid=False, zeroline=False, title_text=None)
-    for trial in order:
-        figure.add_hline(y=rows[trial] - 0.5, line={"color": "#eee", "width": 1})
+    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": rows[t] - 0.5, "y1": rows[t] - 0.5,
+               "line": {"color": "#eee", "width": 1}} for t in order]  # all at once, as for the notes
     if focus in rows:
-        figure.add_hrect(y0=rows[focus] - 0.45, y1=rows[focus] + 0.45, fillcolor=FOCUS_SHADE, line_width=0,
-                         layer="below")
+        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": rows[focus] - 0.45,
+                       "y1": rows[focus] + 0.45, "fillcolor": FOCUS_SHADE, "line": {"width": 0}, "layer": "below"})
+    figure.update_layout(shapes=[*figure.layout.shapes, *shapes])
 
 
 def _symbol_legend(figure: go.Figure, weight_kg: float) -> None:
@@ -161,13 +172,13 @@ def _layout(figure: go.Figure, title: str, height: int) -> None:
     )
 
 
-def _range_bar(row: object) -> dict:
-    low, high, dose = row.dose_low, row.dose_high, row.dose_cells_per_kg  # type: ignore[attr-defined]
+def _range_ends(row: object) -> tuple[float, float]:
+    """The dose range's ends in cells/kg, or the dose itself twice when it states no range."""
+    dose, low, high = row.dose_cells_per_kg, row.dose_low, row.dose_high  # type: ignore[attr-defined]
     if pd.isna(low) or pd.isna(high):
-        return {"visible": False}
+        return dose, dose
     scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or 1/weight for a flat dose
-    return {"type": "data", "symmetric": False, "array": [high * scale - dose], "arrayminus": [dose - low * scale],
-            "color": "#333", "thickness": 1.5, "width": 5}
+    return low * scale, high * scale
 
 
 def _dose_hover(row: object, weight_kg: float) -> str:

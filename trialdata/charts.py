@@ -7,7 +7,8 @@ re-colours or renumbers an arm; the full label is in the hover and the key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,84 +45,171 @@ def arm_codes(arm_keys: Sequence[str]) -> dict[str, str]:
 
 
 def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False) -> go.Figure:
-    """Dose per administration by arm, in cells/kg; ranges as error bars, converted flat doses hatched."""
-    figure = go.Figure()
-    for key, rows in arms.groupby("arm_key", sort=False):
-        for row in rows.itertuples():
-            dose = row.dose_cells_per_kg
-            has_dose = pd.notna(dose)
-            low = row.dose_low / _flat_divisor(row) if pd.notna(row.dose_low) else None
-            high = row.dose_high / _flat_divisor(row) if pd.notna(row.dose_high) else None
-            figure.add_bar(
-                x=[dose if has_dose else None], y=[_axis_label(row, codes)], orientation="h",
-                name=row.arm, legendgroup=key, showlegend=False,
-                marker={"color": colors[key], "pattern": {"shape": "/" if row.dose_converted else ""}},
-                error_x=_range_bar(dose, low, high),
-                customdata=[[row.arm, _dose_hover(row)]],
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-            )
+    """Dose per administration by arm, in cells/kg; ranges as error bars, converted flat doses hatched.
+
+    One bar trace for every arm (colours, hatching and hover per bar), so hundreds of arms draw as fast as
+    a few: plotly's cost grows with the number of traces, not of points.
+    """
+    rows = list(arms.itertuples())
+    labels = [_axis_label(row, codes) for row in rows]
+    doses = [row.dose_cells_per_kg if pd.notna(row.dose_cells_per_kg) else None for row in rows]
+    bars = go.Bar(
+        x=doses, y=labels, orientation="h", showlegend=False,
+        marker={"color": [colors[row.arm_key] for row in rows],
+                "pattern": {"shape": ["/" if row.dose_converted else "" for row in rows]}},
+        customdata=[[row.arm, _dose_hover(row)] for row in rows],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+    )
+    ranged = [(label, row) for label, row in zip(labels, rows, strict=True) if pd.notna(row.dose_low)]
+    traces: list[go.BaseTraceType] = [bars]
+    if ranged:
+        dose = [row.dose_cells_per_kg for _, row in ranged]
+        low = [row.dose_low / _flat_divisor(row) for _, row in ranged]
+        high = [row.dose_high / _flat_divisor(row) for _, row in ranged]
+        traces.append(go.Scatter(
+            x=dose, y=[label for label, _ in ranged], mode="markers", marker={"size": 1, "color": "#333"},
+            showlegend=False, hoverinfo="skip",
+            error_x={"type": "data", "symmetric": False, "array": [h - d for h, d in zip(high, dose, strict=True)],
+                     "arrayminus": [d - lo for d, lo in zip(dose, low, strict=True)], "color": "#333",
+                     "thickness": 1.5, "width": 6},
+        ))
+    figure = go.Figure(data=traces)
     _layout(figure, "Dose per administration", "cells/kg per administration", log, chart_height(arms))
     _arm_axis(figure, arms, codes)
-    for row in arms.itertuples():
-        if pd.isna(row.dose_cells_per_kg):
-            figure.add_annotation(x=0, xref="x domain", xanchor="left", y=_axis_label(row, codes), showarrow=False,
-                                  text="no cells" if not row.cellular else "dose not stated",
-                                  font={"color": "#777", "size": 11})
+    _row_notes(figure, [(label, "no cells" if not row.cellular else "dose not stated")
+                        for label, row in zip(labels, rows, strict=True) if pd.isna(row.dose_cells_per_kg)])
     return figure
 
 
 def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]) -> go.Figure:
-    """A timeline per arm with a mark on each administration day (day 0 = first dose)."""
-    figure = go.Figure()
-    for row in arms.itertuples():
+    """A timeline per arm with a mark on each administration day (day 0 = first dose).
+
+    The marks are one trace; the lines one trace per colour, arms apart by gaps (None), for speed.
+    """
+    timed = [row for row in arms.itertuples() if len(row.administration_days)]
+    marks = {"x": [], "y": [], "color": [], "customdata": []}
+    lines: dict[str, tuple[list, list]] = {}
+    for row in timed:
         days = list(row.administration_days)
-        if not days:
-            continue
         label = _axis_label(row, codes)
-        figure.add_scatter(
-            x=days, y=[label] * len(days), mode="lines+markers", name=row.arm, showlegend=False,
-            line={"color": colors[row.arm_key], "width": 2},
-            marker={"color": colors[row.arm_key], "size": 11, "symbol": "diamond"},
-            customdata=[[row.arm, n, format_schedule(_count(row), _interval(row), row.administration_days)]
-                        for n in range(1, len(days) + 1)],
-            hovertemplate="<b>%{customdata[0]}</b><br>administration %{customdata[1]} on day %{x}"
-                          "<br>%{customdata[2]}<extra></extra>",
-        )
+        schedule = format_schedule(_count(row), _interval(row), row.administration_days)
+        marks["x"] += days
+        marks["y"] += [label] * len(days)
+        marks["color"] += [colors[row.arm_key]] * len(days)
+        marks["customdata"] += [[row.arm, n, schedule] for n in range(1, len(days) + 1)]
+        xs, ys = lines.setdefault(colors[row.arm_key], ([], []))
+        xs += [*days, None]
+        ys += [*([label] * len(days)), None]
+    traces: list[go.BaseTraceType] = [
+        go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, showlegend=False,
+                   hoverinfo="skip", connectgaps=False) for color, (xs, ys) in lines.items()
+    ]
+    traces.append(go.Scatter(
+        x=marks["x"], y=marks["y"], mode="markers", showlegend=False,
+        marker={"color": marks["color"], "size": 11, "symbol": "diamond"}, customdata=marks["customdata"],
+        hovertemplate="<b>%{customdata[0]}</b><br>administration %{customdata[1]} on day %{x}"
+                      "<br>%{customdata[2]}<extra></extra>",
+    ))
+    figure = go.Figure(data=traces)
     _layout(figure, "Schedule", "day (0 = first dose)", False, chart_height(arms))
     last_day = max((max(days) for days in arms["administration_days"] if len(days)), default=0.0)
     pad = max(1.0, last_day * 0.06)
     figure.update_xaxes(range=[-pad, last_day + pad])
     _arm_axis(figure, arms, codes)
-    for row in arms.itertuples():
-        if not len(row.administration_days):
-            figure.add_annotation(x=0, xref="x domain", xanchor="left", y=_axis_label(row, codes), showarrow=False,
-                                  text="schedule not stated", font={"color": "#777", "size": 11})
+    _row_notes(figure, [(_axis_label(row, codes), "schedule not stated")
+                        for row in arms.itertuples() if not len(row.administration_days)])
     return figure
 
 
 def cumulative_chart(
     cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False
 ) -> go.Figure:
-    """Cumulative cells/kg over days, one step line per arm regimen, held to the last day shown."""
-    figure = go.Figure()
-    last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
+    """Cumulative cells/kg over days, one step line per arm regimen, held to the last day shown.
+
+    Up to LEGEND_LIMIT lines each get a trace and a legend entry; beyond, lines of one colour share a
+    trace (the hover still names each arm), as a legend of hundreds helps no one and costs seconds.
+    """
     labels = {row.series: _axis_label(row, codes) for row in arms.itertuples()}
-    for series, steps in cumulative.groupby("series", sort=False):
-        days = [*steps["day"], max(last_day, float(steps["day"].max()))]
-        totals = [*steps["cumulative_cells_per_kg"], steps["cumulative_cells_per_kg"].iloc[-1]]
-        key = steps["arm_key"].iloc[0]
-        arm = steps["arm"].iloc[0]
-        figure.add_scatter(
-            x=days, y=totals, mode="lines+markers", line_shape="hv", name=labels.get(series, arm),
-            line={"color": colors[key], "width": 2.5}, marker={"color": colors[key], "size": 7},
-            customdata=[[arm, format_cells(t, "cells/kg")] for t in totals],
-            hovertemplate="<b>%{customdata[0]}</b><br>day %{x}: %{customdata[1]} in total<extra></extra>",
-        )
+    steps = step_lines(cumulative)
+    figure = go.Figure(data=line_traces(steps, colors, lambda line: labels.get(line.series, line.arm)))
     _layout(figure, "Cumulative dose", "day (0 = first dose)", False, chart_height(arms))
     figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear", rangemode="tozero",
                         **AXIS_POWER)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11}})
+    figure.update_layout(showlegend=len(steps) <= LEGEND_LIMIT,
+                         legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11}})
     return figure
+
+
+LEGEND_LIMIT = 18
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One arm regimen's cumulative cells/kg, as days and running totals held to the last day shown."""
+
+    series: str
+    arm_key: str
+    trial_id: str
+    arm: str
+    converted: bool
+    days: list[float]
+    totals: list[float]
+
+
+def step_lines(cumulative: pd.DataFrame) -> list[StepLine]:
+    last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
+    lines = []
+    for series, steps in cumulative.groupby("series", sort=False):
+        totals = list(steps["cumulative_cells_per_kg"])
+        lines.append(StepLine(
+            series=str(series), arm_key=steps["arm_key"].iloc[0], trial_id=steps["trial_id"].iloc[0],
+            arm=steps["arm"].iloc[0], converted=bool(steps["dose_converted"].iloc[0]),
+            days=[*steps["day"], max(last_day, float(steps["day"].max()))], totals=[*totals, totals[-1]],
+        ))
+    return lines
+
+
+def line_traces(
+    lines: list[StepLine], colors: dict[str, str], name: Callable[[StepLine], str],
+    style: Callable[[StepLine], dict] = lambda line: {}, hover_name: Callable[[StepLine], str] = lambda line: line.arm,
+) -> list[go.BaseTraceType]:
+    """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between."""
+    hover = "<b>%{customdata[0]}</b><br>day %{x}: %{customdata[1]} in total<extra></extra>"
+    if len(lines) <= LEGEND_LIMIT:
+        return [go.Scatter(
+            x=line.days, y=line.totals, mode="lines+markers", line_shape="hv", name=name(line),
+            line={"color": colors[line.arm_key], "width": 2.5, **style(line).get("line", {})},
+            marker={"color": colors[line.arm_key], "size": 7, **style(line).get("marker", {})},
+            opacity=style(line).get("opacity", 1.0),
+            customdata=[[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals], hovertemplate=hover,
+        ) for line in lines]
+    groups: dict[tuple[str, str], tuple[dict, list, list, list]] = {}
+    for line in lines:
+        look = style(line)
+        _, xs, ys, data = groups.setdefault((colors[line.arm_key], repr(look)), (look, [], [], []))
+        xs += [*line.days, None]
+        ys += [*line.totals, None]
+        data += [*([[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals]), [None, None]]
+    traces: list[go.BaseTraceType] = []
+    for (color, _), (look, xs, ys, data) in groups.items():
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", line_shape="hv", showlegend=False, connectgaps=False,
+            line={"color": color, "width": 2.5, **look.get("line", {})},
+            marker={"color": color, "size": 7, **look.get("marker", {})}, opacity=look.get("opacity", 1.0),
+            customdata=data, hovertemplate=hover,
+        ))
+    return traces
+
+
+def row_note(y: object, text: str) -> dict:
+    """A grey note at the left of an arm's (or trial's) row, where a value would be drawn."""
+    return {"x": 0, "xref": "x domain", "xanchor": "left", "y": y, "showarrow": False, "text": text,
+            "font": {"color": "#777", "size": 11}}
+
+
+def _row_notes(figure: go.Figure, notes: list[tuple[object, str]]) -> None:
+    # all at once: add_annotation copies the whole list each time, so hundreds of rows took seconds
+    figure.update_layout(annotations=[*figure.layout.annotations, *(row_note(y, text) for y, text in notes)])
 
 
 def chart_height(arms: pd.DataFrame) -> int:
@@ -149,13 +237,6 @@ def _arm_axis(figure: go.Figure, arms: pd.DataFrame, codes: dict[str, str]) -> N
 def _axis_label(row: object, codes: dict[str, str]) -> str:
     code = codes.get(row.arm_key, "?")  # type: ignore[attr-defined]
     return f"{code} · {row.phase}" if row.series != row.arm_key and row.phase else code  # type: ignore[attr-defined]
-
-
-def _range_bar(dose: float, low: float | None, high: float | None) -> dict:
-    if low is None or high is None or pd.isna(dose):
-        return {"visible": False}
-    return {"type": "data", "symmetric": False, "array": [high - dose], "arrayminus": [dose - low],
-            "color": "#333", "thickness": 1.5, "width": 6}
 
 
 def _flat_divisor(row: object) -> float:

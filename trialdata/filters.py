@@ -6,6 +6,7 @@ charts, the table, the downloads and the tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -44,6 +45,28 @@ def filter_options(arms: pd.DataFrame) -> FilterOptions:
         phases=tuple(sorted({p or "Not stated" for p in arms["phase"]})),
         dose_steps=dose_steps(arms["dose_cells_per_kg"]),
     )
+
+
+MAX_DEFAULT_ARMS = 40  # more arms than this side by side is a wall of rows, and slow to draw
+
+
+def default_trials(arms: pd.DataFrame, max_arms: int = MAX_DEFAULT_ARMS) -> tuple[str, ...]:
+    """The trials shown before a user picks: all of them, or, when that is more than `max_arms` arms, the
+    first trials loaded up to that many arms (at least one trial)."""
+    counts = arms.groupby("trial_id", sort=False)["arm_key"].nunique()
+    chosen: list[str] = []
+    total = 0
+    for trial, count in counts.items():
+        if chosen and total + count > max_arms:
+            break
+        chosen.append(str(trial))
+        total += int(count)
+    return tuple(chosen)
+
+
+def arms_of(arms: pd.DataFrame, trials: Iterable[str]) -> tuple[str, ...]:
+    """The arm keys of `trials`, in load order."""
+    return tuple(dict.fromkeys(arms.loc[arms["trial_id"].isin(set(trials)), "arm_key"]))
 
 
 def dose_steps(doses: pd.Series) -> tuple[float, ...]:

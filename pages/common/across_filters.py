@@ -17,7 +17,7 @@ from trialdata.views import Comparison
 YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a narrowed range from the full one
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def across_cached(digest: str, weight_kg: float, _comparison: Comparison) -> pd.DataFrame:
     """Every loaded arm with its trial's facts; keyed by the loaded files and the reference weight."""
     return across_frame(_comparison.trials, _comparison.all_arms)

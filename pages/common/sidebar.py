@@ -15,7 +15,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from trialdata import Trial, arms_frame
-from trialdata.filters import CELLULAR_CHOICES, ArmFilter, FilterOptions, filter_options
+from trialdata.filters import (
+    CELLULAR_CHOICES,
+    MAX_DEFAULT_ARMS,
+    ArmFilter,
+    FilterOptions,
+    arms_of,
+    default_trials,
+    filter_options,
+)
 from trialdata.frames import DEFAULT_WEIGHT_KG
 from trialdata.load import LoadResult, Problem, read_file, record_files
 from trialdata.merge import merge_trials
@@ -24,6 +32,7 @@ from trialdata.views import Comparison, build_comparison
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
+TRIALS_BEFORE = "trials_before"  # the Trials list as last drawn, to tell which trials a change adds
 RECORDS_ENV = "TRIALDATA_RECORDS"
 
 
@@ -33,19 +42,21 @@ def record_folders() -> list[Path]:
     return named or [SEEDS]
 
 
-@st.cache_data(max_entries=4096, show_spinner=False)
+# cache_resource, not cache_data: a cached value is handed out as it is, not unpickled afresh on every run
+# (which, at hundreds of trials, took longer than the page). Nothing downstream changes these in place.
+@st.cache_resource(max_entries=4096, show_spinner=False)
 def read_cached(name: str, data: bytes) -> LoadResult:
     """Parse one file once per content: a filter change never re-reads a record."""
     return read_file(name, data)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def arms_cached(digest: str, weight_kg: float, _trials: list[Trial]) -> pd.DataFrame:
     """The arms frame for one set of records and weight; keyed by the records' combined hash."""
     return arms_frame(_trials, weight_kg)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
     """Records of one trial merged into one; keyed by the records' combined hash."""
     return merge_trials(_trials)
@@ -111,9 +122,24 @@ def weight_input(box: DeltaGenerator) -> float:
     return float(weight)
 
 
-def filters(box: DeltaGenerator, options: FilterOptions) -> ArmFilter:
+def add_arms_of_added_trials() -> None:
+    """A trial picked in the Trials list brings its arms into the Arms list; the two lists are intersected."""
+    shown = st.session_state.get("comparison")
+    before = set(st.session_state.get(TRIALS_BEFORE, ()))
+    added = [t for t in st.session_state.get("trial") or [] if t not in before]
+    if shown is None or not added or st.session_state.get("arm") is None:
+        return
+    st.session_state["arm"] = list(dict.fromkeys([*st.session_state["arm"], *arms_of(shown.all_arms, added)]))
+
+
+def filters(box: DeltaGenerator, options: FilterOptions, arms: pd.DataFrame) -> ArmFilter:
     box.header("Filters")
-    trials = box.multiselect("Trials", options.trials, default=options.trials, key="trial", bind="query-params")
+    shown_first = default_trials(arms)
+    trials = box.multiselect("Trials", options.trials, default=shown_first, key="trial", bind="query-params",
+                             on_change=add_arms_of_added_trials,
+                             help=f"With more than {MAX_DEFAULT_ARMS} arms loaded, the first trials up to that "
+                                  "many arms are shown at first; Across trials compares every trial.")
+    st.session_state[TRIALS_BEFORE] = list(trials)
     types = box.pills("Arm type", options.arm_types, selection_mode="multi", default=options.arm_types,
                       key="type", bind="query-params")
     phases = box.pills("Phase", options.phases, selection_mode="multi", default=options.phases, key="phase",
@@ -128,9 +154,9 @@ def filters(box: DeltaGenerator, options: FilterOptions) -> ArmFilter:
                                    help="Arms without a stated dose are hidden once the range is narrowed.")
         dose_range = None if tuple(picked) == full else (float(picked[0]), float(picked[1]))
     # Options are the arms' own names, not their chart codes, so a shared URL names the same arms anywhere.
-    arms = box.multiselect("Arms", options.arms, default=options.arms, key="arm", bind="query-params",
-                           placeholder="Pick arms to compare")
-    return ArmFilter(arms=tuple(arms), trials=tuple(trials), arm_types=tuple(types), phases=tuple(phases),
+    picked = box.multiselect("Arms", options.arms, default=arms_of(arms, shown_first), key="arm",
+                             bind="query-params", placeholder="Pick arms to compare")
+    return ArmFilter(arms=tuple(picked), trials=tuple(trials), arm_types=tuple(types), phases=tuple(phases),
                      cellular=tuple(cellular), dose_range=dose_range)
 
 
@@ -155,7 +181,7 @@ def build_sidebar(arm_filters: bool = True) -> Comparison:
     uploader()
     trials, problems, digest = load_all()
     all_arms = arms_cached(digest, weight, trials)
-    selection = filters(filter_box, filter_options(all_arms)) if arm_filters else ArmFilter()
+    selection = filters(filter_box, filter_options(all_arms), all_arms) if arm_filters else ArmFilter()
     comparison = build_comparison(trials, selection, weight, problems, all_arms=all_arms)
     comparison.digest = digest
     return comparison

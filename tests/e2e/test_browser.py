@@ -14,6 +14,7 @@ from .conftest import ROOT, screenshot, wait_for_app
 
 SEED = "NCT06740149"
 REMOVED = f"{SEED} · Phase I dose group 3 (4.0×10^6 cells/kg)"
+CHART_PAGES = {"", "across", "arm_detail"}  # the pages that draw plotly charts on the bundled records
 PAGES = {"": "Compare arms", "across": "Across trials", "arm_detail": "Arm detail", "table": "Comparison table",
          "sources": "Sources & flags"}
 
@@ -112,6 +113,9 @@ def test_every_page_at_1280_by_800(server: str, page: Page) -> None:
     for path, title in PAGES.items():
         open_page(page, f"{server}/{path}")
         expect(page.locator("h1").first).to_have_text(title)
+        expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=30_000)
+        if path in CHART_PAGES:
+            expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(timeout=30_000)
         page.wait_for_timeout(1500)  # let plotly finish drawing before the picture
         assert page.locator("[data-testid='stException']").count() == 0
         assert screenshot(page, path or "compare").stat().st_size > 20_000

@@ -1,0 +1,96 @@
+"""Many trials loaded: the landing page stays readable and charts share traces instead of one per arm.
+
+Users load hundreds of trials; what they would notice is a wall of thousands of rows, a page that
+takes seconds per click, or a trial picked in the sidebar whose arms do not appear.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.chart_points import points
+from tests.test_pages import APP, metrics
+from trialdata.charts import LEGEND_LIMIT, arm_codes, arm_colors, cumulative_chart, dose_chart, schedule_chart
+from trialdata.filters import MAX_DEFAULT_ARMS, default_trials
+from trialdata.frames import arms_frame, cumulative_frame
+from trialdata.load import read_file
+
+TRIALS = 15
+ARMS_PER_TRIAL = 4
+
+
+def study(number: int) -> dict:
+    nct = f"NCT0980{number:04d}"
+    groups = [{"label": f"Cohort {k}", "type": "EXPERIMENTAL",
+               "description": f"Patients receive {k}.0×10^6 cells/kg hUC-MSCs intravenously once a week for "
+                              f"{k + 1} weeks."} for k in range(1, ARMS_PER_TRIAL + 1)]
+    return {"protocolSection": {
+        "identificationModule": {"nctId": nct, "briefTitle": f"UC-MSC dose finding {number}"},
+        "statusModule": {"overallStatus": "RECRUITING", "startDateStruct": {"date": f"20{10 + number}-01"}},
+        "conditionsModule": {"conditions": ["Liver Cirrhosis"]},
+        "designModule": {"phases": ["PHASE1"]},
+        "armsInterventionsModule": {"armGroups": groups},
+    }}
+
+
+@pytest.fixture(scope="module")
+def many() -> bytes:
+    return json.dumps([study(n) for n in range(1, TRIALS + 1)]).encode()
+
+
+def test_default_trials_stop_before_the_arm_limit(many: bytes) -> None:
+    arms = arms_frame(read_file("many.json", many).trials)
+    chosen = default_trials(arms)
+    assert len(chosen) == MAX_DEFAULT_ARMS // ARMS_PER_TRIAL
+    assert list(chosen) == list(dict.fromkeys(arms["trial_id"]))[: len(chosen)]  # the first ones loaded
+    few = arms[arms["trial_id"].isin(chosen[:3])]
+    assert default_trials(few) == chosen[:3]  # under the limit, every trial
+    assert len(default_trials(arms, max_arms=1)) == 1  # a trial larger than the limit is still shown
+
+
+def test_charts_of_many_arms_share_traces_and_still_name_every_arm(many: bytes) -> None:
+    arms = arms_frame(read_file("many.json", many).trials)
+    colors, codes = arm_colors(arms["arm_key"]), arm_codes(arms["arm_key"])
+    dose = dose_chart(arms, colors, codes).to_dict()["data"]
+    schedule = schedule_chart(arms, colors, codes).to_dict()["data"]
+    cumulative = cumulative_chart(cumulative_frame(arms), arms, colors, codes).to_dict()["data"]
+    assert len(arms) == TRIALS * ARMS_PER_TRIAL > LEGEND_LIMIT
+    assert len(dose) == 1 and len(cumulative) <= LEGEND_LIMIT and len(schedule) <= LEGEND_LIMIT + 1
+    for drawn in (dose, schedule, cumulative):
+        named = {point["data"][0] for point in points(drawn)}
+        assert named == set(arms["arm"])
+    by_arm = {(p["data"][0], p["color"]) for p in points(dose)}
+    assert by_arm == {(row.arm, colors[row.arm_key]) for row in arms.itertuples()}
+
+
+def run_many(tmp_path: Path, many: bytes, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    (tmp_path / "many.json").write_bytes(many)
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_landing_shows_the_first_trials_and_says_so(tmp_path: Path, many: bytes,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_many(tmp_path, many, monkeypatch)
+    shown = MAX_DEFAULT_ARMS // ARMS_PER_TRIAL
+    assert metrics(at)["Arms shown"] == f"{shown * ARMS_PER_TRIAL} of {TRIALS * ARMS_PER_TRIAL}"
+    assert any(f"Arms of {shown} of {TRIALS} trials are shown" in c.value for c in at.caption)
+
+
+def test_a_trial_picked_in_the_sidebar_brings_its_arms(tmp_path: Path, many: bytes,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_many(tmp_path, many, monkeypatch)
+    last = at.multiselect(key="trial").options[-1]
+    assert last not in at.multiselect(key="trial").value
+    at.multiselect(key="trial").set_value([*at.multiselect(key="trial").value, last]).run()
+    assert not at.exception
+    shown = at.session_state["comparison"].arms
+    assert (shown["trial_id"] == last).sum() == ARMS_PER_TRIAL
+    assert metrics(at)["Arms shown"].startswith(f"{MAX_DEFAULT_ARMS + ARMS_PER_TRIAL} of ")
