@@ -14,7 +14,7 @@ figures = st.columns(4)
 figures[0].metric("Trials loaded", len(comparison.trials))
 figures[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
 figures[2].metric("Records with problems", len(comparison.problems))
-figures[3].metric("Arms with flags", int((comparison.arms["flags"] != "").sum()))
+figures[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
 shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
 if shown_trials < all_trials:
     st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "

@@ -94,3 +94,16 @@ def test_a_trial_picked_in_the_sidebar_brings_its_arms(tmp_path: Path, many: byt
     shown = at.session_state["comparison"].arms
     assert (shown["trial_id"] == last).sum() == ARMS_PER_TRIAL
     assert metrics(at)["Arms shown"].startswith(f"{MAX_DEFAULT_ARMS + ARMS_PER_TRIAL} of ")
+
+
+def test_regimens_of_one_arm_never_share_a_chart_row() -> None:
+    text = ("Patients receive 1.0×10^6 cells/kg hUC-MSCs intravenously once a week for 4 weeks. After 12 weeks, "
+            "patients receive 2.0×10^6 cells/kg hUC-MSCs intravenously once a week for 4 weeks.")
+    record = json.loads(json.dumps(study(1)))
+    record["protocolSection"]["armsInterventionsModule"]["armGroups"] = [
+        {"label": "Two courses", "type": "EXPERIMENTAL", "description": text}]
+    arms = arms_frame(read_file("two.json", json.dumps(record).encode()).trials)
+    assert len(arms) == 2 and arms["series"].is_unique
+    colors, codes = arm_colors(arms["arm_key"]), arm_codes(arms["arm_key"])
+    rows = dose_chart(arms, colors, codes).to_dict()["data"][0]["y"]
+    assert len(set(rows)) == 2

@@ -236,7 +236,8 @@ def _arm_axis(figure: go.Figure, arms: pd.DataFrame, codes: dict[str, str]) -> N
 
 def _axis_label(row: object, codes: dict[str, str]) -> str:
     code = codes.get(row.arm_key, "?")  # type: ignore[attr-defined]
-    return f"{code} · {row.phase}" if row.series != row.arm_key and row.phase else code  # type: ignore[attr-defined]
+    regimen = row.series.removeprefix(row.arm_key).removeprefix(" · ")  # type: ignore[attr-defined]
+    return f"{code} · {regimen}" if regimen else code
 
 
 def _flat_divisor(row: object) -> float:

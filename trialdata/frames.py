@@ -6,7 +6,7 @@ user chooses, and every such row says it was converted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -39,10 +39,10 @@ def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG) ->
     """One row per arm regimen, in record order."""
     _check_weight(weight_kg)
     rows = [
-        _arm_row(trial, arm, regimen, len(arm.regimens) > 1, weight_kg)
+        _arm_row(trial, arm, regimen, name, weight_kg)
         for trial in trials
         for arm in trial.arms
-        for regimen in arm.regimens
+        for regimen, name in zip(arm.regimens, regimen_names(arm.regimens), strict=True)
     ]
     frame = pd.DataFrame(rows, columns=ARM_COLUMNS)
     for column in ("dose_per_administration", "dose_low", "dose_high", "dose_cells_per_kg", "interval_days",
@@ -84,7 +84,18 @@ def cumulative_frame(arms: pd.DataFrame) -> pd.DataFrame:
                                        "cumulative_dose", "dose_unit", "cumulative_cells_per_kg", "dose_converted"])
 
 
-def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, several: bool, weight_kg: float) -> dict:
+def regimen_names(regimens: Sequence[Regimen]) -> list[str]:
+    """What tells an arm's regimens apart on a chart row: nothing for one, their phases when those differ,
+    else their phase (or "regimen") and number, so no two regimens share a row."""
+    if len(regimens) == 1:
+        return [""]
+    phases = [regimen.phase for regimen in regimens]
+    if all(phases) and len(set(phases)) == len(phases):
+        return [str(phase) for phase in phases]
+    return [f"{phase} ({i})" if phase else f"regimen {i}" for i, phase in enumerate(phases, start=1)]
+
+
+def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: float) -> dict:
     dose = regimen.dose
     per_kg = None
     converted = False
@@ -102,7 +113,7 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, several: bool, weight_kg:
         "trial_title": trial.title or trial.brief_title or "",
         "arm": arm.label,
         "arm_key": key,
-        "series": f"{key} · {regimen.phase}" if several and regimen.phase else key,
+        "series": f"{key} · {name}" if name else key,
         "arm_type": ARM_TYPE_NAMES.get(arm.type, arm.type.replace("_", " ").capitalize()),
         "phase": regimen.phase or "",
         "cellular": arm.cellular,

@@ -62,17 +62,37 @@ def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
     return merge_trials(_trials)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def read_folders_cached(signature: tuple[tuple[str, int, int], ...]) -> tuple[LoadResult, list[bytes]]:
+    """The record files of the folders, read once per (path, modification time, size) of every file: a
+    rerun then costs a stat per file, not a read and a hash, which at hundreds of trials was most of it."""
+    loaded = LoadResult()
+    digests = []
+    for path, _, _ in signature:
+        name, data = Path(path).name, Path(path).read_bytes()
+        digests.append(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        loaded.extend(read_cached(name, data))
+    return loaded, digests
+
+
 def load_all() -> tuple[list[Trial], list[Problem], str]:
     """Bundled and uploaded records, merged per trial, the problems met, and a hash of all the files."""
     loaded = LoadResult()
-    files = [(path.name, path.read_bytes()) for path in record_files(record_folders(), loaded.problems)]
-    files += list(st.session_state.get(UPLOADS, {}).items())
-    digest = hashlib.sha256()
-    for name, data in files:
+    paths = record_files(record_folders(), loaded.problems)
+    signature = tuple((str(path), *_stamp(path)) for path in paths)
+    bundled, digests = read_folders_cached(signature)
+    loaded.extend(bundled)
+    digest = hashlib.sha256(b"".join(digests))
+    for name, data in st.session_state.get(UPLOADS, {}).items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
         loaded.extend(read_cached(name, data))
     key = digest.hexdigest()
     return merged_cached(key, loaded.trials), loaded.problems, key
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 def take_uploads() -> None:
