@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.chart_points import points
 from tests.test_pages import APP, metrics
+from trialdata.across_charts import MAX_CHARTED_TRIALS, charted_trials
 from trialdata.charts import LEGEND_LIMIT, arm_codes, arm_colors, cumulative_chart, dose_chart, schedule_chart
 from trialdata.filters import MAX_DEFAULT_ARMS, default_trials
 from trialdata.frames import arms_frame, cumulative_frame
@@ -107,3 +108,29 @@ def test_regimens_of_one_arm_never_share_a_chart_row() -> None:
     colors, codes = arm_colors(arms["arm_key"]), arm_codes(arms["arm_key"])
     rows = dose_chart(arms, colors, codes).to_dict()["data"][0]["y"]
     assert len(set(rows)) == 2
+
+
+def test_across_trials_draws_the_focus_and_the_first_others_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = MAX_CHARTED_TRIALS + 5
+    (tmp_path / "more.json").write_bytes(json.dumps([study(n) for n in range(1, count + 1)]).encode())
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/across.py")
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Trials chosen"] == f"{count} of {count}"
+    dose = json.loads(at.get("plotly_chart")[0].proto.spec)
+    drawn = {point["data"][0] for point in points(dose["data"])}
+    assert len(drawn) == MAX_CHARTED_TRIALS and at.selectbox(key="x_focus").value in drawn
+    assert any(f"The charts draw {MAX_CHARTED_TRIALS} of the {count} trials chosen" in c.value for c in at.caption)
+    table = next(df.value for df in at.dataframe if "Code" in df.value.columns)
+    assert table["Trial"].nunique() == count  # the table keeps every chosen trial
+
+
+def test_charted_trials_keep_the_focus_first(many: bytes) -> None:
+    arms = arms_frame(read_file("many.json", many).trials)
+    trials = list(dict.fromkeys(arms["trial_id"]))
+    kept = charted_trials(arms, trials[-1], limit=3)
+    assert list(dict.fromkeys(kept["trial_id"])) == [*trials[:2], trials[-1]]  # load order, focus kept

@@ -29,6 +29,15 @@ def trial_order(arms: pd.DataFrame, focus: str | None) -> list[str]:
     return ([focus] if focus in trials else []) + [t for t in trials if t != focus]
 
 
+MAX_CHARTED_TRIALS = 30  # rows on one dose axis before the chart stops being readable (and fast)
+
+
+def charted_trials(arms: pd.DataFrame, focus: str | None, limit: int = MAX_CHARTED_TRIALS) -> pd.DataFrame:
+    """The arms of the trials the charts draw: all, or the one in focus and the first others up to `limit`."""
+    keep = trial_order(arms, focus)[:limit]
+    return arms[arms["trial_id"].isin(set(keep))]
+
+
 def across_height(arms: pd.DataFrame) -> int:
     return max(MIN_HEIGHT, 150 + TRIAL_ROW_HEIGHT * arms["trial_id"].nunique())
 
@@ -86,7 +95,7 @@ def across_dose_chart(
     figure.update_layout(annotations=[*figure.layout.annotations, *(
         row_note(rows[trial], "no cell dose stated") for trial in order if trial not in with_dose)])
     _trial_axis(figure, order, rows, arms, focus)
-    _layout(figure, "Dose per administration, all selected trials", across_height(arms))
+    _layout(figure, "Dose per administration, trial by trial", across_height(arms))
     figure.update_xaxes(title_text="cells/kg per administration", type="log" if log else "linear",
                         range=_dose_range(dosed, log), gridcolor="#e5e5e5", zeroline=False, **AXIS_POWER)
     return figure

@@ -6,13 +6,23 @@ being picked again. Each filter is bound to the URL, so a shared link opens the 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
 from trialdata.across_views import default_focus
+from trialdata.export import ACROSS_COLUMNS, to_csv, to_json, to_xlsx
 from trialdata.views import Comparison
+
+
+class Downloads(NamedTuple):
+    csv: bytes
+    xlsx: bytes
+    json: bytes
+
 
 YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a narrowed range from the full one
 
@@ -26,6 +36,18 @@ def across_cached(digest: str, weight_kg: float, _comparison: Comparison) -> pd.
 FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_source", "x_route")
 YEAR_KEY = "x_year"
 FOCUS_KEY = "x_focus"
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the downloads…")
+def downloads_cached(digest: str, weight_kg: float, trials: tuple[str, ...], _arms: pd.DataFrame) -> Downloads:
+    """The three files for one choice of trials, built once: a workbook of thousands of rows takes seconds,
+    and changing only the trial in focus should not rebuild it."""
+    return Downloads(to_csv(_arms, ACROSS_COLUMNS), to_xlsx(_arms, ACROSS_COLUMNS), to_json(_arms, ACROSS_COLUMNS))
+
+
+def downloads(comparison: Comparison, chosen: pd.DataFrame) -> Downloads:
+    trials = tuple(dict.fromkeys(chosen["trial_id"]))
+    return downloads_cached(comparison.digest, comparison.weight_kg, trials, chosen)
 
 
 def choose_trials(comparison: Comparison) -> pd.DataFrame:
