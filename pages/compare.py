@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.common import page_setup
+from trialdata.across_views import default_focus, focus_summary
 from trialdata.charts import cumulative_chart, dose_chart, schedule_chart, split_charted
 from trialdata.views import arm_key_table
 
@@ -15,6 +16,11 @@ figures[0].metric("Trials loaded", len(comparison.trials))
 figures[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
 figures[2].metric("Records with problems", len(comparison.problems))
 figures[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
+focus = default_focus(comparison.all_arms)
+if focus and comparison.all_arms["trial_id"].nunique() > 1:
+    peers = st.columns([4, 1], vertical_alignment="center")
+    peers[0].markdown(f":material/my_location: {focus_summary(comparison.all_arms, focus)}")
+    peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
 shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
 if shown_trials < all_trials:
     st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "

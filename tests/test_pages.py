@@ -282,3 +282,13 @@ def test_records_folders_named_in_the_environment_replace_the_bundled_ones(
     assert metrics(at)["Records with problems"] == "1"
     problems = comparison(at).problems
     assert problems[0].path == str(missing) and "no such file or folder" in problems[0].message
+
+
+def test_landing_places_the_richest_dosing_program_among_its_peers() -> None:
+    at = run()
+    sentence = next(m.value for m in at.markdown if m.value.startswith(":material/my_location:"))
+    assert sentence.startswith(f":material/my_location: {SEED} gives 1.0×10⁶ to 4.0×10⁶ cells/kg per administration")
+    others = comparison(at).all_arms
+    peers = others[(others["trial_id"] != SEED) & others["dose_cells_per_kg"].notna()]
+    assert f"{len(peers)} dosed arm(s) of {peers['trial_id'].nunique()} other trial(s)" in sentence
+    assert [link.proto.page for link in at.get("page_link")][-1] == "across"  # the Across trials page
