@@ -197,7 +197,7 @@ def test_compare_filters_survive_a_visit_to_across_trials(server: str, page: Pag
     page.get_by_role("button", name=f"Remove {REMOVED}").click()
     wait_for_app(page)
     expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("5 of ", timeout=30_000)
-    page.get_by_role("link", name="Across trials").click()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Across trials").click()
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text("Across trials")
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2, timeout=30_000)
