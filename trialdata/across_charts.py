@@ -14,8 +14,18 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import AXIS_POWER, FONT, LEGEND_LIMIT, StepLine, line_traces, row_note, step_lines
-from .notation import format_cells, format_schedule
+from .charts import (
+    AXIS_POWER,
+    FONT,
+    LEGEND_LIMIT,
+    StepLine,
+    line_traces,
+    range_per_kg,
+    row_note,
+    schedule_text,
+    step_lines,
+)
+from .notation import format_cells
 
 TRIAL_ROW_HEIGHT = 64
 MIN_HEIGHT = 320
@@ -64,10 +74,10 @@ def across_dose_chart(
             points["y"].append(rows[trial] + offset)
             points["text"].append(codes.get(row.arm_key, "?"))
             points["color"].append(colors[row.arm_key])
-            low, high = _range_ends(row)
+            low, high = range_per_kg(row)
             points["plus"].append(high - row.dose_cells_per_kg)
             points["minus"].append(row.dose_cells_per_kg - low)
-            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg), _schedule(row)])
+            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg), schedule_text(row)])
     traces: list[go.BaseTraceType] = []
     for (converted, bold, ranged), points in looks.items():
         traces.append(go.Scatter(
@@ -181,15 +191,6 @@ def _layout(figure: go.Figure, title: str, height: int) -> None:
     )
 
 
-def _range_ends(row: object) -> tuple[float, float]:
-    """The dose range's ends in cells/kg, or the dose itself twice when it states no range."""
-    dose, low, high = row.dose_cells_per_kg, row.dose_low, row.dose_high  # type: ignore[attr-defined]
-    if pd.isna(low) or pd.isna(high):
-        return dose, dose
-    scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or 1/weight for a flat dose
-    return low * scale, high * scale
-
-
 def _dose_hover(row: object, weight_kg: float) -> str:
     text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
     if row.dose_converted:  # type: ignore[attr-defined]
@@ -197,8 +198,3 @@ def _dose_hover(row: object, weight_kg: float) -> str:
                  f" at {weight_kg:g} kg")
     return text
 
-
-def _schedule(row: object) -> str:
-    count, interval = row.administrations, row.interval_days  # type: ignore[attr-defined]
-    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
-                           tuple(row.administration_days))  # type: ignore[attr-defined]

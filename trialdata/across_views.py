@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .across import Summary, summarize
+from .charts import schedule_text
 from .notation import format_cells
-from .views import dose_text, schedule_text
+from .views import dose_text
 
 
 def default_focus(arms: pd.DataFrame) -> str | None:
@@ -35,7 +36,7 @@ def across_table(arms: pd.DataFrame, codes: dict[str, str], weight_kg: float) ->
             "Cell source": row.cell_source or "no cells",
             "Arm": row.arm,
             "Route": row.route or "not stated",
-            "Dose as stated": dose_text(row, weight_kg).split(" = ")[0],
+            "Dose as stated": dose_text(row, weight_kg, converted=False),
             "Dose (cells/kg)": f"{per_kg} (converted)" if per_kg and row.dose_converted else per_kg or "—",
             "Schedule": schedule_text(row) if row.cellular or len(row.administration_days) else "—",
             "Cumulative (cells/kg)": format_cells(row.cumulative_cells_per_kg, "cells/kg") or "—",

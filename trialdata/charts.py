@@ -22,6 +22,7 @@ PALETTE = (
 ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
+LEGEND_LIMIT = 18  # step lines that each get a trace and a legend entry; past it, lines share traces
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
 AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 
@@ -64,8 +65,7 @@ def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]
     traces: list[go.BaseTraceType] = [bars]
     if ranged:
         dose = [row.dose_cells_per_kg for _, row in ranged]
-        low = [row.dose_low / _flat_divisor(row) for _, row in ranged]
-        high = [row.dose_high / _flat_divisor(row) for _, row in ranged]
+        low, high = zip(*(range_per_kg(row) for _, row in ranged), strict=True)
         traces.append(go.Scatter(
             x=dose, y=[label for label, _ in ranged], mode="markers", marker={"size": 1, "color": "#333"},
             showlegend=False, hoverinfo="skip",
@@ -92,7 +92,7 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     for row in timed:
         days = list(row.administration_days)
         label = _axis_label(row, codes)
-        schedule = format_schedule(_count(row), _interval(row), row.administration_days)
+        schedule = schedule_text(row)
         marks["x"] += days
         marks["y"] += [label] * len(days)
         marks["color"] += [colors[row.arm_key]] * len(days)
@@ -140,8 +140,6 @@ def cumulative_chart(
     return figure
 
 
-LEGEND_LIMIT = 18
-
 
 @dataclass(frozen=True)
 class StepLine:
@@ -157,6 +155,7 @@ class StepLine:
 
 
 def step_lines(cumulative: pd.DataFrame) -> list[StepLine]:
+    """The cumulative frame as one step line per arm regimen, each held to the last day any line reaches."""
     last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
     lines = []
     for series, steps in cumulative.groupby("series", sort=False):
@@ -175,30 +174,27 @@ def line_traces(
 ) -> list[go.BaseTraceType]:
     """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between."""
     hover = "<b>%{customdata[0]}</b><br>day %{x}: %{customdata[1]} in total<extra></extra>"
+    def trace(color: str, look: dict, xs: list, ys: list, data: list, **named: object) -> go.Scatter:
+        return go.Scatter(
+            x=xs, y=ys, mode="lines+markers", line_shape="hv", connectgaps=False, customdata=data,
+            line={"color": color, "width": 2.5, **look.get("line", {})}, hovertemplate=hover,
+            marker={"color": color, "size": 7, **look.get("marker", {})}, opacity=look.get("opacity", 1.0), **named,
+        )
+
+    def hovers(line: StepLine) -> list[list[str]]:
+        return [[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals]
+
     if len(lines) <= LEGEND_LIMIT:
-        return [go.Scatter(
-            x=line.days, y=line.totals, mode="lines+markers", line_shape="hv", name=name(line),
-            line={"color": colors[line.arm_key], "width": 2.5, **style(line).get("line", {})},
-            marker={"color": colors[line.arm_key], "size": 7, **style(line).get("marker", {})},
-            opacity=style(line).get("opacity", 1.0),
-            customdata=[[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals], hovertemplate=hover,
-        ) for line in lines]
+        return [trace(colors[line.arm_key], style(line), line.days, line.totals, hovers(line), name=name(line))
+                for line in lines]
     groups: dict[tuple[str, str], tuple[dict, list, list, list]] = {}
     for line in lines:
         look = style(line)
         _, xs, ys, data = groups.setdefault((colors[line.arm_key], repr(look)), (look, [], [], []))
         xs += [*line.days, None]
         ys += [*line.totals, None]
-        data += [*([[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals]), [None, None]]
-    traces: list[go.BaseTraceType] = []
-    for (color, _), (look, xs, ys, data) in groups.items():
-        traces.append(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", line_shape="hv", showlegend=False, connectgaps=False,
-            line={"color": color, "width": 2.5, **look.get("line", {})},
-            marker={"color": color, "size": 7, **look.get("marker", {})}, opacity=look.get("opacity", 1.0),
-            customdata=data, hovertemplate=hover,
-        ))
-    return traces
+        data += [*hovers(line), [None, None]]
+    return [trace(color, look, xs, ys, data, showlegend=False) for (color, _), (look, xs, ys, data) in groups.items()]
 
 
 def row_note(y: object, text: str) -> dict:
@@ -240,10 +236,21 @@ def _axis_label(row: object, codes: dict[str, str]) -> str:
     return f"{code} · {regimen}" if regimen else code
 
 
-def _flat_divisor(row: object) -> float:
-    if not row.dose_converted:  # type: ignore[attr-defined]
-        return 1.0
-    return row.dose_per_administration / row.dose_cells_per_kg  # type: ignore[attr-defined]
+def range_per_kg(row: object) -> tuple[float, float]:
+    """The ends of an arm's dose range in cells/kg (a flat range converted like its midpoint), or the dose
+    itself twice when it states no range."""
+    dose, low, high = row.dose_cells_per_kg, row.dose_low, row.dose_high  # type: ignore[attr-defined]
+    if pd.isna(low) or pd.isna(high):
+        return dose, dose
+    scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or 1/weight for a flat dose
+    return low * scale, high * scale
+
+
+def schedule_text(row: object) -> str:
+    """'weekly ×4', 'single', ... for an arms-frame row."""
+    count, interval = row.administrations, row.interval_days  # type: ignore[attr-defined]
+    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
+                           tuple(row.administration_days))  # type: ignore[attr-defined]
 
 
 def _dose_hover(row: object) -> str:
@@ -255,13 +262,3 @@ def _dose_hover(row: object) -> str:
     if pd.notna(row.dose_low):  # type: ignore[attr-defined]
         text += " — midpoint of a range"
     return text
-
-
-def _count(row: object) -> int | None:
-    count = row.administrations  # type: ignore[attr-defined]
-    return None if pd.isna(count) else int(count)
-
-
-def _interval(row: object) -> float | None:
-    interval = row.interval_days  # type: ignore[attr-defined]
-    return None if pd.isna(interval) else float(interval)

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .charts import arm_codes, arm_colors
+from .charts import arm_codes, arm_colors, schedule_text
 from .filters import ArmFilter, apply_filter
 from .frames import DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
 from .models import Source, Trial
-from .notation import format_cells, format_dose_range, format_schedule
+from .notation import format_cells, format_dose_range
 
 
 @dataclass
@@ -41,6 +41,7 @@ def build_comparison(
     weight_kg: float = DEFAULT_WEIGHT_KG,
     problems: Iterable[Problem] = (),
     all_arms: pd.DataFrame | None = None,
+    digest: str = "",
 ) -> Comparison:
     """The comparison for a selection; pass `all_arms` when it is already built for these trials."""
     everything = all_arms if all_arms is not None else arms_frame(trials, weight_kg)
@@ -48,28 +49,22 @@ def build_comparison(
     return Comparison(
         trials=trials, all_arms=everything, arms=shown, cumulative=cumulative_frame(shown),
         colors=arm_colors(everything["arm_key"]), codes=arm_codes(everything["arm_key"]),
-        weight_kg=weight_kg, problems=list(problems),
+        weight_kg=weight_kg, problems=list(problems), digest=digest,
     )
 
 
-def dose_text(row: pd.Series, weight_kg: float) -> str:
-    """'1.0×10⁶ cells/kg', '1.0–2.0×10⁶ cells/kg (range)', or a flat dose with its converted value."""
+def dose_text(row: pd.Series, weight_kg: float, converted: bool = True) -> str:
+    """'1.0×10⁶ cells/kg', '1.0–2.0×10⁶ cells/kg (range)', or a flat dose with (unless `converted` is False)
+    its value in cells/kg."""
     value = row.dose_per_administration
     if pd.isna(value):
         return "not stated"
     unit = row.dose_unit
     low, high = row.dose_low, row.dose_high
     text = format_dose_range(low, high, unit) + " (range)" if pd.notna(low) else format_cells(value, unit)
-    if row.dose_converted:
+    if converted and row.dose_converted:
         text += f" = {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {weight_kg:g} kg"
     return text
-
-
-def schedule_text(row: pd.Series) -> str:
-    count = row.administrations
-    interval = row.interval_days
-    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
-                           tuple(row.administration_days))
 
 
 def _cumulative_text(row: pd.Series) -> str:
@@ -210,7 +205,7 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
         trial_id=first["trial_id"],
         arm_type=first["arm_type"],
         route=first["route"] or "route not stated",
-        dose=dose_text(first, comparison.weight_kg).split(" = ")[0],
+        dose=dose_text(first, comparison.weight_kg, converted=False),
         schedule=schedule_text(first),
         cumulative=_cumulative_text(first),
         total_cells=format_cells(total, "cells") if pd.notna(total) else _cumulative_text(first),

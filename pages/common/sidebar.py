@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -129,10 +130,15 @@ def show_added(added: pd.DataFrame) -> None:
         ("phase", new.phases, before.phases if before else None),
     ):
         current = st.session_state.get(key)
-        if current is None:
-            continue  # the widget is still at its default, which already holds everything
-        if old_values is None or set(old_values) <= set(current):
-            st.session_state[key] = list(dict.fromkeys([*current, *new_values]))
+        if current is not None and (old_values is None or set(old_values) <= set(current)):
+            _add_choices(key, new_values)
+
+
+def _add_choices(key: str, values: Iterable[str]) -> None:
+    """Add `values` to a list widget's choices; a widget not drawn yet is left to its default."""
+    current = st.session_state.get(key)
+    if current is not None:
+        st.session_state[key] = list(dict.fromkeys([*current, *values]))
 
 
 def weight_input(box: DeltaGenerator) -> float:
@@ -147,9 +153,8 @@ def add_arms_of_added_trials() -> None:
     shown = st.session_state.get("comparison")
     before = set(st.session_state.get(TRIALS_BEFORE, ()))
     added = [t for t in st.session_state.get("trial") or [] if t not in before]
-    if shown is None or not added or st.session_state.get("arm") is None:
-        return
-    st.session_state["arm"] = list(dict.fromkeys([*st.session_state["arm"], *arms_of(shown.all_arms, added)]))
+    if shown is not None and added:
+        _add_choices("arm", arms_of(shown.all_arms, added))
 
 
 def filters(box: DeltaGenerator, options: FilterOptions, arms: pd.DataFrame) -> ArmFilter:
@@ -202,6 +207,4 @@ def build_sidebar(arm_filters: bool = True) -> Comparison:
     trials, problems, digest = load_all()
     all_arms = arms_cached(digest, weight, trials)
     selection = filters(filter_box, filter_options(all_arms), all_arms) if arm_filters else ArmFilter()
-    comparison = build_comparison(trials, selection, weight, problems, all_arms=all_arms)
-    comparison.digest = digest
-    return comparison
+    return build_comparison(trials, selection, weight, problems, all_arms=all_arms, digest=digest)
