@@ -93,7 +93,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading]) ->
     else:
         regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
     regimens = [
-        r.model_copy(update={"route": r.route or route, "route_source": r.route_source or route_source})
+        _with(r, route=r.route or route, route_source=r.route_source or route_source)
         for r in regimens
     ] or [Regimen(route=route, route_source=route_source, phase=arm_phase)]
     cellular = any(r.dose for r in regimens) or (
@@ -127,13 +127,13 @@ def _from_arm_doses(
                 flags.append(_disagreement("schedule", _schedule_text(regimen), _schedule_text(same[0]), same[0]))
             phases = {r.phase for r in agreeing if r.phase}
             phase = regimen.phase or arm_phase or (phases.pop() if len(phases) == 1 else None)
-            regimens.append(regimen.model_copy(update={"phase": phase}))
+            regimens.append(_with(regimen, phase=phase))
             continue
         scheduled = [r for r in same if r.administrations is not None]
         if not scheduled:
-            regimens.append(regimen.model_copy(update={"phase": regimen.phase or arm_phase}))
+            regimens.append(_with(regimen, phase=regimen.phase or arm_phase))
         for found in scheduled:
-            regimens.append(regimen.model_copy(update=_schedule_of(found) | {"phase": found.phase or arm_phase}))
+            regimens.append(_with(regimen, **_schedule_of(found), phase=found.phase or arm_phase))
     return regimens
 
 
@@ -151,14 +151,14 @@ def _from_interventions(
     dosed = _pick_listed(dosed, level, flags)
     if not dosed:
         schedule = own_schedule or next((r.regimen for r in linked if r.regimen.administrations), None)
-        return [schedule.model_copy(update={"phase": schedule.phase or arm_phase})] if schedule else []
+        return [_with(schedule, phase=schedule.phase or arm_phase)] if schedule else []
     regimens = []
     for reading in dosed:
-        regimen = reading.regimen.model_copy(update={"phase": reading.regimen.phase or arm_phase})
+        regimen = _with(reading.regimen, phase=reading.regimen.phase or arm_phase)
         if own_schedule is not None:
             if regimen.administrations is not None and not _same_schedule(regimen, own_schedule):
                 flags.append(_disagreement("schedule", _schedule_text(own_schedule), _schedule_text(regimen), regimen))
-            regimen = regimen.model_copy(update=_schedule_of(own_schedule))
+            regimen = _with(regimen, **_schedule_of(own_schedule))
         regimens.append(regimen)
     return regimens
 
@@ -194,7 +194,7 @@ def _settle_phase(draft: _Draft, trial_phases: tuple[str, ...], readings: list[R
                                         f"gives this arm's schedule ({_schedule_text(regimen)}) only for {phase}."))
         if phase is None and len(trial_phases) == 1 and not any(r.regimen.phase for r in readings):
             phase = trial_phases[0]
-        settled.append(regimen.model_copy(update={"phase": phase}))
+        settled.append(_with(regimen, phase=phase))
     draft.regimens = settled
 
 
@@ -322,6 +322,13 @@ def _dose_text(regimen: Regimen) -> str:
 
 def _schedule_text(regimen: Regimen) -> str:
     return format_schedule(regimen.administrations, regimen.interval_days, regimen.administration_days)
+
+
+def _with(regimen: Regimen, **changes: object) -> Regimen:
+    """The regimen with `changes`, or itself when they change nothing: most do not, and a copy costs more."""
+    if all(getattr(regimen, name) == value for name, value in changes.items()):
+        return regimen
+    return regimen.model_copy(update=changes)
 
 
 def _schedule_of(regimen: Regimen) -> dict:

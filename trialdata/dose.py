@@ -40,7 +40,8 @@ LISTED = r"\d+(?:\.\d+)?"
 GROUPED = r"\d{1,3}(?:,\d{3})+(?!\d)|\d{4,}"  # 100,000,000 or 50000000 (needs a cell noun)
 
 _CANDIDATE = re.compile(
-    r"(?<![\w.,^])(?:"
+    # Every form opens with a digit or "between"; saying so first lets `re` skip other positions fast.
+    r"(?=[\db])(?<![\w.,^])(?:"
     rf"(?P<full_range>(?:between\s+)?{QUANTITY}(?:{RANGE_JOIN}|\s+and\s+){QUANTITY})"
     rf"|(?P<shared_range>(?:between\s+)?{MANTISSA}(?:{RANGE_JOIN}|\s+and\s+){MANTISSA}{SHARED_SCALE})"
     # Lists are short and their numbers plain (no decimal comma), so the pattern cannot backtrack without end.
@@ -79,6 +80,12 @@ _FLAT_MARK = re.compile(
     r"subject|treatment|session|transplant(?:ation)?|course|bag)s?\b",
     re.IGNORECASE,
 )
+# The pieces of one quantity, read by `quantity_value`.
+_RESTORED = re.compile(rf"{TIMES}{LOST_POWER}")
+_WORDS_FORM = re.compile(rf"({MANTISSA}){SCALE_WORD}", re.IGNORECASE)
+_E_FORM = re.compile(r"(\d+(?:\.\d+)?)[eE]\+?(\d{1,2})")
+_POWER_TAIL = re.compile(r"10\s*(?:\^\s*\(?\+?|[eE]\s*\+?|\+)?(\d{1,2})\)?$")
+_MANTISSA_HEAD = re.compile(rf"\s*({MANTISSA}){TIMES}$")
 _NEGATIVE_EXPONENT = re.compile(r"\s*\\?\^?\s*[-−⁻]")
 _SPELLED_OUT_REACH = 40
 
@@ -125,7 +132,7 @@ def _read_candidate(text: str, match: re.Match[str]) -> list[DoseMention]:
     unit, end, volume = _read_unit(text, end, needs_cell_noun=kind == "grouped")
     if unit is None:
         return []
-    restored = re.search(rf"{TIMES}{LOST_POWER}", span) is not None
+    restored = _RESTORED.search(span) is not None
     start = match.start()
     sign = 1.0
     if start > 0 and text[start - 1] in "-−" and not (start > 1 and text[start - 2].isalnum()):
@@ -173,18 +180,18 @@ def _read_unit(text: str, pos: int, needs_cell_noun: bool) -> tuple[str | None, 
 def quantity_value(quantity: str) -> float:
     """The number of cells in one written quantity ("1.0×10^6", "1e6", "2 million")."""
     quantity = quantity.translate(_SUPERSCRIPTS).replace("\\", "").strip()
-    words = re.fullmatch(rf"({MANTISSA}){SCALE_WORD}", quantity, re.IGNORECASE)
+    words = _WORDS_FORM.fullmatch(quantity)
     if words:
         word = quantity[words.end(1) :].strip().lower()
         return _mantissa(words.group(1)) * _SCALE_WORDS[word]
-    e_form = re.fullmatch(r"(\d+(?:\.\d+)?)[eE]\+?(\d{1,2})", quantity)
+    e_form = _E_FORM.fullmatch(quantity)
     if e_form:
         return float(e_form.group(1)) * 10.0 ** int(e_form.group(2))
-    power = re.search(r"10\s*(?:\^\s*\(?\+?|[eE]\s*\+?|\+)?(\d{1,2})\)?$", quantity)
+    power = _POWER_TAIL.search(quantity)
     if power is None:
         return math.nan
     head = quantity[: power.start()]
-    mantissa_match = re.match(rf"\s*({MANTISSA}){TIMES}$", head)
+    mantissa_match = _MANTISSA_HEAD.match(head)
     mantissa = _mantissa(mantissa_match.group(1)) if mantissa_match else 1.0
     return mantissa * 10.0 ** int(power.group(1))
 

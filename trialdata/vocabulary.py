@@ -32,9 +32,9 @@ _ROUTES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 _PHASE_NUMBERS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
-PHASE_MENTION = re.compile(r"\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b(?![/\-–]\s*(?:i|[1-4]))", re.I)
+PHASE_MENTION = re.compile(r"(?=p)\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b(?![/\-–]\s*(?:i|[1-4]))", re.I)
 PHASE_MARKER = re.compile(
-    r"(?:\b(?:for|in|during)\s+(?:the\s+)?)?\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b"
+    r"(?=[fidp])(?:\b(?:for|in|during)\s+(?:the\s+)?)?\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b"
     r"(?:\s+(?:part|stage|portion|study|trial|cohorts?))?\s*[:：]",
     re.I,
 )
