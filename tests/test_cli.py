@@ -164,7 +164,7 @@ def test_xlsx_without_out_exits_2():
 
 
 @pytest.mark.parametrize("args", [("--bogus",), ("--format", "pdf"), ("--weight-kg", "heavy"),
-                                  ("--weight-kg", "0"), ("--weight-kg", "600")])
+                                  ("--weight-kg", "0"), ("--weight-kg", "600"), ("--workers", "0")])
 def test_bad_option_exits_2(args):
     result = run(*args)
     assert result.returncode == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,9 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fetch(args.nct_ids, args.out_dir)
     if args.format == "xlsx" and args.out is None:
         parser.error("--format xlsx needs --out FILE (a workbook is not text for the terminal)")
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
     if not 1 <= args.weight_kg <= 500:
         parser.error(f"--weight-kg must be between 1 and 500, got {args.weight_kg:g}")
-    result = load_paths(args.paths or [DEFAULT_SEEDS])
+    result = load_paths(args.paths or [DEFAULT_SEEDS], workers=args.workers)
     for problem in result.problems:
         print(f"{problem.path}: {problem.message}", file=sys.stderr)
     if not result.trials:
@@ -67,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write; CSV and JSON go to stdout without it")
     export.add_argument("--weight-kg", type=float, default=DEFAULT_WEIGHT_KG,
                         help="reference body weight for converting flat doses to cells/kg (default 70)")
+    export.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes that parse records, used from 1,000 files on (default: one per core)")
     fetch = commands.add_parser("fetch", help="download studies from ClinicalTrials.gov (needs the network)")
     fetch.add_argument("nct_ids", nargs="+", metavar="NCT", help="NCT numbers (NCT followed by 8 digits)")
     fetch.add_argument("--out", dest="out_dir", type=Path, default=DEFAULT_SEEDS,

@@ -9,9 +9,11 @@ Zip members are read in memory; their paths are only ever used as labels.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,9 @@ MAX_JSON_BYTES = 100 * MB
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_MEMBER_BYTES = 50 * MB
 MAX_ZIP_TOTAL_BYTES = 500 * MB
+# Below this many files a worker process costs more to start (it imports pandas and pydantic) than it saves.
+PARALLEL_MIN_FILES = 1_000
+_CHUNKS_PER_WORKER = 8  # several chunks each, so a worker that drew long records does not hold up the rest
 
 
 @dataclass(frozen=True)
@@ -74,17 +79,43 @@ def read_record(name: str, data: bytes) -> list[Trial]:
     return result.trials
 
 
-def load_paths(paths: Iterable[str | Path]) -> LoadResult:
-    """Every record under `paths` (files, or folders read for .txt, .json and .zip files), merged per trial."""
+def load_paths(paths: Iterable[str | Path], workers: int = 1) -> LoadResult:
+    """Every record under `paths` (files, or folders read for .txt, .json and .zip files), merged per trial.
+
+    With `workers` > 1 and enough files, records are parsed in that many processes: parsing is pure
+    Python, so threads would not run it on more than one core.
+    """
     result = LoadResult()
-    for path in record_files(paths, result.problems):
+    files = record_files(paths, result.problems)
+    result.extend(read_paths(files, workers))
+    result.trials = merge_trials(result.trials)
+    return result
+
+
+def read_paths(files: Sequence[Path], workers: int = 1) -> LoadResult:
+    """The trials of every file, in file order, unmerged; unreadable files become problems."""
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        return _read_paths(files)
+    size = -(-len(files) // (workers * _CHUNKS_PER_WORKER))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    # forkserver, not fork: a forked copy of a threaded process (a Streamlit server) can deadlock.
+    context = multiprocessing.get_context("forkserver")
+    result = LoadResult()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for part in pool.map(_read_paths, chunks):
+            result.extend(part)
+    return result
+
+
+def _read_paths(files: Sequence[Path]) -> LoadResult:
+    result = LoadResult()
+    for path in files:
         try:
             data = path.read_bytes()
         except OSError as error:
             result.problems.append(Problem(str(path), f"cannot be read: {error.strerror or error}"))
             continue
         result.extend(read_file(str(path), data))
-    result.trials = merge_trials(result.trials)
     return result
 
 
