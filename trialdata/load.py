@@ -83,7 +83,8 @@ def load_paths(paths: Iterable[str | Path], workers: int = 1) -> LoadResult:
     """Every record under `paths` (files, or folders read for .txt, .json and .zip files), merged per trial.
 
     With `workers` > 1 and enough files, records are parsed in that many processes: parsing is pure
-    Python, so threads would not run it on more than one core.
+    Python, so threads would not run it on more than one core. A script that asks for workers needs the
+    `if __name__ == "__main__":` guard, as for any process pool.
     """
     result = LoadResult()
     files = record_files(paths, result.problems)
