@@ -210,7 +210,8 @@ def _product(files: list[Path], workers: int) -> dict:
 
 class TreePeak:
     """The largest total RSS of this process and all its descendants (workers, their server), sampled
-    from /proc every 100 ms (about 2% of one core): what the machine really had to hold at once, not a sum of separate peaks."""
+    from /proc every 100 ms (about 2% of one core): what the machine had to hold at once, not a sum of
+    separate peaks."""
 
     def __init__(self) -> None:
         self.peak_kb = 0

@@ -18,7 +18,8 @@ if not keys:
 key = st.selectbox("Arm", keys, key="detail", bind="query-params")
 detail = arm_detail(comparison, key)
 
-figures = st.columns(4)
+# Two by two: four to a row cut "2.29×10⁶ cells/kg" and "every 3 months ×4" short at a laptop's width.
+figures = [*st.columns(2), *st.columns(2)]
 figures[0].metric("Dose per administration", detail.dose)
 figures[1].metric("Schedule", detail.schedule)
 figures[2].metric("Cumulative", detail.cumulative)

@@ -206,3 +206,16 @@ def test_compare_filters_survive_a_visit_to_across_trials(server: str, page: Pag
     expect(page.locator("h1").first).to_have_text("Compare arms")
     expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("5 of ", timeout=30_000)
     assert REMOVED not in chip_labels(page)
+
+
+def test_arm_detail_figures_are_read_whole_at_1280(server: str, page: Page) -> None:
+    """The headline figures of an arm with a long schedule and cumulative dose are not cut short."""
+    arm = "NCT01573923 · mesenchymal stem cells"  # every 3 months ×4; 2.29×10⁶ cells/kg cumulative
+    open_page(page, f"{server}/arm_detail?detail={quote(arm)}")
+    values = page.locator("[data-testid='stMetricValue']")
+    expect(values).to_have_count(4, timeout=30_000)
+    expect(values.nth(1)).to_have_text("every 3 months ×4")
+    for i in range(4):
+        cut = values.nth(i).evaluate(
+            "e => [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)")
+        assert not cut, f"'{values.nth(i).inner_text()}' is cut short"
