@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages.common import page_setup
-from trialdata.charts import cumulative_chart, schedule_chart
+from trialdata.charts import CHART_THEME, cumulative_chart, schedule_chart
 from trialdata.notation import markdown_literal
 from trialdata.views import arm_detail
 
@@ -31,7 +31,7 @@ st.caption(markdown_literal(f"{comparison.codes[key]} in the charts · {detail.t
 rows = comparison.arms[comparison.arms["arm_key"] == key]
 charts = st.columns(2)
 charts[0].plotly_chart(schedule_chart(rows, comparison.colors, comparison.codes), width="stretch",
-                       key="detail_schedule")
+                       theme=CHART_THEME, key="detail_schedule")
 cumulative = comparison.cumulative[comparison.cumulative["arm_key"] == key]
 if not rows["cellular"].iloc[0]:
     charts[1].info("This arm receives no cells, so it has no cumulative cell dose.")
@@ -39,7 +39,7 @@ elif cumulative.empty:
     charts[1].info("No cumulative curve: the record does not give both a dose and a schedule for this arm.")
 else:
     charts[1].plotly_chart(cumulative_chart(cumulative, rows, comparison.colors, comparison.codes),
-                           width="stretch", key="detail_cumulative")
+                           width="stretch", theme=CHART_THEME, key="detail_cumulative")
 
 st.subheader("Regimens")
 st.dataframe(detail.regimens, hide_index=True, width="stretch")

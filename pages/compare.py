@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.common import page_setup
 from trialdata.across_views import default_focus, focus_summary
-from trialdata.charts import cumulative_chart, dose_chart, schedule_chart, split_charted
+from trialdata.charts import CHART_THEME, cumulative_chart, dose_chart, schedule_chart, split_charted
 from trialdata.views import arm_key_table
 
 comparison = page_setup("pages/compare.py")
@@ -44,12 +44,12 @@ else:
     charts = st.columns(3, gap="small")
     chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
     charts[0].plotly_chart(dose_chart(charted, comparison.colors, comparison.codes, log=log),
-                           width="stretch", config=chart_config, key="dose_chart")
+                           width="stretch", config=chart_config, theme=CHART_THEME, key="dose_chart")
     charts[1].plotly_chart(schedule_chart(charted, comparison.colors, comparison.codes),
-                           width="stretch", config=chart_config, key="schedule_chart")
+                           width="stretch", config=chart_config, theme=CHART_THEME, key="schedule_chart")
     charts[2].plotly_chart(cumulative_chart(comparison.cumulative, charted, comparison.colors,
                                             comparison.codes, log=log),
-                           width="stretch", config=chart_config, key="cumulative_chart")
+                           width="stretch", config=chart_config, theme=CHART_THEME, key="cumulative_chart")
     st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
                f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
 if not uncharted.empty:

@@ -16,14 +16,15 @@ import plotly.graph_objects as go
 
 from .charts import (
     AXIS_POWER,
-    FONT,
     LEGEND_LIMIT,
+    TITLE_FONT,
     StepLine,
     line_traces,
     range_per_kg,
     row_note,
     schedule_text,
     step_lines,
+    themed,
 )
 from .notation import format_cells
 
@@ -185,10 +186,9 @@ def _symbol_legend(figure: go.Figure, weight_kg: float) -> None:
 
 
 def _layout(figure: go.Figure, title: str, height: int) -> None:
-    figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=FONT,
-        margin={"l": 10, "r": 20, "t": 64, "b": 10}, plot_bgcolor="white", hoverlabel={"align": "left"},
-    )
+    figure.update_layout(title={"text": title, "x": 0, "xanchor": "left", "pad": {"l": 4}, "font": TITLE_FONT},
+                         height=height, margin={"l": 10, "r": 20, "t": 64, "b": 10})
+    themed(figure)
 
 
 def _dose_hover(row: object, weight_kg: float) -> str:

@@ -7,6 +7,8 @@ re-colours or renumbers an arm; the full label is in the hover and the key.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,8 +25,31 @@ ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
 LEGEND_LIMIT = 18  # step lines that each get a trace and a legend entry; past it, lines share traces
-FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
 AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
+
+# The look Streamlit's chart theme gave these figures, set on the figures themselves (draw them with
+# st.plotly_chart(..., theme=CHART_THEME)). With the theme, the browser drew each chart three times: once,
+# again when its automargin had measured the tick labels, and again in full on Streamlit's second
+# Plotly.react (the theme's template is a new object each time); that was most of a filter change.
+CHART_THEME = None
+_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the font Streamlit loads for the page
+_GREY = "#808495"
+_TICK_SIZE = 12
+_STYLE = {
+    "font": {"family": _FAMILY, "size": 13, "color": _GREY},
+    "paper_bgcolor": "white", "plot_bgcolor": "white",
+    "hoverlabel": {"align": "left", "bgcolor": "white", "bordercolor": "rgba(47, 45, 43, 0.2)",
+                   "font": {"family": _FAMILY, "size": 12, "color": _GREY}},
+}
+_AXIS = {"tickfont": {"size": _TICK_SIZE, "color": _GREY},
+         "automargin": True}  # kept: should a label outgrow the margin reserved for it, plotly widens it
+_AXIS_TITLE_FONT = {"size": 14, "color": _GREY}
+TITLE_FONT = {"family": _FAMILY, "size": 16, "color": "#2F2D2B", "weight": "bold"}
+_MARGIN = {"t": 40, "r": 16, "b": 68, "pad": 8}  # b: x tick labels and title; r: a last tick label
+_CATEGORY_LEFT = 22  # margin beside the widest arm label: the pad and the gap to the axis
+_NUMBER_LEFT = 100  # margin of a numeric cells/kg axis: its tick labels and rotated title
+# Advance widths of Source Sans (em), rounded up, so a label's margin is not short of what plotly measures.
+_EM = {"digit": 0.5, "upper": 0.62, "lower": 0.5, "space": 0.2, "other": 0.36}
 
 
 def split_charted(arms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -54,31 +79,30 @@ def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]
     rows = list(arms.itertuples())
     labels = [_axis_label(row, codes) for row in rows]
     doses = [row.dose_cells_per_kg if pd.notna(row.dose_cells_per_kg) else None for row in rows]
-    bars = go.Bar(
-        x=doses, y=labels, orientation="h", showlegend=False,
-        marker={"color": [colors[row.arm_key] for row in rows],
-                "pattern": {"shape": ["/" if row.dose_converted else "" for row in rows]}},
-        customdata=[[row.arm, _dose_hover(row)] for row in rows],
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-    )
+    bars = {
+        "type": "bar", "x": doses, "y": labels, "orientation": "h", "showlegend": False,
+        "marker": {"color": [colors[row.arm_key] for row in rows],
+                   "pattern": {"shape": ["/" if row.dose_converted else "" for row in rows]}},
+        "customdata": [[row.arm, _dose_hover(row)] for row in rows],
+        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+    }
     ranged = [(label, row) for label, row in zip(labels, rows, strict=True) if pd.notna(row.dose_low)]
-    traces: list[go.BaseTraceType] = [bars]
+    traces = [bars]
     if ranged:
         dose = [row.dose_cells_per_kg for _, row in ranged]
         low, high = zip(*(range_per_kg(row) for _, row in ranged), strict=True)
-        traces.append(go.Scatter(
-            x=dose, y=[label for label, _ in ranged], mode="markers", marker={"size": 1, "color": "#333"},
-            showlegend=False, hoverinfo="skip",
-            error_x={"type": "data", "symmetric": False, "array": [h - d for h, d in zip(high, dose, strict=True)],
-                     "arrayminus": [d - lo for d, lo in zip(dose, low, strict=True)], "color": "#333",
-                     "thickness": 1.5, "width": 6},
-        ))
-    figure = go.Figure(data=traces)
-    _layout(figure, "Dose per administration", "cells/kg per administration", log, chart_height(arms))
-    _arm_axis(figure, arms, codes)
-    _row_notes(figure, [(label, "no cells" if not row.cellular else "dose not stated")
-                        for label, row in zip(labels, rows, strict=True) if pd.isna(row.dose_cells_per_kg)])
-    return figure
+        traces.append({
+            "type": "scatter", "x": dose, "y": [label for label, _ in ranged], "mode": "markers",
+            "marker": {"size": 1, "color": "#333"}, "showlegend": False, "hoverinfo": "skip",
+            "error_x": {"type": "data", "symmetric": False, "array": [h - d for h, d in zip(high, dose, strict=True)],
+                        "arrayminus": [d - lo for d, lo in zip(dose, low, strict=True)], "color": "#333",
+                        "thickness": 1.5, "width": 6},
+        })
+    layout = _layout("Dose per administration", "cells/kg per administration", log, chart_height(arms))
+    _arm_axis(layout, labels)
+    layout["annotations"] = [row_note(label, "no cells" if not row.cellular else "dose not stated")
+                             for label, row in zip(labels, rows, strict=True) if pd.isna(row.dose_cells_per_kg)]
+    return _figure(traces, layout)
 
 
 def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]) -> go.Figure:
@@ -100,25 +124,25 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
         xs, ys = lines.setdefault(colors[row.arm_key], ([], []))
         xs += [*days, None]
         ys += [*([label] * len(days)), None]
-    traces: list[go.BaseTraceType] = [
-        go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, showlegend=False,
-                   hoverinfo="skip", connectgaps=False) for color, (xs, ys) in lines.items()
+    traces = [
+        {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": color, "width": 2},
+         "showlegend": False, "hoverinfo": "skip", "connectgaps": False} for color, (xs, ys) in lines.items()
     ]
-    traces.append(go.Scatter(
-        x=marks["x"], y=marks["y"], mode="markers", showlegend=False,
-        marker={"color": marks["color"], "size": 11, "symbol": "diamond"}, customdata=marks["customdata"],
-        hovertemplate="<b>%{customdata[0]}</b><br>administration %{customdata[1]} on day %{x}"
-                      "<br>%{customdata[2]}<extra></extra>",
-    ))
-    figure = go.Figure(data=traces)
-    _layout(figure, "Schedule", "day (0 = first dose)", False, chart_height(arms))
+    traces.append({
+        "type": "scatter", "x": marks["x"], "y": marks["y"], "mode": "markers", "showlegend": False,
+        "marker": {"color": marks["color"], "size": 11, "symbol": "diamond"}, "customdata": marks["customdata"],
+        "hovertemplate": "<b>%{customdata[0]}</b><br>administration %{customdata[1]} on day %{x}"
+                         "<br>%{customdata[2]}<extra></extra>",
+    })
+    layout = _layout("Schedule", "day (0 = first dose)", False, chart_height(arms))
     last_day = max((max(days) for days in arms["administration_days"] if len(days)), default=0.0)
     pad = max(1.0, last_day * 0.06)
-    figure.update_xaxes(range=[-pad, last_day + pad])
-    _arm_axis(figure, arms, codes)
-    _row_notes(figure, [(_axis_label(row, codes), "schedule not stated")
-                        for row in arms.itertuples() if not len(row.administration_days)])
-    return figure
+    layout["xaxis"]["range"] = [-pad, last_day + pad]
+    rows = list(arms.itertuples())
+    _arm_axis(layout, [_axis_label(row, codes) for row in rows])
+    layout["annotations"] = [row_note(_axis_label(row, codes), "schedule not stated")
+                             for row in rows if not len(row.administration_days)]
+    return _figure(traces, layout)
 
 
 def cumulative_chart(
@@ -131,13 +155,13 @@ def cumulative_chart(
     """
     labels = {row.series: _axis_label(row, codes) for row in arms.itertuples()}
     steps = step_lines(cumulative)
-    figure = go.Figure(data=line_traces(steps, colors, lambda line: labels.get(line.series, line.arm)))
-    _layout(figure, "Cumulative dose", "day (0 = first dose)", False, chart_height(arms))
-    figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear", rangemode="tozero",
-                        **AXIS_POWER)
-    figure.update_layout(showlegend=len(steps) <= LEGEND_LIMIT,
-                         legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11}})
-    return figure
+    layout = _layout("Cumulative dose", "day (0 = first dose)", False, chart_height(arms))
+    layout["yaxis"].update(title={**layout["yaxis"]["title"], "text": "cumulative cells/kg"},
+                           type="log" if log else "linear", rangemode="tozero", gridcolor="#e6eaf1", zeroline=True,
+                           zerolinecolor="#e6eaf1", **AXIS_POWER)
+    layout.update(showlegend=len(steps) <= LEGEND_LIMIT,
+                  legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11, "color": "#262730"}})
+    return _figure(line_traces(steps, colors, lambda line: labels.get(line.series, line.arm)), layout)
 
 
 
@@ -171,15 +195,19 @@ def step_lines(cumulative: pd.DataFrame) -> list[StepLine]:
 def line_traces(
     lines: list[StepLine], colors: dict[str, str], name: Callable[[StepLine], str],
     style: Callable[[StepLine], dict] = lambda line: {}, hover_name: Callable[[StepLine], str] = lambda line: line.arm,
-) -> list[go.BaseTraceType]:
-    """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between."""
+) -> list[dict]:
+    """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between.
+
+    Traces are plain dicts, validated once by the go.Figure they go into (a go.Scatter is validated when
+    made, then copied and validated again by the figure)."""
     hover = "<b>%{customdata[0]}</b><br>day %{x}: %{customdata[1]} in total<extra></extra>"
-    def trace(color: str, look: dict, xs: list, ys: list, data: list, **named: object) -> go.Scatter:
-        return go.Scatter(
-            x=xs, y=ys, mode="lines+markers", line_shape="hv", connectgaps=False, customdata=data,
-            line={"color": color, "width": 2.5, **look.get("line", {})}, hovertemplate=hover,
-            marker={"color": color, "size": 7, **look.get("marker", {})}, opacity=look.get("opacity", 1.0), **named,
-        )
+    def trace(color: str, look: dict, xs: list, ys: list, data: list, **named: object) -> dict:
+        return {
+            "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "connectgaps": False, "customdata": data,
+            "line": {"color": color, "width": 2.5, "shape": "hv", **look.get("line", {})}, "hovertemplate": hover,
+            "marker": {"color": color, "size": 7, **look.get("marker", {})}, "opacity": look.get("opacity", 1.0),
+            **named,
+        }
 
     def hovers(line: StepLine) -> list[list[str]]:
         return [[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals]
@@ -203,31 +231,69 @@ def row_note(y: object, text: str) -> dict:
             "font": {"color": "#777", "size": 11}}
 
 
-def _row_notes(figure: go.Figure, notes: list[tuple[object, str]]) -> None:
-    # all at once: add_annotation copies the whole list each time, so hundreds of rows took seconds
-    figure.update_layout(annotations=[*figure.layout.annotations, *(row_note(y, text) for y, text in notes)])
-
-
 def chart_height(arms: pd.DataFrame) -> int:
     """One height for the three side-by-side charts, growing with the number of arm rows."""
     row = ROW_HEIGHT if len(arms) <= 8 else DENSE_ROW_HEIGHT
     return max(MIN_HEIGHT, 140 + row * len(arms))
 
 
-def _layout(figure: go.Figure, title: str, x_title: str, log: bool, height: int) -> None:
-    figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=FONT,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10}, barmode="overlay", plot_bgcolor="white",
-        hoverlabel={"align": "left"},
-    )
-    figure.update_xaxes(title_text=x_title, gridcolor="#e5e5e5", zeroline=False,
-                        type="log" if log else "linear", **AXIS_POWER)
+def _layout(title: str, x_title: str, log: bool, height: int) -> dict:
+    """The layout the three charts share, as one dict: plotly validates a layout given whole to go.Figure
+    some ten times faster than one built up by update_layout on a figure holding the default template."""
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "pad": {"l": 4},
+                  "font": TITLE_FONT},
+        "height": height, "margin": {**_MARGIN, "l": _NUMBER_LEFT}, "barmode": "overlay", **_STYLE,
+        "xaxis": {"title": {"text": x_title, "standoff": 20, "font": _AXIS_TITLE_FONT}, "showgrid": False,
+                  "zeroline": False, "type": "log" if log else "linear", **_AXIS, **AXIS_POWER},
+        "yaxis": {"title": {"standoff": 24, "font": _AXIS_TITLE_FONT}, **_AXIS},
+    }
 
 
-def _arm_axis(figure: go.Figure, arms: pd.DataFrame, codes: dict[str, str]) -> None:
-    order = list(dict.fromkeys(_axis_label(row, codes) for row in arms.itertuples()))
-    figure.update_yaxes(categoryorder="array", categoryarray=order[::-1], type="category",
-                        range=[-0.5, max(len(order), 1) - 0.5], title_text=None, gridcolor="#f0f0f0")
+def _arm_axis(layout: dict, labels: list[str]) -> None:
+    """A category axis of the arm rows, top to bottom, with a left margin as wide as its widest label."""
+    order = list(dict.fromkeys(labels))
+    layout["yaxis"].update(categoryorder="array", categoryarray=order[::-1], type="category",
+                           range=[-0.5, max(len(order), 1) - 0.5], title=None, gridcolor="#f0f0f0")
+    widest = max((label_width(label, _TICK_SIZE) for label in order), default=0.0)
+    layout["margin"]["l"] = round(widest) + _CATEGORY_LEFT
+
+
+def label_width(text: str, size: float) -> float:
+    """About how wide `text` draws in the charts' font at `size` px, a little over rather than under."""
+    def em(char: str) -> float:
+        if char.isdigit():
+            return _EM["digit"]
+        if char.isupper():
+            return _EM["upper"]
+        if char.islower():
+            return _EM["lower"]
+        return _EM["space"] if char == " " else _EM["other"]
+    return sum(em(char) for char in text) * size
+
+
+def themed(figure: go.Figure) -> go.Figure:
+    """`figure` in the look the charts give themselves (see CHART_THEME), for figures built up piece by piece:
+    the same fonts, greys and hover labels on every page."""
+    figure.layout.template = None
+    figure.update_layout(**_STYLE)
+    figure.update_xaxes(_AXIS, title_font=_AXIS_TITLE_FONT)
+    figure.update_yaxes(_AXIS, title_font=_AXIS_TITLE_FONT)
+    return figure
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    """The figure, without a template (styled by `layout`, see CHART_THEME) and stamped with a digest of its
+    data as `datarevision`.
+
+    Streamlit hands a chart to plotly twice, the second time as a copy; with a data revision that did not
+    change, plotly keeps what it computed instead of recomputing and redrawing every trace. A digest, not a
+    constant, so that any change of data is still drawn.
+    """
+    data = json.dumps(traces, sort_keys=True, default=str)
+    figure = go.Figure(data=traces, layout={**layout, "datarevision": hashlib.sha256(data.encode()).hexdigest()[:16]})
+    figure.layout.template = None  # the default (Streamlit's) template: a new object to diff on every draw
+    return figure
 
 
 def _axis_label(row: object, codes: dict[str, str]) -> str:

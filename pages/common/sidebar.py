@@ -64,12 +64,15 @@ def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def read_folders_cached(signature: tuple[tuple[str, int, int], ...]) -> tuple[LoadResult, list[bytes]]:
+def read_folders_cached(key: str, _signature: tuple[tuple[str, int, int], ...]) -> tuple[LoadResult, list[bytes]]:
     """The record files of the folders, read once per (path, modification time, size) of every file: a
-    rerun then costs a stat per file, not a read and a hash, which at hundreds of trials was most of it."""
+    rerun then costs a stat per file, not a read and a hash, which at hundreds of trials was most of it.
+
+    Keyed by a hash of the signature, not the signature itself: Streamlit's own hashing of a tuple of
+    hundreds of tuples took longer than the stats."""
     loaded = LoadResult()
     digests = []
-    for path, _, _ in signature:
+    for path, _, _ in _signature:
         name, data = Path(path).name, Path(path).read_bytes()
         digests.append(name.encode() + b"\0" + hashlib.sha256(data).digest())
         loaded.extend(read_cached(name, data))
@@ -81,7 +84,7 @@ def load_all() -> tuple[list[Trial], list[Problem], str]:
     loaded = LoadResult()
     paths = record_files(record_folders(), loaded.problems)
     signature = tuple((str(path), *_stamp(path)) for path in paths)
-    bundled, digests = read_folders_cached(signature)
+    bundled, digests = read_folders_cached(hashlib.sha256(repr(signature).encode()).hexdigest(), signature)
     loaded.extend(bundled)
     digest = hashlib.sha256(b"".join(digests))
     for name, data in st.session_state.get(UPLOADS, {}).items():
