@@ -369,7 +369,8 @@ def report(results: list[dict], workers: int, info: dict, sizes: list[int]) -> t
         floor_s, floor_m = _cell(r["floor"])
         p1_s, p1_m = _cell(r["product_1"])
         pn_s = _cell(pn)[0]
-        pn_m = f"{pn['peak_mb']:,.0f} / {pn.get('tree_peak_mb', pn['peak_mb']):,.0f}"
+        # the tree is sampled every 100 ms and can miss the parent's own peak; it is never below it
+        pn_m = f"{pn['peak_mb']:,.0f} / {max(pn['peak_mb'], pn.get('tree_peak_mb', 0)):,.0f}"
         cg_s, cg_m = _cell(r.get("ctgforge"))
         pc = f"{r['product_over_ctgforge']:.2f}×" if "product_over_ctgforge" in r else "—"
         pnc = f"{r['product_n_over_ctgforge']:.2f}×" if "product_n_over_ctgforge" in r else "—"
