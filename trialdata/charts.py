@@ -255,11 +255,11 @@ def _arm_axis(layout: dict, labels: list[str]) -> None:
     order = list(dict.fromkeys(labels))
     layout["yaxis"].update(categoryorder="array", categoryarray=order[::-1], type="category",
                            range=[-0.5, max(len(order), 1) - 0.5], title=None, gridcolor="#f0f0f0")
-    widest = max((label_width(label, _TICK_SIZE) for label in order), default=0.0)
+    widest = max((_label_width(label, _TICK_SIZE) for label in order), default=0.0)
     layout["margin"]["l"] = round(widest) + _CATEGORY_LEFT
 
 
-def label_width(text: str, size: float) -> float:
+def _label_width(text: str, size: float) -> float:
     """About how wide `text` draws in the charts' font at `size` px, a little over rather than under."""
     def em(char: str) -> float:
         if char.isdigit():
