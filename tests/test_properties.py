@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from trialdata import dose, vocabulary
+from trialdata import schedule as schedule_grammar
 from trialdata.dose import find_doses
 from trialdata.errors import RecordError
 from trialdata.extract import read_paragraph
@@ -89,6 +91,31 @@ def test_find_schedules_never_raises(text):
     for schedule in schedules:
         assert schedule.text == text[schedule.start:schedule.end]
     assert [s.start for s in schedules] == sorted(s.start for s in schedules)
+
+
+# Patterns that open with a lookahead for their first characters, only so that `re` skips other positions fast.
+LOOKAHEAD = re.compile(r"^\(\?=(?:\[[^\]]+\]|[^()\[\]])\)")
+LOOKAHEAD_PATTERNS = [dose._CANDIDATE, vocabulary.PHASE_MENTION, vocabulary.PHASE_MARKER,
+                      *(pattern for _, pattern, _, _ in schedule_grammar._GATED if LOOKAHEAD.match(pattern.pattern))]
+
+
+def test_the_lookahead_patterns_are_all_checked():
+    assert len(LOOKAHEAD_PATTERNS) == 14
+    assert all(LOOKAHEAD.match(pattern.pattern) for pattern in LOOKAHEAD_PATTERNS)
+
+
+@SETTINGS
+@given(registry_text)
+@example("Day 1, 4 and 7; One dose Every week; Twice; Thrice; X3 doses; For 4 weeks; A total of Five times; "
+         "at an eight-week interval; Nine days apart; two, three, four, six, seven, ten, eleven, twelve doses")
+@example("Between 1 and 2 ×10^6 cells/kg; 5 million cells; In Phase II: ...; During phase 1: ...")
+def test_a_leading_lookahead_changes_no_match(text):
+    """The lookahead must name every character a match can start with, in either case; else a dose or
+    a schedule the pattern reads without it would be lost."""
+    for pattern in LOOKAHEAD_PATTERNS:
+        plain = re.compile(LOOKAHEAD.sub("", pattern.pattern), pattern.flags)
+        assert [m.group(0) for m in pattern.finditer(text)] == [m.group(0) for m in plain.finditer(text)], \
+            pattern.pattern[:60]
 
 
 @SETTINGS
