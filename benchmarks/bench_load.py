@@ -9,14 +9,17 @@ tables DOSE_CASES (tests/test_dose_phrasings.py) and SCHEDULE_CASES
 For each size and format it measures, each in a fresh spawned process (so peaks do not mix):
 
 - floor:      read every file's bytes + json.loads (JSON) / split into ClinicalIndex sections (text)
-- product 1:  trialdata.load.read_file per file, then merge_trials, then arms_frame, on one core
-- product N:  the same through trialdata.load.read_paths(files, workers=N), the library's own process
-              pool (read_file in the workers, trials returned; merge + frame in the parent)
+- product 1:  trialdata.bulk.load_arms_frame(files), what `python -m trialdata export` runs: each file read,
+              its trials turned into frame rows and their models dropped, trials read twice merged, on one core
+- product N:  the same with workers=N, the library's own process pool (rows built in the workers, compact
+              frames returned; the parent concatenates them and merges trials read twice)
+- models:     with --models, the dashboard's path on one core: trialdata.load.read_paths (every trial's
+              models kept, for the Sources and Arm detail pages), then merge_trials, then arms_frame
 - ctgforge:   JSON only: ctgforge 0.2.5 flatten_core(json.loads(bytes)) per file,
               to_dataframe(list), .to_csv()
 
     /tmp/venv/bin/pip install -r benchmarks/requirements.txt
-    /tmp/venv/bin/python benchmarks/bench_load.py [--sizes 1000 10000] [--workers 2] [--json-out FILE]
+    /tmp/venv/bin/python benchmarks/bench_load.py [--sizes 1000 10000] [--workers 2] [--models] [--json-out FILE]
 
 Times are wall clock (time.perf_counter) from the first file read to the last frame built;
 imports happen before the clock starts, while the worker pool's start-up is inside it. Files
@@ -196,16 +199,23 @@ def _floor(files: list[Path], fmt: str) -> dict:
 
 
 def _product(files: list[Path], workers: int) -> dict:
+    from trialdata.bulk import load_arms_frame
+
+    with TreePeak() as tree:
+        loaded = load_arms_frame(files, workers=workers)  # the library's own process pool when workers > 1
+    return {"records": len(files), "trials": loaded.trials, "rows": len(loaded.arms),
+            "problems": len(loaded.problems), "tree_peak_kb": tree.peak_kb}
+
+
+def _models(files: list[Path]) -> dict:
     from trialdata.frames import arms_frame
     from trialdata.load import read_paths
     from trialdata.merge import merge_trials
 
-    with TreePeak() as tree:
-        loaded = read_paths(files, workers)  # the library's own process pool when workers > 1
-        merged = merge_trials(loaded.trials)
-        frame = arms_frame(merged)
-    return {"records": len(files), "trials": len(merged), "rows": len(frame), "problems": len(loaded.problems),
-            "tree_peak_kb": tree.peak_kb}
+    loaded = read_paths(files)
+    merged = merge_trials(loaded.trials)
+    frame = arms_frame(merged)
+    return {"records": len(files), "trials": len(merged), "rows": len(frame), "problems": len(loaded.problems)}
 
 
 class TreePeak:
@@ -266,7 +276,7 @@ def _ctgforge(files: list[Path]) -> dict:
 
 def _child(kind: str, folder: str, fmt: str, workers: int, conn) -> None:
     # imports happen before the clock starts, the same ones for every measurement (plus ctgforge's for its own)
-    for module in ("pandas", "trialdata.frames", "trialdata.load", "trialdata.merge"):
+    for module in ("pandas", "trialdata.bulk", "trialdata.frames", "trialdata.load", "trialdata.merge"):
         importlib.import_module(module)
     if kind == "ctgforge":
         importlib.import_module("ctgforge.export.dataframe")
@@ -278,6 +288,8 @@ def _child(kind: str, folder: str, fmt: str, workers: int, conn) -> None:
         info = _floor(files, fmt)
     elif kind == "ctgforge":
         info = _ctgforge(files)
+    elif kind == "models":
+        info = _models(files)
     else:
         info = _product(files, workers)
     info["seconds"] = time.perf_counter() - start
@@ -382,6 +394,13 @@ def report(results: list[dict], workers: int, info: dict, sizes: list[int]) -> t
               "trialdata), before the first file is read.", "", "Sanity (product 1-core): " + "; ".join(
         f"{r['size']:,} {r['format']}: {r['product_1']['trials']:,} trials, {r['product_1']['rows']:,} arm rows, "
         f"{r['product_1']['problems']} problems" for r in results)]
+    modelled = [r for r in results if r.get("models")]
+    if modelled:
+        lines += ["", "The dashboard's path (models kept), one core, beside the export's:", "",
+                  "| size | format | models kept rec/s | peak MB | export rec/s | peak MB |",
+                  "|---:|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['size']:,} | {r['format']} | {' | '.join(_cell(r['models']))} | "
+                  f"{' | '.join(_cell(r['product_1']))} |" for r in modelled]
     targets = _targets(results, workers, sizes)
     lines += ["", "Targets:"] + [f"- {t['verdict']}: {t['target']} — {t['detail']}" for t in targets]
     return "\n".join(lines), targets
@@ -436,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--formats", nargs="+", choices=["json", "txt"], default=["json", "txt"])
+    parser.add_argument("--models", action="store_true", help="also time the dashboard's path, models kept")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)
     info = machine()
@@ -450,8 +470,9 @@ def main(argv: list[str] | None = None) -> int:
                 folder = Path(tmp) / fmt
                 row = {"size": size, "format": fmt}
                 for key, kind, workers in (("floor", "floor", 1), ("product_n", "product", args.workers),
-                                           ("product_1", "product", 1), ("ctgforge", "ctgforge", 1)):
-                    if kind == "ctgforge" and fmt != "json":
+                                           ("product_1", "product", 1), ("ctgforge", "ctgforge", 1),
+                                           ("models", "models", 1)):
+                    if (kind == "ctgforge" and fmt != "json") or (kind == "models" and not args.models):
                         continue
                     row[key] = measure(kind, folder, fmt, workers)
                     print(f"[{size:,} {fmt}] {key}: {row[key]['seconds']:.2f} s, peak {row[key]['peak_mb']:.0f} MB",

@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from .bulk import load_arms_frame
 from .export import to_csv, to_json, to_xlsx
 from .fetch import FetchError, fetch_study
-from .frames import DEFAULT_WEIGHT_KG, arms_frame
-from .load import load_paths
+from .frames import DEFAULT_WEIGHT_KG
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
@@ -28,13 +28,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--workers must be at least 1, got {args.workers}")
     if not 1 <= args.weight_kg <= 500:
         parser.error(f"--weight-kg must be between 1 and 500, got {args.weight_kg:g}")
-    result = load_paths(args.paths or [DEFAULT_SEEDS], workers=args.workers)
+    result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers)
     for problem in result.problems:
         print(f"{problem.path}: {problem.message}", file=sys.stderr)
     if not result.trials:
         print("no record could be read", file=sys.stderr)
         return 1
-    data = _WRITERS[args.format](arms_frame(result.trials, args.weight_kg))
+    data = _WRITERS[args.format](result.arms)
     if args.out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

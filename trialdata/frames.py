@@ -29,6 +29,9 @@ ARM_COLUMNS = [
     "flags", "source", "dose_source", "schedule_source", "route_source", "label_from_record", "description",
 ]
 
+# The Source objects behind the "source" column's quotes, kept for pages that show one number's sentence and place.
+SOURCE_COLUMNS = ["dose_source", "schedule_source", "route_source"]
+
 
 def arm_key(trial_id: str, label: str) -> str:
     """The one name of an arm across all loaded trials: labels repeat between trials, ids do not."""
@@ -37,13 +40,21 @@ def arm_key(trial_id: str, label: str) -> str:
 
 def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG) -> pd.DataFrame:
     """One row per arm regimen, in record order."""
-    _check_weight(weight_kg)
-    rows = [
+    check_weight(weight_kg)
+    return rows_frame([row for trial in trials for row in arm_rows(trial, weight_kg)])
+
+
+def arm_rows(trial: Trial, weight_kg: float) -> list[dict]:
+    """The rows `arms_frame` draws from one trial, for callers that build the frame in parts."""
+    return [
         _arm_row(trial, arm, regimen, name, weight_kg)
-        for trial in trials
         for arm in trial.arms
         for regimen, name in zip(arm.regimens, regimen_names(arm.regimens), strict=True)
     ]
+
+
+def rows_frame(rows: list[dict]) -> pd.DataFrame:
+    """Arm rows -> the arms frame, with its numeric columns typed the same however many rows there are."""
     frame = pd.DataFrame(rows, columns=ARM_COLUMNS)
     for column in ("dose_per_administration", "dose_low", "dose_high", "dose_cells_per_kg", "interval_days",
                    "cumulative_dose", "cumulative_cells_per_kg"):
@@ -154,6 +165,6 @@ def quote_source(source: Source | None) -> str:
     return f"“{source.text}” ({source.location})" if source else ""
 
 
-def _check_weight(weight_kg: float) -> None:
+def check_weight(weight_kg: float) -> None:
     if not 1 <= weight_kg <= 500:
         raise ValueError(f"reference body weight must be between 1 and 500 kg, got {weight_kg:g}")

@@ -37,7 +37,7 @@ MAX_ZIP_MEMBER_BYTES = 50 * MB
 MAX_ZIP_TOTAL_BYTES = 500 * MB
 # Below this many files a worker process costs more to start (it imports pandas and pydantic) than it saves.
 PARALLEL_MIN_FILES = 1_000
-_CHUNKS_PER_WORKER = 8  # several chunks each, so a worker that drew long records does not hold up the rest
+CHUNKS_PER_WORKER = 8  # several chunks each, so a worker that drew long records does not hold up the rest
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,29 @@ def load_paths(paths: Iterable[str | Path], workers: int = 1) -> LoadResult:
 
 def read_paths(files: Sequence[Path], workers: int = 1) -> LoadResult:
     """The trials of every file, in file order, unmerged; unreadable files become problems."""
-    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+    if not in_parallel(files, workers):
         return _read_paths(files)
-    size = -(-len(files) // (workers * _CHUNKS_PER_WORKER))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    # forkserver, not fork: a forked copy of a threaded process (a Streamlit server) can deadlock.
-    context = multiprocessing.get_context("forkserver")
     result = LoadResult()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for part in pool.map(_read_paths, chunks):
+    with process_pool(workers) as pool:
+        for part in pool.map(_read_paths, chunked(files, workers * CHUNKS_PER_WORKER)):
             result.extend(part)
     return result
+
+
+def in_parallel(files: Sequence[Path], workers: int) -> bool:
+    """Whether `workers` processes are worth starting for these files."""
+    return workers > 1 and len(files) >= PARALLEL_MIN_FILES
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver, not fork: a forked copy of a threaded process (a Streamlit server) can deadlock.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def chunked(files: Sequence[Path], count: int) -> list[Sequence[Path]]:
+    """`files` cut into about `count` consecutive runs of equal length, in order."""
+    size = max(1, -(-len(files) // max(1, count)))
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
 def _read_paths(files: Sequence[Path]) -> LoadResult:
