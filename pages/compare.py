@@ -1,4 +1,8 @@
-"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side."""
+"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side.
+
+Everything the page shows is computed before the first element is drawn, so the browser receives the page in
+one burst and lays it out once, not once per element while the figures are still being built.
+"""
 
 import streamlit as st
 
@@ -10,18 +14,27 @@ from trialdata.views import arm_key_table
 comparison = page_setup("pages/compare.py")
 log = bool(st.session_state.get("log"))
 
-st.title("Compare arms")
-figures = st.columns(4)
-figures[0].metric("Trials loaded", len(comparison.trials))
-figures[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
-figures[2].metric("Records with problems", len(comparison.problems))
-figures[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
 focus = default_focus(comparison.all_arms)
-if focus and comparison.all_arms["trial_id"].nunique() > 1:
+shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
+charted, uncharted = split_charted(comparison.arms)
+figures = [] if charted.empty else [
+    ("dose_chart", dose_chart(charted, comparison.colors, comparison.codes, log=log)),
+    ("schedule_chart", schedule_chart(charted, comparison.colors, comparison.codes)),
+    ("cumulative_chart", cumulative_chart(comparison.cumulative, charted, comparison.colors, comparison.codes,
+                                          log=log)),
+]
+key_table = None if comparison.arms.empty else arm_key_table(comparison)
+
+st.title("Compare arms")
+counts = st.columns(4)
+counts[0].metric("Trials loaded", len(comparison.trials))
+counts[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
+counts[2].metric("Records with problems", len(comparison.problems))
+counts[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
+if focus and all_trials > 1:
     peers = st.columns([4, 1], vertical_alignment="center")
     peers[0].markdown(f":material/my_location: {focus_summary(comparison.all_arms, focus)}")
     peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
-shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
 if shown_trials < all_trials:
     st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "
                "are shown at first; pick trials in the sidebar, or compare every trial on Across trials.")
@@ -30,30 +43,23 @@ if comparison.problems:
         st.dataframe({"File": [p.path for p in comparison.problems],
                       "What is wrong": [p.message for p in comparison.problems]}, hide_index=True)
 
-if comparison.arms.empty:
+if key_table is None:
     st.info("No arm matches the filters. Widen the dose range, add arm types or phases, "
             "or pick arms again in the sidebar.",
             icon=":material/filter_alt_off:")
     st.stop()
 
-charted, uncharted = split_charted(comparison.arms)
-if charted.empty:
+if not figures:
     st.info("None of the arms shown states a cell dose or a schedule; the table below lists them.",
             icon=":material/info:")
 else:
-    charts = st.columns(3, gap="small")
     chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-    charts[0].plotly_chart(dose_chart(charted, comparison.colors, comparison.codes, log=log),
-                           width="stretch", config=chart_config, theme=CHART_THEME, key="dose_chart")
-    charts[1].plotly_chart(schedule_chart(charted, comparison.colors, comparison.codes),
-                           width="stretch", config=chart_config, theme=CHART_THEME, key="schedule_chart")
-    charts[2].plotly_chart(cumulative_chart(comparison.cumulative, charted, comparison.colors,
-                                            comparison.codes, log=log),
-                           width="stretch", config=chart_config, theme=CHART_THEME, key="cumulative_chart")
+    for column, (key, figure) in zip(st.columns(3, gap="small"), figures, strict=True):
+        column.plotly_chart(figure, width="stretch", config=chart_config, theme=CHART_THEME, key=key)
     st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
                f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
 if not uncharted.empty:
     codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in uncharted["arm_key"]))
     st.caption(f"Not charted, as their records state neither a cell dose nor a schedule: {codes}.")
 st.subheader("Arms")
-st.dataframe(arm_key_table(comparison), hide_index=True, width="stretch")
+st.dataframe(key_table, hide_index=True, width="stretch")

@@ -60,7 +60,15 @@ def test_charts_of_many_arms_share_traces_and_still_name_every_arm(many: bytes) 
     schedule = schedule_chart(arms, colors, codes).to_dict()["data"]
     cumulative = cumulative_chart(cumulative_frame(arms), arms, colors, codes).to_dict()["data"]
     assert len(arms) == TRIALS * ARMS_PER_TRIAL > LEGEND_LIMIT
-    assert len(dose) == 1 and len(cumulative) <= LEGEND_LIMIT and len(schedule) <= LEGEND_LIMIT + 1
+    assert len(dose) == 1 and len(cumulative) <= LEGEND_LIMIT
+    # the schedule: one bar trace of timelines and one of marks, however many arms
+    assert [trace["type"] for trace in schedule] == ["bar", "scatter"]
+    timelines = schedule[0]
+    timed = [row for row in arms.itertuples() if len(row.administration_days)]
+    assert list(timelines["marker"]["color"]) == [colors[row.arm_key] for row in timed]
+    assert list(timelines["base"]) == [min(row.administration_days) for row in timed]
+    assert [b + x for b, x in zip(timelines["base"], timelines["x"], strict=True)] == [
+        max(row.administration_days) for row in timed]
     for drawn in (dose, schedule, cumulative):
         named = {point["data"][0] for point in points(drawn)}
         assert named == set(arms["arm"])
