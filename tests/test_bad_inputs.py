@@ -216,6 +216,17 @@ def test_a_member_whose_size_header_lies_is_still_cut_at_the_limit() -> None:
     assert len(result.problems) == 1 and result.problems[0].path == "liar.zip/liar.json"
 
 
+def test_a_zip_of_a_newer_format_is_named_as_unreadable() -> None:
+    data = bytearray(_zip({"NCT01724398.json": GOOD.read_bytes()}))
+    # Claim the member needs zip format 6.4 to unpack (offset 6 of its central directory entry).
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + 6: entry + 8] = (64).to_bytes(2, "little")
+    result = timed_read("new.zip", bytes(data))
+    assert result.trials == []
+    assert [(p.path, p.message) for p in result.problems] == [
+        ("new.zip", "not a readable zip archive (zip file version 6.4)")]
+
+
 def test_members_that_climb_out_of_the_folder_are_named_and_never_written(tmp_path: Path) -> None:
     data = _zip({"../../x.json": GOOD.read_bytes(), "/etc/y.json": GOOD.read_bytes(),
                  "ok/NCT01724398.json": GOOD.read_bytes()})

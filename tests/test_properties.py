@@ -17,14 +17,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from trialdata import dose, vocabulary
+from trialdata import dose, sentences, vocabulary
 from trialdata import schedule as schedule_grammar
 from trialdata.dose import find_doses
 from trialdata.errors import RecordError
-from trialdata.extract import read_paragraph
+from trialdata.extract import read_paragraph, split_phase_parts
 from trialdata.frames import administrations_frame, arms_frame
 from trialdata.load import read_record
-from trialdata.readers.clinicalindex import SECTIONS
+from trialdata.readers.clinicalindex import NCT_ID, SECTIONS
 from trialdata.schedule import find_schedules
 
 ROOT = Path(__file__).parents[1]
@@ -95,12 +95,14 @@ def test_find_schedules_never_raises(text):
 
 # Patterns that open with a lookahead for their first characters, only so that `re` skips other positions fast.
 LOOKAHEAD = re.compile(r"^\(\?=(?:\[[^\]]+\]|[^()\[\]])\)")
-LOOKAHEAD_PATTERNS = [dose._CANDIDATE, vocabulary.PHASE_MENTION, vocabulary.PHASE_MARKER,
+LOOKAHEAD_PATTERNS = [dose._CANDIDATE, vocabulary.PHASE_MENTION, vocabulary.PHASE_MARKER, vocabulary._LEVEL,
+                      vocabulary._PLACEBO, vocabulary._CONTROL, vocabulary._NO_CELLS,
+                      *(pattern for _, pattern, _ in vocabulary._ROUTES),
                       *(pattern for _, pattern, _, _ in schedule_grammar._GATED if LOOKAHEAD.match(pattern.pattern))]
 
 
 def test_the_lookahead_patterns_are_all_checked():
-    assert len(LOOKAHEAD_PATTERNS) == 14
+    assert len(LOOKAHEAD_PATTERNS) == 31
     assert all(LOOKAHEAD.match(pattern.pattern) for pattern in LOOKAHEAD_PATTERNS)
 
 
@@ -116,6 +118,99 @@ def test_a_leading_lookahead_changes_no_match(text):
         plain = re.compile(LOOKAHEAD.sub("", pattern.pattern), pattern.flags)
         assert [m.group(0) for m in pattern.finditer(text)] == [m.group(0) for m in plain.finditer(text)], \
             pattern.pattern[:60]
+
+
+@SETTINGS
+@given(registry_text)
+@example("×4, x 4, X12, 2x4, .x4, _x4, x10^6, x 10 6, x4.5, x4^, ×٣, xx4, (x4) ×4×4")
+def test_the_times_count_is_the_plain_one(text):
+    """The "×4" count opens with its sign, letters in both cases, to be scanned fast; it reads as the plain form."""
+    plain = re.compile(schedule_grammar.TIMES_COUNT_PLAIN, re.IGNORECASE)
+    fast = schedule_grammar._COUNTS[2]
+    assert [(m.span(), m.group("n")) for m in fast.finditer(text)] == [
+        (m.span(), m.group("n")) for m in plain.finditer(text)]
+
+
+@SETTINGS
+@given(registry_text)
+@example("Between 1 and 2 ×10^6 cells/kg; 1.0 x 10 ^ 6, 2 × 10⁶, 3 *10E+6, 4·10\\^(7), 5 ×107 cells, 1e6, 1.5E+06")
+@example("2 million, 3 Thousand, 4 BILLION, 5 mio, 6 mln; 1-2 x10^6; 1 to 2 million; 3 – 4 × 10^6; 5~6 ×10^6")
+@example("25, 100 or 200 million cells; 1, 2, and 3 ×10^6; 100,000,000 cells; 50000000 MSCs; 10^6 cells; 10 ^ 6; "
+         "10 E6; 10+6; 28 days, 100 ml, 3 doses, AY-66-0, -1×10^6 cells/kg, 1.0×10⁻⁶, ٣×10^6")
+def test_the_candidate_leads_change_no_match(text):
+    """CANDIDATE_LEADS must admit every number a dose form can start with; else a dose would be lost."""
+    plain = re.compile(dose.CANDIDATE_FORMS, re.IGNORECASE)
+    assert [m.group(0) for m in dose._CANDIDATE.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+
+
+@SETTINGS
+@given(registry_text)
+@example("One. Two! Three? (Four) 5 cells. \"Six\" “seven” *eight •nine -ten.\n\nEleven.  \t Twelve e.g. Thirteen")
+def test_sentence_boundaries_are_the_plain_ones(text):
+    """_BOUNDARY opens with white space only so that `re` scans fast; it must find what BOUNDARY_PLAIN finds."""
+    plain = re.compile(sentences.BOUNDARY_PLAIN)
+    assert [m.span() for m in sentences._BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert sentences.split_sentences(text) == _plain_sentences(text)
+    assert sentences.sentence_texts(text) == [sentence.text for sentence in _plain_sentences(text)]
+
+
+def _plain_sentences(text: str) -> list[sentences.Sentence]:
+    """split_sentences written plainly: each piece between boundaries, unless it ends in an abbreviation."""
+    pieces, start = [], 0
+    for boundary in re.finditer(sentences.BOUNDARY_PLAIN, text):
+        if not text[start:boundary.start()].rstrip().endswith(sentences._ABBREVIATIONS):
+            pieces.append((start, text[start:boundary.start()]))
+            start = boundary.end()
+    pieces.append((start, text[start:]))
+    return [sentences.Sentence(piece.strip(), at + piece.index(piece.strip()[0]))
+            for at, piece in pieces if piece.strip()]
+
+
+@SETTINGS
+@given(registry_text, registry_text)
+@example("MSC 2", "5 million cells")
+@example("1x10^6 cells", "1x106 cells/kg")
+@example("Cells 1 to", "2 million cells/kg")
+def test_a_dose_in_a_description_is_a_dose_after_its_name(name, description):
+    """linking reads "name. description" as dosed when the description alone is: no dose form reads across ". "."""
+    if find_doses(description):
+        assert find_doses(f"{name}. {description}")
+
+
+@SETTINGS
+@given(registry_text)
+@example("NCT01234567 xNCT01234567 NCT012345678 (NCT01234567) NCT0123456 _NCT01234567 NCT01234567x ٣NCT01234567")
+def test_the_nct_id_pattern_is_the_plain_one(text):
+    plain = re.compile(r"\bNCT\d{8}\b")
+    assert [m.span() for m in NCT_ID.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("letters", ["pha", "×x"])
+def test_letters_read_case_blind_have_no_other_case(letters):
+    """Sound only while no character that `re` matches to one of these case-insensitively lower-cases to another
+    (as ſ does for s): split_phase_parts and find_phase skip a text whose lower case lacks "pha", and the "×4"
+    count spells out both cases of x."""
+    pattern = re.compile(f"[{letters}]", re.IGNORECASE)
+    odd = [c for c in map(chr, range(sys.maxunicode + 1)) if pattern.fullmatch(c) and c.lower() not in letters]
+    assert odd == []
+
+
+@SETTINGS
+@given(registry_text)
+@example("For PHASE I: 1×10^6 cells/kg. During Phase ii: weekly. phase-3: once; in the phase 4 study：x")
+@example("the Phase IV cohort; a PHASE 2 arm")
+def test_the_phase_gate_changes_no_part(text):
+    """A text the "pha" gate skips has no marker nor mention; the parts of one it reads start at the markers."""
+    markers = list(vocabulary.PHASE_MARKER.finditer(text))
+    if "pha" not in text.lower():
+        assert markers == []
+        assert vocabulary.PHASE_MENTION.search(text) is None
+    parts = split_phase_parts(text)
+    if markers:
+        assert [part for _, part in parts][-len(markers):] == [
+            text[m.start():n.start() if n else len(text)] for m, n in zip(markers, [*markers[1:], None])]
+    else:
+        assert parts == [(None, text)]
 
 
 @SETTINGS

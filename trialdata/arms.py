@@ -326,7 +326,9 @@ def _schedule_text(regimen: Regimen) -> str:
 
 def _with(regimen: Regimen, **changes: object) -> Regimen:
     """The regimen with `changes`, or itself when they change nothing: most do not, and a copy costs more."""
-    if all(getattr(regimen, name) == value for name, value in changes.items()):
+    # `is` first: a regimen mostly keeps its own route source, and comparing two models field by field is slow.
+    # The same object is also an equal one here, as a validated regimen holds no NaN.
+    if all((current := getattr(regimen, name)) is value or current == value for name, value in changes.items()):
         return regimen
     return regimen.model_copy(update=changes)
 

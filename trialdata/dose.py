@@ -39,18 +39,29 @@ RANGE_JOIN = r"\s*(?:-|–|—|~|to)\s*"
 LISTED = r"\d+(?:\.\d+)?"
 GROUPED = r"\d{1,3}(?:,\d{3})+(?!\d)|\d{4,}"  # 100,000,000 or 50000000 (needs a cell noun)
 
-_CANDIDATE = re.compile(
-    # Every form opens with a digit or "between"; saying so first lets `re` skip other positions fast.
-    r"(?=[\db])(?<![\w.,^])(?:"
+# Every form opens with a digit or "between"; saying so first lets `re` skip other positions fast. After its
+# leading digits every form has a decimal part or digit group ([.,]), or, past any spaces, a times sign, a range
+# join, a list's comma, "and" or "or", a power's ^, \^, + or superscript, an E exponent, or a scale word; or the
+# digits are four or more (a grouped number). CANDIDATE_LEADS says so, and so spares the forms' alternation at
+# the many numbers that are none of them ("28 days", "100 ml").
+CANDIDATE_LEADS = (
+    r"(?=\d+(?:[.,]|\s*(?:[x×X*·\-–—~,^\\+⁰¹²³⁴⁵⁶⁷⁸⁹eE]|to|and|or|thousand|million|billion|mio|mln))"
+    r"|\d{4}|between)"
+)
+_NOT_WITHIN = r"(?<![\w.,^])"  # not inside a word or a number (nor after a caret)
+CANDIDATE_FORMS = (
+    rf"{_NOT_WITHIN}(?:"
     rf"(?P<full_range>(?:between\s+)?{QUANTITY}(?:{RANGE_JOIN}|\s+and\s+){QUANTITY})"
     rf"|(?P<shared_range>(?:between\s+)?{MANTISSA}(?:{RANGE_JOIN}|\s+and\s+){MANTISSA}{SHARED_SCALE})"
     # Lists are short and their numbers plain (no decimal comma), so the pattern cannot backtrack without end.
     rf"|(?P<listed>{LISTED}(?:\s*,\s*{LISTED}){{0,8}}\s*(?:,\s*)?(?:or|and)\s+{LISTED}{SHARED_SCALE})"
     rf"|(?P<single>{QUANTITY})"
     rf"|(?P<grouped>{GROUPED})"
-    r")",
-    re.IGNORECASE,
+    r")"
 )
+# The leads are checked after _NOT_WITHIN, at the start of a number only: at each digit of a long run they would
+# read the rest of the run again.
+_CANDIDATE = re.compile(rf"(?=[\db]){_NOT_WITHIN}{CANDIDATE_LEADS}{CANDIDATE_FORMS}", re.IGNORECASE)
 
 CELL_NOUN = (
     r"\)?\s*(?:(?:viable|live|total|nucleated|mononuclear|mesenchymal|stem|stromal|progenitor|"
@@ -88,6 +99,13 @@ _POWER_TAIL = re.compile(r"10\s*(?:\^\s*\(?\+?|[eE]\s*\+?|\+)?(\d{1,2})\)?$")
 _MANTISSA_HEAD = re.compile(rf"\s*({MANTISSA}){TIMES}$")
 _NEGATIVE_EXPONENT = re.compile(r"\s*\\?\^?\s*[-−⁻]")
 _SPELLED_OUT_REACH = 40
+# The pieces of a range or a list, read by `_range_bounds` and `_listed_values`.
+_BETWEEN = re.compile(r"^between\s+", re.IGNORECASE)
+_JOIN = re.compile(rf"{RANGE_JOIN}|\s+and\s+", re.IGNORECASE)
+_FIRST_OF_RANGE = re.compile(rf"({MANTISSA})(?:{RANGE_JOIN}|\s+and\s+)", re.IGNORECASE)
+_MANTISSA = re.compile(MANTISSA)
+_QUANTITY = re.compile(QUANTITY, re.IGNORECASE)
+_LISTED = re.compile(LISTED)
 
 
 @dataclass(frozen=True)
@@ -127,7 +145,7 @@ def _read_candidate(text: str, match: re.Match[str]) -> list[DoseMention]:
     kind = match.lastgroup or "single"
     span = match.group(kind)
     end = match.end()
-    if _NEGATIVE_EXPONENT.match(text, end) and kind == "single" and span.endswith("10"):
+    if kind == "single" and span.endswith("10") and _NEGATIVE_EXPONENT.match(text, end):
         return []
     unit, end, volume = _read_unit(text, end, needs_cell_noun=kind == "grouped")
     if unit is None:
@@ -138,20 +156,21 @@ def _read_candidate(text: str, match: re.Match[str]) -> list[DoseMention]:
     if start > 0 and text[start - 1] in "-−" and not (start > 1 and text[start - 2].isalnum()):
         start, sign = start - 1, -1.0  # "-1×10^6 cells/kg": kept negative so validation can refuse it by name
     source = text[start:end]
-    common = dict(unit=unit, text=source, start=start, end=end, volume_ml=volume)
     if kind in ("full_range", "shared_range"):
         low, high = _range_bounds(span, kind)
         if not (_usable(low) and _usable(high)):
             return []
         low, high = min(low, high), max(low, high)
-        return [DoseMention(value=(low + high) / 2, low=low, high=high, exponent_restored=restored, **common)]
+        return [DoseMention((low + high) / 2, unit, source, start, end, low=low, high=high,
+                            exponent_restored=restored, volume_ml=volume)]
     if kind == "listed":
         values = _listed_values(span)
-        return [DoseMention(value=v, exponent_restored=restored, listed=True, **common) for v in values if _usable(v)]
+        return [DoseMention(v, unit, source, start, end, exponent_restored=restored, listed=True, volume_ml=volume)
+                for v in values if _usable(v)]
     value = _grouped_value(span) if kind == "grouped" else quantity_value(span)
     if not _usable(value):
         return []
-    return [DoseMention(value=sign * value, exponent_restored=restored, **common)]
+    return [DoseMention(sign * value, unit, source, start, end, exponent_restored=restored, volume_ml=volume)]
 
 
 def _read_unit(text: str, pos: int, needs_cell_noun: bool) -> tuple[str | None, int, float | None]:
@@ -179,7 +198,11 @@ def _read_unit(text: str, pos: int, needs_cell_noun: bool) -> tuple[str | None, 
 
 def quantity_value(quantity: str) -> float:
     """The number of cells in one written quantity ("1.0×10^6", "1e6", "2 million")."""
-    quantity = quantity.translate(_SUPERSCRIPTS).replace("\\", "").strip()
+    if not quantity.isascii():  # an ASCII quantity has no superscript to translate
+        quantity = quantity.translate(_SUPERSCRIPTS)
+    if "\\" in quantity:
+        quantity = quantity.replace("\\", "")
+    quantity = quantity.strip()
     words = _WORDS_FORM.fullmatch(quantity)
     if words:
         word = quantity[words.end(1) :].strip().lower()
@@ -205,31 +228,31 @@ def _grouped_value(number: str) -> float:
 
 
 def _range_bounds(span: str, kind: str) -> tuple[float, float]:
-    body = re.sub(r"^between\s+", "", span, flags=re.IGNORECASE)
+    body = _BETWEEN.sub("", span)
     if kind == "full_range":
-        parts = re.split(rf"{RANGE_JOIN}|\s+and\s+", body, maxsplit=1, flags=re.IGNORECASE)
+        parts = _JOIN.split(body, maxsplit=1)
         quantities = _split_full_range(body)
         if quantities:
             return quantity_value(quantities[0]), quantity_value(quantities[1])
         return quantity_value(parts[0]), quantity_value(parts[1])
-    first = re.match(rf"({MANTISSA})(?:{RANGE_JOIN}|\s+and\s+)", body, re.IGNORECASE)
+    first = _FIRST_OF_RANGE.match(body)
     assert first is not None
     rest = body[first.end() :]
-    scale = rest[re.match(MANTISSA, rest).end() :]  # type: ignore[union-attr]
+    scale = rest[_MANTISSA.match(rest).end() :]  # type: ignore[union-attr]
     return quantity_value(first.group(1) + scale), quantity_value(rest)
 
 
 def _split_full_range(body: str) -> tuple[str, str] | None:
     """Split "A to B" where A and B are whole quantities; the join may be a hyphen."""
-    for join in re.finditer(rf"{RANGE_JOIN}|\s+and\s+", body, re.IGNORECASE):
+    for join in _JOIN.finditer(body):
         left, right = body[: join.start()], body[join.end() :]
-        if re.fullmatch(QUANTITY, left, re.IGNORECASE) and re.fullmatch(QUANTITY, right, re.IGNORECASE):
+        if _QUANTITY.fullmatch(left) and _QUANTITY.fullmatch(right):
             return left, right
     return None
 
 
 def _listed_values(span: str) -> list[float]:
-    numbers = re.findall(LISTED, span)
+    numbers = _LISTED.findall(span)
     tail = span[span.rindex(numbers[-1]) + len(numbers[-1]) :]
     return [quantity_value(n + tail) for n in numbers[:-1]] + [quantity_value(numbers[-1] + tail)]
 
@@ -240,6 +263,8 @@ def _usable(value: float) -> bool:
 
 def _prefer_spelled_out(mentions: list[DoseMention]) -> list[DoseMention]:
     """Drop a restored-exponent reading when a spelled-out value stands right beside it."""
+    if not any(mention.exponent_restored for mention in mentions):  # only a restored reading is ever dropped
+        return mentions
     kept: list[DoseMention] = []
     for i, mention in enumerate(mentions):
         neighbours = mentions[max(0, i - 1) : i] + mentions[i + 1 : i + 2]

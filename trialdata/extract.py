@@ -17,7 +17,7 @@ from .dose import DoseMention, find_doses
 from .models import Dose, Flag, Regimen, Source
 from .notation import format_cells
 from .schedule import ScheduleMention, find_schedules
-from .sentences import Sentence, split_sentences
+from .sentences import sentence_texts
 from .vocabulary import PHASE_MARKER, find_route, phase_name
 
 
@@ -49,17 +49,23 @@ def read_paragraph(text: str, location: str) -> ParagraphReading:
         text = text[:MAX_PARAGRAPH_CHARS]
     route_found = find_route(text)
     route, route_source = None, None
+    sentences: list[str] | None = None
     if route_found:
         route = route_found[0]
-        route_source = Source(text=_sentence_holding(text, route_found[1]), location=location)
+        sentences = sentence_texts(text)
+        route_source = Source(text=_sentence_holding(sentences, text, route_found[1]), location=location)
     readings: list[Reading] = []
     for phase, part in split_phase_parts(text):
-        readings.extend(_read_part(part, phase, location, route, route_source, flags))
+        # A paragraph without phase markers is one part, the whole text: its sentences are split once.
+        part_sentences = sentences if sentences is not None and part is text else sentence_texts(part)
+        readings.extend(_read_part(part_sentences, phase, location, route, route_source, flags))
     return ParagraphReading(tuple(readings), tuple(flags), route, route_source)
 
 
 def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
     """[(phase, text)] split at "For phase I:" style markers; one untagged part when there are none."""
+    if "pha" not in text.lower():  # every marker says "phase"; tests check no other letter reads as p, h or a
+        return [(None, text)]
     markers = list(PHASE_MARKER.finditer(text))
     if not markers:
         return [(None, text)]
@@ -73,27 +79,32 @@ def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
 
 
 def _read_part(
-    text: str,
+    sentences: list[str],
     phase: str | None,
     location: str,
     route: str | None,
     route_source: Source | None,
     flags: list[Flag],
 ) -> list[Reading]:
-    dosed: list[tuple[DoseMention, Sentence, ScheduleMention | None]] = []
-    loose_schedules: list[tuple[ScheduleMention, Sentence]] = []
-    for sentence in split_sentences(text):
-        doses = find_doses(sentence.text)
-        schedules = [s for s in find_schedules(sentence.text) if s.administrations or s.interval_days]
+    dosed: list[tuple[DoseMention, Source, ScheduleMention | None]] = []
+    loose_schedules: list[tuple[ScheduleMention, Source]] = []
+    for sentence in sentences:
+        doses = find_doses(sentence)
+        schedules = [s for s in find_schedules(sentence) if s.administrations or s.interval_days]
+        if not doses and not schedules:
+            continue
+        # One Source per sentence, shared by the dose and the schedule read from it (a str-only model: it
+        # cannot fail validation, so building it for a sentence whose numbers are later refused changes nothing).
+        source = Source(text=sentence, location=location)
         if not doses:
-            loose_schedules.extend((s, sentence) for s in schedules)
+            loose_schedules.extend((s, source) for s in schedules)
             continue
         for dose in doses:
             nearest = min(schedules, key=lambda s: _gap(dose, s), default=None)
-            dosed.append((dose, sentence, nearest))
+            dosed.append((dose, source, nearest))
 
-    def regimen(dose: Dose | None, schedule: tuple[ScheduleMention, Sentence] | None) -> Regimen:
-        mention, sentence = schedule if schedule else (None, None)
+    def regimen(dose: Dose | None, schedule: tuple[ScheduleMention, Source] | None) -> Regimen:
+        mention, source = schedule if schedule else (None, None)
         return Regimen(
             dose=dose,
             administrations=mention.administrations if mention else None,
@@ -102,16 +113,16 @@ def _read_part(
             route=route,
             route_source=route_source,
             phase=phase,
-            schedule_source=Source(text=sentence.text, location=location) if sentence else None,
+            schedule_source=source,
         )
 
     readings: list[Reading] = []
-    for mention, sentence, schedule in dosed:
-        dose = _dose(mention, sentence, location, flags)
+    for mention, source, schedule in dosed:
+        dose = _dose(mention, source, location, flags)
         if dose is None:
             continue
         if schedule is not None:
-            paired: tuple[ScheduleMention, Sentence] | None = (schedule, sentence)
+            paired: tuple[ScheduleMention, Source] | None = (schedule, source)
         else:
             paired = loose_schedules[0] if len(loose_schedules) == 1 else None
         readings.append(_checked(lambda d=dose, p=paired: regimen(d, p), mention.listed, location, flags))
@@ -120,14 +131,14 @@ def _read_part(
     return [r for r in readings if r is not None]
 
 
-def _dose(mention: DoseMention, sentence: Sentence, location: str, flags: list[Flag]) -> Dose | None:
+def _dose(mention: DoseMention, source: Source, location: str, flags: list[Flag]) -> Dose | None:
     try:
         return Dose(
             value=mention.value,
             unit=mention.unit,  # type: ignore[arg-type]
             low=mention.low,
             high=mention.high,
-            source=Source(text=sentence.text, location=location),
+            source=source,
             exponent_restored=mention.exponent_restored,
         )
     except ValidationError as error:
@@ -152,10 +163,10 @@ def _gap(dose: DoseMention, schedule: ScheduleMention) -> int:
     return max(0, schedule.start - dose.end, dose.start - schedule.end)
 
 
-def _sentence_holding(text: str, words: str) -> str:
-    for sentence in split_sentences(text):
-        if words in sentence.text:
-            return sentence.text
+def _sentence_holding(sentences: list[str], text: str, words: str) -> str:
+    for sentence in sentences:
+        if words in sentence:
+            return sentence
     return text.strip()
 
 

@@ -181,7 +181,7 @@ def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [e for e in archive.infolist() if e.filename]
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError) as error:
         result.problems.append(Problem(name, f"not a readable zip archive ({error})"))
         return
     if len(entries) > MAX_ZIP_MEMBERS:

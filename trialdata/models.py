@@ -57,8 +57,7 @@ class Dose(_Model):
 
     @model_validator(mode="after")
     def _possible(self) -> Dose:
-        for name in ("value", "low", "high"):
-            number = getattr(self, name)
+        for name, number in (("value", self.value), ("low", self.low), ("high", self.high)):
             if number is not None and (not math.isfinite(number) or number <= 0):
                 raise ValueError(f"a cell dose must be a positive number, got {name}={number!r}")
         if self.value < 1:
@@ -96,7 +95,7 @@ class Regimen(_Model):
             raise ValueError("a regimen with a dose needs at least one administration, got 0")
         days = self.administration_days
         if days:
-            if any(not math.isfinite(d) or d < 0 for d in days):
+            if not all(map(math.isfinite, days)) or min(days) < 0:  # a schedule may list hundreds of days
                 raise ValueError(f"administration days must be finite and not negative, got {list(days)}")
             if list(days) != sorted(days) or days[0] != 0:
                 raise ValueError(f"administration days must be sorted and start at day 0, got {list(days)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_POWERS = {exponent: str(exponent).translate(_SUPERSCRIPT) for exponent in range(-30, 31)}  # the usual powers, written
 
 
 def format_cells(value: float | None, unit: str | None = None) -> str:
@@ -17,7 +18,8 @@ def format_cells(value: float | None, unit: str | None = None) -> str:
         mantissa, exponent = mantissa / 10, exponent + 1
     digits = f"{mantissa:.2f}".rstrip("0")
     digits = digits + "0" if digits.endswith(".") else digits
-    text = f"{digits}×10{str(exponent).translate(_SUPERSCRIPT)}"
+    power = _POWERS.get(exponent) or str(exponent).translate(_SUPERSCRIPT)
+    text = f"{digits}×10{power}"
     return f"{text} {unit}" if unit else text
 
 

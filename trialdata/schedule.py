@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -42,19 +45,22 @@ _INTERVALS = [
     re.compile(rf"{N_FIRST}\b(?P<n>{N})\s+{UNIT}\s+apart\b", re.I),
     re.compile(r"(?=[odwbfm])\b(?:once\s+)?(?P<adverb>daily|weekly|bi-?weekly|fortnightly|monthly)\b", re.I),
 ]
+TIMES_COUNT_PLAIN = r"(?<![\w.])[×xX]\s*(?P<n>\d{1,2})(?![\d^.]|\s*10)\b"  # read with re.I
 _COUNTS = [
     re.compile(rf"(?=[fa])\b(?:for\s+)?a\s+total\s+of\s+(?P<n>{N})\b(?:\s+{DOSE_NOUN})?", re.I),
     re.compile(rf"{N_FIRST}\b(?<!first\s)(?<!last\s)(?<!the\s)(?P<n>{N})\s+(?:separate\s+|consecutive\s+|repeated\s+)?"
                rf"(?:(?:intravenous|IV|i\.v\.)\s+)?{DOSE_NOUN}\b", re.I),
-    re.compile(r"(?=[×x])(?<![\w.])[×xX]\s*(?P<n>\d{1,2})(?![\d^.]|\s*10)\b", re.I),
+    # "×4", "x 4": TIMES_COUNT_PLAIN, with the sign first and case spelled out (the pattern has no other letter), so
+    # that `re` looks for a match only at a sign; the word boundary before it is checked behind it.
+    re.compile(r"[×xX](?<![\w.].)\s*(?P<n>\d{1,2})(?![\d^.]|\s*10)\b"),
     re.compile(r"(?=t)\b(?P<multiple>twice|thrice)\b", re.I),
 ]
 _SPAN_COUNT = re.compile(rf"(?=f)\bfor\s+(?P<n>{N})\s+(?:consecutive\s+)?{UNIT}", re.I)
 _SINGLE = re.compile(
-    r"\b(?:a\s+)?single(?:[-\s](?:dose|shot))?\b(?:\s+[\w-]+){0,3}?\s*"
+    r"(?=[asoigt])(?:\b(?:a\s+)?single(?:[-\s](?:dose|shot))?\b(?:\s+[\w-]+){0,3}?\s*"
     r"(?:infusion|injection|dose|administration|transfusion|transplantation|treatment|application)"
     r"|\bsingle[-\s]dose\b|\bone[-\s]time\b|\bonce\s+only\b|\bonly\s+once\b"
-    r"|\b(?:infused|injected|administered|given|transplanted)\s+once\b(?!\s+(?:a|per|every|each|daily|weekly|bi-?weekly|fortnightly|monthly)\b)",
+    r"|\b(?:infused|injected|administered|given|transplanted)\s+once\b(?!\s+(?:a|per|every|each|daily|weekly|bi-?weekly|fortnightly|monthly)\b))",
     re.I,
 )
 _DAY_LIST = re.compile(
@@ -62,7 +68,10 @@ _DAY_LIST = re.compile(
     r"(?P<rest>(?:\s*(?:,|and|&|\+|,\s*and)\s*(?:(?:day|week|month)s?\s*)?\d{1,4}(?!\d))+)",
     re.I,
 )
+_DIGITS = re.compile(r"\d+")
 _CLUE_REACH = 80
+_START = attrgetter("start")
+_ANCHORS = frozenset(("interval", "days", "single"))  # the other kinds, "count" and "span", join an anchor
 MAX_CLUES = 64  # a sentence with more schedule words than this states no one schedule
 MAX_ADMINISTRATIONS = 366  # more than daily for a year is not a cell-therapy schedule; ignore it
 
@@ -79,8 +88,10 @@ class ScheduleMention:
     end: int
 
 
-@dataclass(frozen=True)
-class _Clue:
+class _Clue(NamedTuple):
+    """A clue is made for most sentences and lives only while they are read: a tuple is built several times
+    faster than a frozen dataclass."""
+
     kind: str  # "interval", "count", "days", "single", "span"
     start: int
     end: int
@@ -101,19 +112,26 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     nearest anchor within reach, so "PE every 3 days, 3 times; MSC weekly, 4
     times" gives two schedules, not one muddled one.
     """
-    clues = sorted(_clues(text), key=lambda c: c.start)
-    anchors = [c for c in clues if c.kind in ("interval", "days", "single")]
-    loose = [c for c in clues if c.kind in ("count", "span")]
+    clues = _clues(text)
+    if not clues:  # most sentences
+        return []
+    clues.sort(key=_START)
+    anchors = [c for c in clues if c.kind in _ANCHORS]
     groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
-    for clue in loose:
-        nearest = min(anchors, key=lambda a: _distance(a, clue), default=None)
-        if nearest is not None and _distance(nearest, clue) <= _CLUE_REACH:
+    for clue in clues:
+        if clue.kind in _ANCHORS:
+            continue
+        nearest, gap = None, 0
+        for anchor in anchors:  # the first of the nearest, as min() picks
+            distance = _distance(anchor, clue)
+            if nearest is None or distance < gap:
+                nearest, gap = anchor, distance
+        if nearest is not None and gap <= _CLUE_REACH:
             groups[id(nearest)].append(clue)
         elif clue.kind == "count":
             groups[id(clue)] = [clue]
-    schedules = [_assemble(text, group) for group in groups.values()]
-    schedules = [s for s in schedules if s is not None]
-    return sorted(schedules, key=lambda s: s.start)
+    schedules = [s for s in map(_assemble, repeat(text), groups.values()) if s is not None]
+    return sorted(schedules, key=_START)
 
 
 _UNIT_WORDS = ("day", "week", "month", "year")
@@ -139,42 +157,63 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
 _GATE_WORDS = frozenset(word for _, _, first, second in _GATED for word in first | second)
+# Each word of a first group and the patterns it opens, by their place in _GATED: a sentence then visits only the
+# patterns its words open, in order, rather than testing every pattern's groups.
+_OPENS = {word: tuple(i for i, (_, _, first, _) in enumerate(_GATED) if word in first) for word in _GATE_WORDS}
 
 
 def _clues(text: str) -> list[_Clue]:
     clues: list[_Clue] = []
     taken: list[tuple[int, int]] = []
-    lowered = text.lower()
-    present = {word for word in _GATE_WORDS if word in lowered}
-    for kind, pattern, first, second in _GATED:
-        if present.isdisjoint(first) or present.isdisjoint(second):
+    present = set(filter(text.lower().__contains__, _GATE_WORDS))
+    for i in sorted({i for word in present for i in _OPENS[word]}):
+        kind, pattern, _, second = _GATED[i]
+        if present.isdisjoint(second):
             continue
+        read = _READERS[kind]
         for match in pattern.finditer(text):
-            clue = _clue(kind, match)
-            if clue is None or any(clue.start < end and start < clue.end for start, end in taken):
+            clue = read(match)
+            if clue is None:
                 continue
-            if len(clues) >= MAX_CLUES:
-                return clues
-            taken.append((clue.start, clue.end))
-            clues.append(clue)
+            start, end = clue.start, clue.end
+            for taken_start, taken_end in taken:
+                if start < taken_end and taken_start < end:
+                    break
+            else:
+                if len(clues) >= MAX_CLUES:
+                    return clues
+                taken.append((start, end))
+                clues.append(clue)
     return clues
 
 
-def _clue(kind: str, match: re.Match[str]) -> _Clue | None:
-    if kind == "days":
-        numbers = [float(n) for n in re.findall(r"\d+", match.group("first") + " " + match.group("rest"))]
-        unit = _UNIT_DAYS[match.group("unit").lower()]
-        return _Clue("days", match.start(), match.end(), tuple(n * unit for n in numbers))
-    if kind == "single":
-        return _Clue("single", match.start(), match.end(), 1.0)
-    if kind == "interval":
-        interval = _interval_days(match)
-        return _Clue("interval", match.start(), match.end(), interval) if interval else None
-    if kind == "count":
-        count = _count(match)
-        return _Clue("count", match.start(), match.end(), float(count)) if count else None
+def _days_clue(match: re.Match[str]) -> _Clue:
+    numbers = [float(n) for n in _DIGITS.findall(match.group("first") + " " + match.group("rest"))]
+    unit = _UNIT_DAYS[match.group("unit").lower()]
+    return _Clue("days", match.start(), match.end(), tuple(n * unit for n in numbers))
+
+
+def _single_clue(match: re.Match[str]) -> _Clue:
+    return _Clue("single", match.start(), match.end(), 1.0)
+
+
+def _interval_clue(match: re.Match[str]) -> _Clue | None:
+    interval = _interval_days(match)
+    return _Clue("interval", match.start(), match.end(), interval) if interval else None
+
+
+def _count_clue(match: re.Match[str]) -> _Clue | None:
+    count = _count(match)
+    return _Clue("count", match.start(), match.end(), float(count)) if count else None
+
+
+def _span_clue(match: re.Match[str]) -> _Clue | None:
     n = _number(match.group("n"))
     return _Clue("span", match.start(), match.end(), float(n), _UNIT_DAYS[match.group("unit").lower()]) if n else None
+
+
+_READERS = {"days": _days_clue, "single": _single_clue, "interval": _interval_clue, "count": _count_clue,
+            "span": _span_clue}
 
 
 def _interval_days(match: re.Match[str]) -> float | None:

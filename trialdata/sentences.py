@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"“*•-])|\n+")
+# A boundary is white space after '.', '!' or '?' and before a sentence's first character, or a run of newlines:
+# BOUNDARY_PLAIN. _BOUNDARY says the same with the white space first, so that `re` looks for a match only where
+# the text has white space (a pattern opening with a character class is scanned in C), not at every character.
+BOUNDARY_PLAIN = r"(?<=[.!?])\s+(?=[A-Z0-9(\"“*•-])|\n+"
+_BOUNDARY = re.compile(r"\s(?:(?<=[.!?]\s)\s*(?=[A-Z0-9(\"“*•-])|(?<=\n)\n*)")
 _ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "i.v.", "vs.", "Dr.", "No.", "Fig.", "et al.")
 
 
@@ -24,20 +28,28 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order, stripped, none empty."""
-    sentences: list[Sentence] = []
+    return [Sentence(piece, start) for piece, start in _pieces(text)]
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The texts of `split_sentences(text)`, for readers that need no positions: no Sentence is built for each."""
+    return [piece for piece, _ in _pieces(text)]
+
+
+def _pieces(text: str) -> list[tuple[str, int]]:
+    """(sentence, where it starts) for each sentence of `text`."""
+    pieces: list[tuple[str, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        piece = text[start : match.start()]
-        if piece.rstrip().endswith(_ABBREVIATIONS):
+        piece = text[start : match.start()].rstrip()
+        if piece.endswith(_ABBREVIATIONS):
             continue
-        _append(sentences, text, start, match.start())
+        stripped = piece.lstrip()
+        if stripped:
+            pieces.append((stripped, start + len(piece) - len(stripped)))
         start = match.end()
-    _append(sentences, text, start, len(text))
-    return sentences
-
-
-def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
+    piece = text[start:].rstrip()
+    stripped = piece.lstrip()
     if stripped:
-        sentences.append(Sentence(stripped, start + piece.index(stripped[0])))
+        pieces.append((stripped, start + len(piece) - len(stripped)))
+    return pieces

@@ -9,27 +9,34 @@ from __future__ import annotations
 import re
 
 # (route, pattern, words the pattern cannot match without, in lower case): the substring test skips
-# most patterns on most texts, which a single alternation cannot do.
+# most patterns on most texts, which a single alternation cannot do. Each pattern opens with a lookahead for
+# the characters a match can start with, so that `re` rejects other positions at once.
 _ROUTES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("intra-arterial (hepatic artery)",
-     re.compile(r"(?:hepatic|liver)\s+arter(?:y|ies|ial)|intra-?hepatic\s+arter", re.I), ("arter",)),
-    ("intraportal", re.compile(r"portal\s+vein|intra-?portal", re.I), ("portal",)),
-    ("intrasplenic", re.compile(r"intra-?splenic|splenic\s+(?:artery|vein)", re.I), ("splenic",)),
-    ("intra-arterial", re.compile(r"intra-?arterial(?:ly)?|via\s+(?:the\s+)?arter(?:y|ies)", re.I), ("arter",)),
-    ("intrahepatic", re.compile(r"intra-?hepatic(?:ally)?|into\s+the\s+liver", re.I), ("hepatic", "liver")),
+     re.compile(r"(?=[hli])(?:(?:hepatic|liver)\s+arter(?:y|ies|ial)|intra-?hepatic\s+arter)", re.I), ("arter",)),
+    ("intraportal", re.compile(r"(?=[pi])(?:portal\s+vein|intra-?portal)", re.I), ("portal",)),
+    ("intrasplenic", re.compile(r"(?=[is])(?:intra-?splenic|splenic\s+(?:artery|vein))", re.I), ("splenic",)),
+    ("intra-arterial", re.compile(r"(?=[iv])(?:intra-?arterial(?:ly)?|via\s+(?:the\s+)?arter(?:y|ies))", re.I),
+     ("arter",)),
+    ("intrahepatic", re.compile(r"(?=i)(?:intra-?hepatic(?:ally)?|into\s+the\s+liver)", re.I), ("hepatic", "liver")),
     ("intravenous", re.compile(
-        r"intra-?venous(?:ly)?|peripheral\s+vein|(?:into|via)\s+(?:a|the)\s+(?:peripheral\s+)?vein"
-        r"|venous\s+(?:infusion|drip)|\bi\.\s?v\b\.?|\b(?<![Pp]hase )(?<![Gg]rade )(?<![Ss]tage )IV\b", re.I),
+        r"(?=[ipv])(?:intra-?venous(?:ly)?|peripheral\s+vein|(?:into|via)\s+(?:a|the)\s+(?:peripheral\s+)?vein"
+        r"|venous\s+(?:infusion|drip)|\bi\.\s?v\b\.?|\b(?<![Pp]hase )(?<![Gg]rade )(?<![Ss]tage )IV\b)", re.I),
      ("venous", "vein", "i.", "iv")),
-    ("intramuscular", re.compile(r"intra-?muscular(?:ly)?|\bi\.?m\.\B", re.I), ("muscular", "m.")),
-    ("subcutaneous", re.compile(r"sub-?cutaneous(?:ly)?|\bs\.?c\.\B", re.I), ("cutaneous", "c.")),
-    ("intrathecal", re.compile(r"intra-?thecal(?:ly)?|lumbar\s+puncture", re.I), ("thecal", "lumbar")),
-    ("intra-articular", re.compile(r"intra-?articular(?:ly)?", re.I), ("articular",)),
-    ("intracoronary", re.compile(r"intra-?coronary", re.I), ("coronary",)),
-    ("intramyocardial", re.compile(r"intra-?myocardial(?:ly)?|trans-?endocardial", re.I),
+    ("intramuscular", re.compile(r"(?=i)(?:intra-?muscular(?:ly)?|\bi\.?m\.\B)", re.I), ("muscular", "m.")),
+    ("subcutaneous", re.compile(r"(?=s)(?:sub-?cutaneous(?:ly)?|\bs\.?c\.\B)", re.I), ("cutaneous", "c.")),
+    ("intrathecal", re.compile(r"(?=[il])(?:intra-?thecal(?:ly)?|lumbar\s+puncture)", re.I), ("thecal", "lumbar")),
+    ("intra-articular", re.compile(r"(?=i)intra-?articular(?:ly)?", re.I), ("articular",)),
+    ("intracoronary", re.compile(r"(?=i)intra-?coronary", re.I), ("coronary",)),
+    ("intramyocardial", re.compile(r"(?=[it])(?:intra-?myocardial(?:ly)?|trans-?endocardial)", re.I),
      ("myocardial", "endocardial")),
-    ("intradermal", re.compile(r"intra-?dermal(?:ly)?", re.I), ("dermal",)),
+    ("intradermal", re.compile(r"(?=i)intra-?dermal(?:ly)?", re.I), ("dermal",)),
 ]
+# Each gate word and the rows it opens: one substring test per word, not one per row and word.
+_ROUTE_ROWS: dict[str, tuple[int, ...]] = {
+    word: tuple(row for row, (_, _, words) in enumerate(_ROUTES) if word in words)
+    for word in dict.fromkeys(word for _, _, words in _ROUTES for word in words)
+}
 
 _PHASE_NUMBERS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
 PHASE_MENTION = re.compile(r"(?=p)\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b(?![/\-–]\s*(?:i|[1-4]))", re.I)
@@ -42,15 +49,15 @@ PHASE_MARKER = re.compile(
 _LEVELS = {"low": 1, "lower": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
            "high": 3, "higher": 3}
 _LEVEL = re.compile(
-    r"\b(?P<level>low|lower|medium|intermediate|middle|mid|moderate|high|higher)[-\s]+dose\b"
-    r"|\bdose\s*[:(]?\s*(?P<after>low|medium|intermediate|high)\b",
+    r"(?=[lmihd])(?:\b(?P<level>low|lower|medium|intermediate|middle|mid|moderate|high|higher)[-\s]+dose\b"
+    r"|\bdose\s*[:(]?\s*(?P<after>low|medium|intermediate|high)\b)",
     re.I,
 )
 
-_PLACEBO = re.compile(r"\b(?:placebo|sham|vehicle|solvent|solubilizer|saline\s+only|dummy)\b", re.I)
+_PLACEBO = re.compile(r"(?=[psvd])\b(?:placebo|sham|vehicle|solvent|solubilizer|saline\s+only|dummy)\b", re.I)
 _CONTROL = re.compile(
-    r"\bcontrol\b|\bconventional\b|\bstandard(?:\s+(?:of\s+)?(?:care|treatment|therapy|medical))?\b"
-    r"|\bbest\s+supportive\b|\busual\s+care\b|\bSOC\b|\balone\b",
+    r"(?=[csbua])(?:\bcontrol\b|\bconventional\b|\bstandard(?:\s+(?:of\s+)?(?:care|treatment|therapy|medical))?\b"
+    r"|\bbest\s+supportive\b|\busual\s+care\b|\bSOC\b|\balone\b)",
     re.I,
 )
 _CELLS = re.compile(
@@ -59,8 +66,8 @@ _CELLS = re.compile(
     re.I,
 )
 _NO_CELLS = re.compile(
-    r"\b(?:without|no|not|free\s+of|excluding)\s+(?:any\s+)?(?:\w+\s+){0,3}?(?:cells?|cell\s+therapy|MSCs?)\b"
-    r"|\bcell[-\s]free\b",
+    r"(?=[wnfec])(?:\b(?:without|no|not|free\s+of|excluding)\s+(?:any\s+)?(?:\w+\s+){0,3}?"
+    r"(?:cells?|cell\s+therapy|MSCs?)\b|\bcell[-\s]free\b)",
     re.I,
 )
 
@@ -68,10 +75,10 @@ _NO_CELLS = re.compile(
 def find_route(text: str) -> tuple[str, str] | None:
     """(route, matched words) for the route the text names first (the earlier row on a tie), or None."""
     lowered = text.lower()
+    rows = sorted({row for word in filter(lowered.__contains__, _ROUTE_ROWS) for row in _ROUTE_ROWS[word]})
     best: tuple[int, int, str, str] | None = None
-    for row, (route, pattern, words) in enumerate(_ROUTES):
-        if not any(map(lowered.__contains__, words)):
-            continue
+    for row in rows:
+        route, pattern, _ = _ROUTES[row]
         match = pattern.search(text)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), row, route, match.group(0))
@@ -85,6 +92,8 @@ def phase_name(number: str) -> str:
 
 def find_phase(text: str) -> str | None:
     """The one phase a text speaks of ("the phase I cohort"), or None when it names none or several."""
+    if "pha" not in text.lower():  # as in split_phase_parts: a mention says "phase"
+        return None
     phases = {phase_name(m.group("number")) for m in PHASE_MENTION.finditer(text)}
     return phases.pop() if len(phases) == 1 else None
 

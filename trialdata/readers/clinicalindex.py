@@ -15,12 +15,13 @@ from pydantic import ValidationError
 
 from ..arms import ArmText, build_arms
 from ..errors import RecordError
-from ..linking import link_by_content
+from ..linking import Linker
 from ..models import Flag, Intervention, Trial
 
 SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
             "Interventions")
-NCT_ID = re.compile(r"\bNCT\d{8}\b")
+# "NCT" first, its word boundary checked behind it: a literal opening lets `re` find it with a fast substring search.
+NCT_ID = re.compile(r"NCT(?<!\wNCT)\d{8}\b")
 _BRIEF = re.compile(
     r"^An?\s+(?P<phases>.*?)\s*clinical\s+(?:trial|study)\s+evaluating\s+(?P<interventions>.+?)"
     r"\s+for\s+(?P<conditions>.+?)\.\s+(?P<status>.+?),\s+(?:has\s+)?(?:enrolled|enrolling|will\s+enroll|"
@@ -57,8 +58,9 @@ def read_clinicalindex(text: str, name: str) -> Trial:
     if "Arms & Interventions" not in sections.body:
         raise RecordError("the record has no 'Arms & Interventions' section, so it describes no arms")
     if arm_paragraphs:
+        linker = Linker(interventions)
         arm_texts = [
-            ArmText(description=p, location=f"arm paragraph {i}", interventions=link_by_content(p, interventions))
+            ArmText(description=p, location=f"arm paragraph {i}", interventions=linker.link(p))
             for i, p in enumerate(arm_paragraphs, start=1)
         ]
     else:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..arms import ArmText, build_arms
 from ..errors import RecordError
-from ..linking import link_by_content
+from ..linking import Linker
 from ..models import ARM_TYPES, Flag, Intervention, Trial
 
 _PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
@@ -124,15 +124,20 @@ def _interventions(raw: list[Any]) -> list[Intervention]:
 
 def _arm_texts(groups: list[dict], interventions: list[Intervention]) -> list[ArmText]:
     texts = []
+    # Each intervention's keys, computed once per study rather than once per arm.
+    keys = [(i, _key(_base_name(i.name)), {_key(a) for a in i.arm_labels}) for i in interventions]
+    any_arm_labels = any(i.arm_labels for i in interventions)
+    linker: Linker | None = None
     for position, group in enumerate(groups, start=1):
         label = _text(group.get("label")) or f"Arm {position}"
         description = _text(group.get("description"))
         named = {_key(_TYPED_NAME.sub("", _text(n))) for n in _list(group.get("interventionNames"))}
-        linked = tuple(i for i in interventions
-                       if _key(_base_name(i.name)) in named or _key(label) in {_key(a) for a in i.arm_labels})
+        label_key = _key(label)
+        linked = tuple(i for i, name_key, label_keys in keys if name_key in named or label_key in label_keys)
         flags: tuple[Flag, ...] = ()
-        if not linked and interventions and not named and not any(i.arm_labels for i in interventions):
-            linked = link_by_content(f"{label}. {description}", interventions)
+        if not linked and interventions and not named and not any_arm_labels:
+            linker = linker or Linker(interventions)
+            linked = linker.link(f"{label}. {description}")
             if linked:
                 flags = (Flag(code="linked-by-content", message="The record does not link this arm to an "
                               f"intervention; it is read with {', '.join(repr(i.name) for i in linked)}, "
@@ -149,8 +154,11 @@ def _arm_texts(groups: list[dict], interventions: list[Intervention]) -> list[Ar
     return texts
 
 
+_NUMBERED = re.compile(r" \(\d+\)$")
+
+
 def _base_name(name: str) -> str:
-    return re.sub(r" \(\d+\)$", "", name)
+    return _NUMBERED.sub("", name)
 
 
 def _key(text: str) -> str:
