@@ -3,6 +3,7 @@ dashboard's loader gives (less the Source objects its "source" column quotes): t
 trials read twice merged, every bad file named."""
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -21,11 +22,14 @@ BAD = ROOT / "tests" / "data" / "bad"
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """The seeds (text and JSON records of the same trials, to be merged), every broken file we keep, and a
-    zip holding another copy of one trial, so a merge spans a zip member and plain files."""
+    """The seeds (text and JSON records of the same trials, to be merged), every broken file we keep, and a zip
+    holding another copy of one trial beside a broken member: a merge then spans a zip member and plain files,
+    and the zip, read again for the merge, must not have its problem told twice."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copytree(BAD, tmp_path / "bad")
-    shutil.make_archive(str(tmp_path / "zz-copy"), "zip", SEEDS, "NCT06740149.json")
+    with zipfile.ZipFile(tmp_path / "zz-copy.zip", "w") as archive:
+        archive.write(SEEDS / "NCT06740149.json", "NCT06740149.json")
+        archive.writestr("broken.json", "{")
     return tmp_path
 
 
@@ -59,6 +63,7 @@ def test_two_workers_give_the_loaders_table(corpus, monkeypatch):
     pd.testing.assert_frame_equal(result.arms, expected)
     assert result.problems == loaded.problems
     assert len({p.path for p in result.problems}) > 5, "every broken file must still be reported, by name"
+    assert [p.path for p in result.problems].count(str(corpus / "zz-copy.zip/broken.json")) == 1
 
 
 def test_no_readable_record_gives_an_empty_table_with_every_column(tmp_path):

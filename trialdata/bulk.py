@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import load
 from .frames import DEFAULT_WEIGHT_KG, SOURCE_COLUMNS, arm_rows, arms_frame, check_weight, rows_frame
-from .load import Problem, read_file, record_files
+from .load import Problem, read_each, record_files
 from .merge import merge_trials
 from .models import Trial
 
@@ -81,13 +81,7 @@ def _read_part(files: Sequence[Path], offset: int, weight_kg: float) -> _Part:
     numbers: list[int] = []
     counts: list[int] = []
     problems: list[Problem] = []
-    for number, path in enumerate(files, start=offset):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot be read: {error.strerror or error}"))
-            continue
-        result = read_file(str(path), data)
+    for number, result in enumerate(read_each(files), start=offset):
         problems.extend(result.problems)
         for trial in result.trials:
             trial_rows = arm_rows(trial, weight_kg)
@@ -124,16 +118,14 @@ def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float,
 def _records_of(trial_ids: set[str], parts: list[_Part], files: Sequence[Path],
                 problems: list[Problem]) -> list[Trial]:
     """Every record of these trials, in file order, read again from the files that hold them."""
-    numbers = sorted({n for part in parts for t, n in zip(part.trial_ids, part.files, strict=True) if t in trial_ids})
+    expected = Counter(n for part in parts for t, n in zip(part.trial_ids, part.files, strict=True) if t in trial_ids)
+    numbers = sorted(expected)
     records = []
-    for number in numbers:
-        path = files[number]
-        try:
-            result = read_file(str(path), path.read_bytes())
-        except OSError as error:
-            problems.append(Problem(str(path), f"changed while it was read: {error.strerror or error}"))
-            continue
-        records.extend(trial for trial in result.trials if trial.trial_id in trial_ids)
+    for number, result in zip(numbers, read_each(files[n] for n in numbers), strict=True):
+        found = [trial for trial in result.trials if trial.trial_id in trial_ids]
+        if len(found) != expected[number]:  # its problems were reported at the first reading; this is new
+            problems.append(Problem(str(files[number]), "changed while it was being read; read it again"))
+        records.extend(found)
     return records
 
 

@@ -12,7 +12,7 @@ import io
 import multiprocessing
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,14 +122,20 @@ def chunked(files: Sequence[Path], count: int) -> list[Sequence[Path]]:
 
 def _read_paths(files: Sequence[Path]) -> LoadResult:
     result = LoadResult()
+    for part in read_each(files):
+        result.extend(part)
+    return result
+
+
+def read_each(files: Iterable[Path]) -> Iterator[LoadResult]:
+    """Each file's trials and problems, one file at a time, so a caller can table them and let them go."""
     for path in files:
         try:
             data = path.read_bytes()
         except OSError as error:
-            result.problems.append(Problem(str(path), f"cannot be read: {error.strerror or error}"))
+            yield LoadResult(problems=[Problem(str(path), f"cannot be read: {error.strerror or error}")])
             continue
-        result.extend(read_file(str(path), data))
-    return result
+        yield read_file(str(path), data)
 
 
 def record_files(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Path]:
