@@ -19,11 +19,6 @@ from .vocabulary import dose_level, mentions_cells, mentions_placebo
 _WORD = re.compile(r"[a-z]{4,}")
 
 
-def link_by_content(arm: str, interventions: list[Intervention]) -> tuple[Intervention, ...]:
-    """The interventions an arm described by `arm` most likely receives; () when the texts do not tell."""
-    return Linker(interventions).link(arm)
-
-
 class Linker:
     """Links the arms of one record to its interventions.
 
@@ -61,13 +56,10 @@ class _Facts:
 
     def __init__(self, intervention: Intervention) -> None:
         self.intervention = intervention
-        self._doses: set[tuple[str, float]] | None = None
 
-    @property
+    @cached_property
     def doses(self) -> set[tuple[str, float]]:
-        if self._doses is None:
-            self._doses = _doses(self.intervention.description)
-        return self._doses
+        return _doses(self.intervention.description)
 
     @cached_property
     def level(self) -> int | None:
@@ -76,7 +68,7 @@ class _Facts:
 
     @cached_property
     def cellular(self) -> bool:
-        if self._doses:  # already read: a dose in the description is one in "name. description" too
+        if self.__dict__.get("doses"):  # already read: a dose in the description is one in "name. description" too
             return True
         return _is_cellular(f"{self.intervention.name}. {self.intervention.description}")
 
