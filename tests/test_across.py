@@ -665,6 +665,20 @@ def test_focus_summary_places_the_trial_among_its_peers(dosed):
     assert f"give {format_cells(min(peers))} to {format_cells(max(peers), 'cells/kg')}" in sentence
 
 
+def test_focus_summary_counts_a_peer_arm_with_a_dose_per_phase_once():
+    # One peer arm, two doses (a row each): the sentence must not report more dosed arms than are loaded.
+    arms = across(read(
+        study(LADDER, [group(label, text) for label, text in LADDER_TEXT.items()]),
+        study(PEER, [group("BM-MSC", "For phase I: 5×10^5 cells/kg by a single intravenous infusion. "
+                                     "For phase II: 1×10^6 cells/kg once a week for 4 weeks.")]),
+    ))
+    peer_rows = arms[(arms["trial_id"] == PEER) & arms["dose_cells_per_kg"].notna()]
+    assert len(peer_rows) == 2 and peer_rows["arm_key"].nunique() == 1
+    sentence = focus_summary(arms, LADDER)
+    assert "; 1 dosed arm(s) of 1 other trial(s) give " in sentence
+    assert f"give {format_cells(5e5)} to {format_cells(1e6, 'cells/kg')}" in sentence
+
+
 def test_focus_summary_of_a_trial_alone_or_without_a_dose(dosed):
     ladder = dosed[dosed["trial_id"] == LADDER]
     assert focus_summary(ladder, LADDER).endswith("; no other selected trial states a dose.")

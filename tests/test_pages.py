@@ -290,5 +290,5 @@ def test_landing_places_the_richest_dosing_program_among_its_peers() -> None:
     assert sentence.startswith(f":material/my_location: {SEED} gives 1.0×10⁶ to 4.0×10⁶ cells/kg per administration")
     others = comparison(at).all_arms
     peers = others[(others["trial_id"] != SEED) & others["dose_cells_per_kg"].notna()]
-    assert f"{len(peers)} dosed arm(s) of {peers['trial_id'].nunique()} other trial(s)" in sentence
+    assert f"{peers['arm_key'].nunique()} dosed arm(s) of {peers['trial_id'].nunique()} other trial(s)" in sentence
     assert [link.proto.page for link in at.get("page_link")][-1] == "across"  # the Across trials page

@@ -76,10 +76,11 @@ def focus_summary(arms: pd.DataFrame, focus: str | None) -> str:
     text = f"{focus} gives {_span(own['dose_cells_per_kg'])} per administration{_counts(own)}"
     if peers.empty:
         return text + "; no other selected trial states a dose."
-    trials = peers["trial_id"].nunique()
+    # Arms, not rows: an arm with a dose per phase or several listed doses has a row for each.
+    arms_count, trials = peers["arm_key"].nunique(), peers["trial_id"].nunique()
     median = format_cells(float(peers["dose_cells_per_kg"].median()), "cells/kg")
-    return (text + f"; {len(peers)} dosed arm(s) of {trials} other trial(s) give {_span(peers['dose_cells_per_kg'])}"
-            f" (median {median}){_counts(peers)}.")
+    return (text + f"; {arms_count} dosed arm(s) of {trials} other trial(s) give "
+            f"{_span(peers['dose_cells_per_kg'])} (median {median}){_counts(peers)}.")
 
 
 def _span(values: pd.Series) -> str:
