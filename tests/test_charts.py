@@ -11,7 +11,7 @@ import pytest
 
 from trialdata.across import across_frame
 from trialdata.across_charts import across_dose_chart
-from trialdata.charts import arm_codes, arm_colors, dose_chart
+from trialdata.charts import arm_codes, arm_colors, dose_chart, schedule_chart
 from trialdata.frames import arms_frame
 from trialdata.load import read_file
 
@@ -60,3 +60,30 @@ def test_a_flat_range_spans_its_ends_in_cells_per_kg(arms, chart: str) -> None:
     [(point, low, high)] = error_bars(figure.to_dict()["data"])  # the per-kg arm states no range: no bar
     assert point == pytest.approx(1.5e8 / 70)
     assert (low, high) == (pytest.approx(1e8 / 70), pytest.approx(2e8 / 70))
+
+
+def schedule_axis(text: str) -> dict:
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09700002", "briefTitle": "UC-MSC schedules"},
+        "armsInterventionsModule": {"armGroups": [{"label": "MSC", "type": "EXPERIMENTAL", "description": text}]},
+    }}
+    arms = arms_frame(read_file("schedules.json", json.dumps(study).encode()).trials, 70)
+    figure = schedule_chart(arms, arm_colors(arms["arm_key"]), arm_codes(arms["arm_key"]))
+    return figure.to_dict()["layout"]["xaxis"]
+
+
+@pytest.mark.parametrize("text", [
+    "Patients receive a single intravenous infusion of 1.0×10^6 cells/kg hUC-MSCs.",
+    "Patients receive 1.0×10^6 cells/kg hUC-MSCs.",  # no schedule stated
+])
+def test_a_schedule_axis_without_repeat_doses_marks_day_0_only(text: str) -> None:
+    # Plotly alone would tick -1, -0.5, 0, 0.5, 1 around a lone day 0: negative and half days nobody gives.
+    axis = schedule_axis(text)
+    assert axis["tickvals"] == [0.0]
+    assert axis["range"][0] < 0 < axis["range"][1]  # the day-0 mark is not cut in half at the edge
+
+
+def test_a_schedule_axis_with_repeat_doses_keeps_plotly_ticks() -> None:
+    axis = schedule_axis("Patients receive 1.0×10^6 cells/kg hUC-MSCs intravenously once a week for 4 weeks.")
+    assert "tickvals" not in axis
+    assert axis["range"][1] > 21

@@ -143,6 +143,8 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     last_day = max((max(days) for days in arms["administration_days"] if len(days)), default=0.0)
     pad = max(1.0, last_day * 0.06)
     layout["xaxis"]["range"] = [-pad, last_day + pad]
+    if last_day < 2:  # single doses, or none: plotly's own ticks would read −1, −0.5, 0.5, days no one gives
+        layout["xaxis"]["tickvals"] = sorted({0.0, last_day})
     rows = list(arms.itertuples())
     _arm_axis(layout, [_axis_label(row, codes) for row in rows])
     layout["annotations"] = [row_note(_axis_label(row, codes), "schedule not stated")
