@@ -26,8 +26,8 @@ if focus:
     top[1].markdown(f":material/my_location: {focus_summary(arms, focus)}")
 figures = st.columns(4)
 figures[0].metric("Trials chosen", f"{arms['trial_id'].nunique()} of {comparison.all_arms['trial_id'].nunique()}")
-figures[1].metric("Arms", arms["series"].nunique())
-figures[2].metric("Arms with a dose", dosed["series"].nunique())
+figures[1].metric("Arms", arms["arm_key"].nunique())  # arms, as Compare counts them: not their regimens
+figures[2].metric("Arms with a dose", dosed["arm_key"].nunique())
 figures[3].metric("Converted doses", int(dosed["dose_converted"].sum()),
                   help=f"Flat doses (total cells) are divided by the reference weight, {comparison.weight_kg:g} kg.")
 

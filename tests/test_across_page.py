@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -205,3 +206,26 @@ def test_compare_filters_survive_a_visit_to_this_page() -> None:
     assert metrics(at)["Arms shown"].startswith("6 of ")
     at.switch_page(PAGE).run()
     assert at.multiselect(key="x_source").value == ["umbilical cord"]
+
+
+def test_arms_are_counted_as_on_compare_when_an_arm_has_a_dose_per_phase(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # One arm, a dose for each phase: two rows, one arm. Counted by row, this page said more arms than Compare.
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09800001", "briefTitle": "UC-MSC phase I/II"},
+        "armsInterventionsModule": {"armGroups": [
+            {"label": "hUC-MSC", "type": "EXPERIMENTAL",
+             "description": "For phase I: 5×10^5 cells/kg by a single intravenous infusion. "
+                            "For phase II: 1×10^6 cells/kg once a week for 4 weeks."},
+            {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": "Saline infused intravenously."}]},
+    }}
+    (tmp_path / "NCT09800001.json").write_text(json.dumps(study), encoding="utf-8")
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(tmp_path))
+    at = run_across()
+    every = loaded(at)
+    assert len(every) == 3 and every["arm_key"].nunique() == 2
+    assert metrics(at)["Arms"] == "2"
+    assert metrics(at)["Arms with a dose"] == "1"
+    at.switch_page("pages/compare.py").run()
+    assert metrics(at)["Arms shown"] == "2 of 2"
