@@ -665,6 +665,19 @@ def test_focus_summary_places_the_trial_among_its_peers(dosed):
     assert f"give {format_cells(min(peers))} to {format_cells(max(peers), 'cells/kg')}" in sentence
 
 
+def test_default_focus_counts_arms_not_their_doses():
+    # The peer's one arm has two doses (a row each); the ladder's three arms have one each: the ladder leads.
+    arms = across(read(
+        study(PEER, [group("BM-MSC", "For phase I: 5×10^5 cells/kg by a single intravenous infusion. "
+                                     "For phase II: 1×10^6 cells/kg once a week for 4 weeks. "
+                                     "For phase III: 2×10^6 cells/kg once a week for 4 weeks. "
+                                     "For phase IV: 4×10^6 cells/kg once a week for 4 weeks.")]),
+        study(LADDER, [group(label, text) for label, text in LADDER_TEXT.items()]),
+    ))
+    assert (arms["trial_id"] == PEER).sum() > arms.loc[arms["trial_id"] == LADDER, "arm_key"].nunique()
+    assert default_focus(arms) == LADDER
+
+
 def test_focus_summary_counts_a_peer_arm_with_a_dose_per_phase_once():
     # One peer arm, two doses (a row each): the sentence must not report more dosed arms than are loaded.
     arms = across(read(

@@ -17,7 +17,7 @@ def default_focus(arms: pd.DataFrame) -> str | None:
     dosed = arms[arms["dose_cells_per_kg"].notna()]
     if dosed.empty:
         return None
-    counts = dosed.groupby("trial_id", sort=False)["series"].nunique()
+    counts = dosed.groupby("trial_id", sort=False)["arm_key"].nunique()  # arms, not their regimens
     return str(counts.idxmax())
 
 
