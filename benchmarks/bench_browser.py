@@ -393,8 +393,9 @@ def measure(browser: Browser, seed: Subject, others: Callable[[dict], list[Subje
             servers[subject.name] = stack.enter_context(serving(subject.script, subject.records))
             cold = _with_stderr(subject, servers, lambda: load(browser, servers[subject.name], subject.expected, args))
             _progress(f"[{subject.name}] cold load: first chart {cold['first_ms']:.0f} ms, all {cold['all_ms']:.0f} ms")
-            results[subject.name] = {"name": subject.name, "label": subject.label, "expected_charts": subject.expected,
-                                    "pill": list(subject.pill), "cold": cold, "warm": []}
+            results[subject.name] = {"name": subject.name, "label": subject.label,
+                                     "expected_charts": subject.expected, "pill": list(subject.pill), "cold": cold,
+                                     "warm": []}
 
         start(seed)
         for subject in others(results[seed.name]["cold"]):
@@ -405,7 +406,7 @@ def measure(browser: Browser, seed: Subject, others: Callable[[dict], list[Subje
             for subject in subjects[i % len(subjects):] + subjects[: i % len(subjects)]:
                 picture = pictures / f"{subject.name}-load.png" if pictures and i == 0 else None
                 warm = _with_stderr(subject, servers,
-                                lambda t=subject, p=picture: load(browser, servers[t.name], t.expected, args, p))
+                                    lambda t=subject, p=picture: load(browser, servers[t.name], t.expected, args, p))
                 results[subject.name]["warm"].append(warm)
                 _progress(f"[{subject.name}] warm load {i + 1}/{args.repeats}: first chart {warm['first_ms']:.0f} ms, "
                           f"all {warm['all_ms']:.0f} ms, server CPU {warm['server_cpu_s']:.2f} s")
@@ -513,12 +514,13 @@ def report(results: list[dict], info: dict, args: argparse.Namespace, floor_size
                      f"({'changed every time' if s['changed_every_time'] else 'NOT always changed'}"
                      f"{timeouts}) |")
     targets = []
+    floor_loads = next(r["warm"] for r in results if r["name"] == "floor")
     for r in results:
         if r["name"] == "floor":
             continue
         ratio = summaries[r["name"]]["first"]["median"] / floor
-        floor_run = next(f for f in results if f["name"] == "floor")
-        paired = statistics.median(a["first_ms"] / f["first_ms"] for a, f in zip(r["warm"], floor_run["warm"]))
+        # the same turn's loads, seconds apart
+        paired = statistics.median(a["first_ms"] / f["first_ms"] for a, f in zip(r["warm"], floor_loads, strict=True))
         # both readings must pass: the ratio of the medians, and the median of the turns' own ratios
         targets.append({"target": f"first chart ≤ 1.5× floor ({r['label']})", "verdict": _pf(max(ratio, paired) <= 1.5),
                         "detail": f"{ratio:.2f}× ({summaries[r['name']]['first']['median']:,.0f} ms vs floor "
@@ -580,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
             floor_script.write_text(FLOOR_SCRIPT.format(**floor_size), encoding="utf-8")
             return [Subject("floor", "floor", floor_script, None, 1, FLOOR_PILL),
                     Subject("corpus", f"app, {args.trials} trials", ROOT / "app.py", tmp / "corpus" / "json",
-                           APP_CHARTS, APP_PILL)]
+                            APP_CHARTS, APP_PILL)]
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
