@@ -6,7 +6,7 @@ from pages.common import page_setup
 from pages.common.across_filters import choose_trials, downloads, pick_focus
 from trialdata.across_charts import across_cumulative_chart, across_dose_chart, charted_trials
 from trialdata.across_views import across_table, focus_summary, summary_table
-from trialdata.charts import CHART_THEME
+from trialdata.charts import CHART_CONFIG, CHART_THEME
 from trialdata.frames import cumulative_frame
 
 comparison = page_setup("pages/across.py", arm_filters=False)
@@ -36,13 +36,12 @@ if dosed.empty:
 else:
     drawn = charted_trials(arms, focus)
     charts = st.columns(2, gap="small")
-    chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
     charts[0].plotly_chart(across_dose_chart(drawn, comparison.colors, comparison.codes, comparison.weight_kg,
-                                             focus, log=log), width="stretch", config=chart_config,
+                                             focus, log=log), width="stretch", config=CHART_CONFIG,
                            theme=CHART_THEME, key="across_dose_chart")
     charts[1].plotly_chart(across_cumulative_chart(cumulative_frame(drawn), drawn, comparison.colors,
                                                    comparison.codes, focus, log=log),
-                           width="stretch", config=chart_config, theme=CHART_THEME, key="across_cumulative_chart")
+                           width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key="across_cumulative_chart")
     hidden = arms["trial_id"].nunique() - drawn["trial_id"].nunique()
     if hidden:
         st.caption(f"The charts draw {drawn['trial_id'].nunique()} of the {arms['trial_id'].nunique()} trials "

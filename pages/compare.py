@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.common import page_setup
 from trialdata.across_views import default_focus, focus_summary
-from trialdata.charts import CHART_THEME, cumulative_chart, dose_chart, schedule_chart, split_charted
+from trialdata.charts import CHART_CONFIG, CHART_THEME, cumulative_chart, dose_chart, schedule_chart, split_charted
 from trialdata.views import arm_key_table
 
 comparison = page_setup("pages/compare.py")
@@ -53,9 +53,8 @@ if not figures:
     st.info("None of the arms shown states a cell dose or a schedule; the table below lists them.",
             icon=":material/info:")
 else:
-    chart_config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
     for column, (key, figure) in zip(st.columns(3, gap="small"), figures, strict=True):
-        column.plotly_chart(figure, width="stretch", config=chart_config, theme=CHART_THEME, key=key)
+        column.plotly_chart(figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=key)
     st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
                f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
 if not uncharted.empty:

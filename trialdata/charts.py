@@ -33,6 +33,8 @@ AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 # again when its automargin had measured the tick labels, and again in full on Streamlit's second
 # Plotly.react (the theme's template is a new object each time); that was most of a filter change.
 CHART_THEME = None
+# The toolbar of the Compare and Across trials charts: no plotly logo, a picture saved at twice the size for slides.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the font Streamlit loads for the page
 _GREY = "#808495"
 _TICK_SIZE = 12
@@ -113,12 +115,13 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     from its first to its last administration, in the arm's colour), the marks one scatter trace. Drawn as
     lines they took a trace per colour, and each trace costs plotly more than its points.
     """
-    timed = [row for row in arms.itertuples() if len(row.administration_days)]
+    rows = list(arms.itertuples())
+    labels = [_axis_label(row, codes) for row in rows]
+    timed = [(row, label) for row, label in zip(rows, labels, strict=True) if len(row.administration_days)]
     marks = {"x": [], "y": [], "color": [], "customdata": []}
     spans = {"y": [], "base": [], "x": [], "color": []}
-    for row in timed:
+    for row, label in timed:
         days = list(row.administration_days)
-        label = _axis_label(row, codes)
         schedule = schedule_text(row)
         marks["x"] += days
         marks["y"] += [label] * len(days)
@@ -145,10 +148,9 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     layout["xaxis"]["range"] = [-pad, last_day + pad]
     if last_day < 2:  # single doses, or none: plotly's own ticks would read −1, −0.5, 0.5, days no one gives
         layout["xaxis"]["tickvals"] = sorted({0.0, last_day})
-    rows = list(arms.itertuples())
-    _arm_axis(layout, [_axis_label(row, codes) for row in rows])
-    layout["annotations"] = [row_note(_axis_label(row, codes), "schedule not stated")
-                             for row in rows if not len(row.administration_days)]
+    _arm_axis(layout, labels)
+    layout["annotations"] = [row_note(label, "schedule not stated")
+                             for row, label in zip(rows, labels, strict=True) if not len(row.administration_days)]
     return _figure(traces, layout)
 
 

@@ -18,7 +18,7 @@ from .models import Dose, Flag, Regimen, Source
 from .notation import format_cells
 from .schedule import ScheduleMention, find_schedules
 from .sentences import sentence_texts
-from .vocabulary import PHASE_MARKER, find_route, phase_name
+from .vocabulary import PHASE_MARKER, find_route, may_name_phase, phase_name
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def read_paragraph(text: str, location: str) -> ParagraphReading:
 
 def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
     """[(phase, text)] split at "For phase I:" style markers; one untagged part when there are none."""
-    if "pha" not in text.lower():  # every marker says "phase"; tests check no other letter reads as p, h or a
+    if not may_name_phase(text):
         return [(None, text)]
     markers = list(PHASE_MARKER.finditer(text))
     if not markers:

@@ -38,6 +38,12 @@ _ROUTE_ROWS: dict[str, tuple[int, ...]] = {
     for word in dict.fromkeys(word for _, _, words in _ROUTES for word in words)
 }
 
+def may_name_phase(text: str) -> bool:
+    """False when `text` cannot hold a phase marker or mention: every one says "phase", and a substring test is
+    far cheaper than the patterns (tests check no other letter reads as p, h or a)."""
+    return "pha" in text.lower()
+
+
 _PHASE_NUMBERS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
 PHASE_MENTION = re.compile(r"(?=p)\bphase\s*[-–]?\s*(?P<number>iv|i{1,3}|[1-4])\b(?![/\-–]\s*(?:i|[1-4]))", re.I)
 PHASE_MARKER = re.compile(
@@ -92,7 +98,7 @@ def phase_name(number: str) -> str:
 
 def find_phase(text: str) -> str | None:
     """The one phase a text speaks of ("the phase I cohort"), or None when it names none or several."""
-    if "pha" not in text.lower():  # as in split_phase_parts: a mention says "phase"
+    if not may_name_phase(text):
         return None
     phases = {phase_name(m.group("number")) for m in PHASE_MENTION.finditer(text)}
     return phases.pop() if len(phases) == 1 else None
