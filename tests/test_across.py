@@ -35,7 +35,7 @@ from trialdata.frames import arm_key, arms_frame, cumulative_frame
 from trialdata.load import load_paths, read_file
 from trialdata.models import Trial
 from trialdata.notation import format_cells
-from trialdata.vocabulary import find_cell_sources
+from trialdata.grammar.products import find_cell_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from trialdata import arms_frame
-from trialdata.arms import ArmText, build_arms
+from trialdata.reading.arms import ArmText, build_arms
 from trialdata.models import Arm, Intervention
 from trialdata.readers.clinicalindex import read_clinicalindex
 

@@ -1,4 +1,5 @@
-"""Command line: `export` writes the arm-by-arm comparison table; `fetch` downloads a study's record."""
+"""Command line: `export` writes the arm-by-arm comparison table; `fetch` downloads a study's record; `score`
+measures the table against a gold standard read by hand."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .bulk import load_arms_frame
 from .export import to_csv, to_json, to_xlsx
 from .fetch import FetchError, fetch_study
 from .frames import DEFAULT_WEIGHT_KG
+from .scoring import library_arms, read_gold, score
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
@@ -22,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "fetch":
         return _fetch(args.nct_ids, args.out_dir)
+    if args.command == "score":
+        return _score(args.gold, args.paths)
     if args.format == "xlsx" and args.out is None:
         parser.error("--format xlsx needs --out FILE (a workbook is not text for the terminal)")
     if args.workers < 1:
@@ -60,6 +64,23 @@ def _fetch(nct_ids: list[str], out_dir: Path) -> int:
     return status
 
 
+def _score(gold: Path, paths: list[Path]) -> int:
+    """Exit 0 after printing the scores, 1 when the gold or the records cannot be read."""
+    try:
+        expected = read_gold(gold)
+    except (OSError, KeyError, ValueError) as error:
+        print(f"score: cannot read the gold standard {gold}: {error}", file=sys.stderr)
+        return 1
+    result = load_arms_frame(paths, DEFAULT_WEIGHT_KG, workers=1)
+    for problem in result.problems:
+        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+    if not result.trials:
+        print("no record could be read", file=sys.stderr)
+        return 1
+    print(score(expected, library_arms(result.arms)).report())
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m trialdata", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="reference body weight for converting flat doses to cells/kg (default 70)")
     export.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes that parse records, used from 1,000 files on (default: one per core)")
+    scorer = commands.add_parser("score", help="precision, recall and F1 of the table against a gold standard")
+    scorer.add_argument("gold", type=Path, metavar="GOLD.csv", help="the gold standard (tests/data/gold/README.md)")
+    scorer.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="the records the gold was read from")
     fetch = commands.add_parser("fetch", help="download studies from ClinicalTrials.gov (needs the network)")
     fetch.add_argument("nct_ids", nargs="+", metavar="NCT", help="NCT numbers (NCT followed by 8 digits)")
     fetch.add_argument("--out", dest="out_dir", type=Path, default=DEFAULT_SEEDS,

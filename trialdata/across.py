@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .grammar.products import find_cell_sources
+from .grammar.sentences import split_sentences
 from .models import Arm, Source, Trial
-from .sentences import split_sentences
-from .vocabulary import find_cell_sources
 
 NOT_STATED = "not stated"
 TRIAL_COLUMNS = ["conditions", "trial_phases", "status", "start_year", "cell_source", "cell_source_source"]

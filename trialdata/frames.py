@@ -26,7 +26,8 @@ ARM_COLUMNS = [
     "trial_id", "trial_title", "arm", "arm_key", "series", "arm_type", "phase", "cellular", "route",
     "dose_per_administration", "dose_low", "dose_high", "dose_unit", "dose_cells_per_kg", "dose_converted",
     "administrations", "interval_days", "administration_days", "cumulative_dose", "cumulative_cells_per_kg",
-    "flags", "source", "dose_source", "schedule_source", "route_source", "label_from_record", "description",
+    "flags", "flag_codes", "source", "dose_source", "schedule_source", "route_source", "label_from_record",
+    "description",
 ]
 
 # The Source objects behind the "source" column's quotes, kept for pages that show one number's sentence and place.
@@ -111,10 +112,12 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
     per_kg = None
     converted = False
     flags = [f.message for f in arm.flags] + [f"Trial: {f.message}" for f in trial.flags]
+    codes = [f.code for f in arm.flags] + [f.code for f in trial.flags]
     if dose is not None:
         converted = dose.unit == "cells"
         per_kg = dose.value / weight_kg if converted else dose.value
         if converted:
+            codes.append("dose-converted")
             flags.append(f"Flat dose of {format_cells(dose.value, 'cells')} converted to "
                          f"{format_cells(per_kg, 'cells/kg')} at a reference weight of {weight_kg:g} kg.")
     count = regimen.administrations
@@ -141,6 +144,7 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
         "cumulative_dose": regimen.cumulative_dose,
         "cumulative_cells_per_kg": per_kg * count if per_kg is not None and count is not None else None,
         "flags": " | ".join(dict.fromkeys(flags)),
+        "flag_codes": tuple(dict.fromkeys(codes)),
         "source": _source_text(regimen),
         "dose_source": dose.source if dose else None,
         "schedule_source": regimen.schedule_source,

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DoseUnit = Literal["cells/kg", "cells"]
+DoseBound = Literal["at most", "at least"]
 # More than this is more cells than a human body holds (about 3×10^13): a typo, not a dose.
 MAX_CELLS_PER_KG = 1e11
 MAX_CELLS = 1e13
@@ -54,6 +55,7 @@ class Dose(_Model):
     high: float | None = None
     source: Source
     exponent_restored: bool = False
+    bound: DoseBound | None = Field(default=None, description="'up to 2x10^6' is at most, 'a minimum of' at least.")
 
     @model_validator(mode="after")
     def _possible(self) -> Dose:

@@ -13,22 +13,26 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from ..arms import ArmText, build_arms
 from ..errors import RecordError
-from ..linking import Linker
 from ..models import Flag, Intervention, Trial
+from ..reading.arms import ArmText, build_arms
+from ..reading.linking import Linker
 
 SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
             "Interventions")
 # "NCT" first, its word boundary checked behind it: a literal opening lets `re` find it with a fast substring search.
 NCT_ID = re.compile(r"NCT(?<!\wNCT)\d{8}\b")
-_BRIEF = re.compile(
-    r"^An?\s+(?P<phases>.*?)\s*clinical\s+(?:trial|study)\s+evaluating\s+(?P<interventions>.+?)"
-    r"\s+for\s+(?P<conditions>.+?)\.\s+(?P<status>.+?),\s+(?:has\s+)?(?:enrolled|enrolling|will\s+enroll|"
-    r"plans\s+to\s+enroll|enrolls)\s+(?P<enrollment>\d[\d,]*)\s+participants?"
-    r"(?:\s+across\s+(?P<sites>\d[\d,]*)\s+sites?)?",
-    re.I | re.S,
+# The In Brief sentence: "A Phase 1 clinical trial evaluating A, B, and 2 other interventions for C. Completed,
+# enrolled 90 participants across 1 site." It is read in steps with short patterns, not one pattern of chained lazy
+# groups, so that reading it takes time linear in its length whatever it holds.
+_EVALUATING = re.compile(r"\bclinical\s{1,3}(?:trial|study)\s{1,3}evaluating\s{1,3}", re.I)
+_ENROLLMENT = re.compile(
+    r",\s{0,3}(?:has\s{1,3})?(?:enrolled|enrolling|will\s{1,3}enroll|plans\s{1,3}to\s{1,3}enroll|enrolls)\s{1,3}"
+    r"(?P<enrollment>\d[\d,]{0,12})\s{1,3}participants?(?:\s{1,3}across\s{1,3}(?P<sites>\d[\d,]{0,12})\s{1,3}sites?)?",
+    re.I,
 )
+_OTHER_INTERVENTIONS = re.compile(r"\bother\s{1,3}interventions?\s{1,3}for\s{1,3}", re.I)
+_OWN_SECTIONS = ("At a glance", "In Brief", "Study Details", "Timeline")
 _OTHERS = re.compile(r"^(?:and\s+)?(?P<n>\d+)\s+other\s+\w+$", re.I)
 _PHASE_WORDS = re.compile(r"(early\s+)?phase\s*(\d)", re.I)
 
@@ -37,6 +41,7 @@ _PHASE_WORDS = re.compile(r"(early\s+)?phase\s*(\d)", re.I)
 class _Sections:
     title: str = ""
     body: dict[str, list[str]] = field(default_factory=dict)
+    own_lines: list[str] = field(default_factory=list)  # lines that speak of the record itself, not of others
 
 
 def looks_like_clinicalindex(text: str) -> bool:
@@ -59,10 +64,7 @@ def read_clinicalindex(text: str, name: str) -> Trial:
         raise RecordError("the record has no 'Arms & Interventions' section, so it describes no arms")
     if arm_paragraphs:
         linker = Linker(interventions)
-        arm_texts = [
-            ArmText(description=p, location=f"arm paragraph {i}", interventions=linker.link(p))
-            for i, p in enumerate(arm_paragraphs, start=1)
-        ]
+        arm_texts = [_linked_arm(linker, p, i) for i, p in enumerate(arm_paragraphs, start=1)]
     else:
         arm_texts = [
             ArmText(description=i.description, location=f"intervention paragraph {n}", interventions=(i,))
@@ -72,9 +74,11 @@ def read_clinicalindex(text: str, name: str) -> Trial:
             flags.append(Flag(code="arms-from-interventions", message="The record describes no arms; each "
                               "intervention is shown as an arm of its own."))
     phases = brief.get("phases", ())
-    arms, trial_flags = build_arms(arm_texts, phases)
+    summaries = tuple(sections.body.get("Detailed Summary", []))
+    arms, trial_flags = build_arms(arm_texts, phases, summaries)
     stem = re.sub(r"\.[^.]*$", "", name.rsplit("/", 1)[-1])
-    nct = NCT_ID.search(text) or NCT_ID.search(stem)
+    # The record's own number: in its file name, else in its headline sections; never one its summary cites.
+    nct = NCT_ID.search(stem) or next((found for line in sections.own_lines if (found := NCT_ID.search(line))), None)
     try:
         return Trial(
             trial_id=nct.group(0) if nct else stem,
@@ -94,6 +98,19 @@ def read_clinicalindex(text: str, name: str) -> Trial:
         raise RecordError(f"impossible values: {error.errors()[0]['msg']}") from error
 
 
+def _linked_arm(linker: Linker, paragraph: str, number: int) -> ArmText:
+    """An arm paragraph with the interventions it most likely receives; a link made on anything weaker than a
+    shared dose number is a guess, and the arm says so."""
+    link = linker.link(paragraph)
+    flags: tuple[Flag, ...] = ()
+    if link.interventions and link.basis != "dose":
+        flags = (Flag(code="linked-by-content", message="The record does not say which interventions this arm "
+                      f"receives; it is read with {', '.join(repr(i.name) for i in link.interventions)}, "
+                      f"whose text matches it by {link.basis}."),)
+    return ArmText(description=paragraph, location=f"arm paragraph {number}", interventions=link.interventions,
+                   flags=flags)
+
+
 def _split(text: str) -> _Sections:
     sections = _Sections()
     current: str | None = None
@@ -105,6 +122,8 @@ def _split(text: str) -> _Sections:
             continue
         if not line or current is None:
             continue
+        if current in _OWN_SECTIONS:
+            sections.own_lines.append(line)
         if current == "At a glance":
             if not re.search(r"ClinicalIndex|Standardized by", line) and not sections.title:
                 sections.title = line
@@ -114,20 +133,34 @@ def _split(text: str) -> _Sections:
 
 
 def _parse_brief(brief: str) -> dict:
-    match = _BRIEF.search(brief.strip())
-    if not match:
+    brief = brief.strip()
+    evaluating = _EVALUATING.search(brief)
+    if evaluating is None:
         return {}
-    phases = tuple(
-        ("Early Phase 1" if early else f"Phase {number}") for early, number in _PHASE_WORDS.findall(match["phases"])
-    )
-    names = _split_list(match["interventions"])
+    rest = brief[evaluating.end():]
+    enrollment = _ENROLLMENT.search(rest)
+    if enrollment is None:
+        return {}
+    head = rest[:enrollment.start()]
+    stop = head.rfind(". ")
+    if stop < 0:
+        return {}
+    what, status = head[:stop], head[stop + 2:]
+    others = _OTHER_INTERVENTIONS.search(what)
+    split_at = others.end() - len("for ") if others else what.rfind(" for ")
+    if split_at < 0:
+        return {}
+    interventions, conditions = what[:split_at], what[split_at + len(" for "):]
+    phases = tuple(("Early Phase 1" if early else f"Phase {number}")
+                   for early, number in _PHASE_WORDS.findall(brief[:evaluating.start()]))
+    names = _split_list(interventions.rstrip())
     return {
         "phases": tuple(dict.fromkeys(phases)),
         "interventions": [n for n in names if not _OTHERS.match(n)],
-        "conditions": [c for c in _split_list(match["conditions"]) if not _OTHERS.match(c)],
-        "status": re.sub(r"\s+status$", "", match["status"].strip(), flags=re.I),
-        "enrollment": int(match["enrollment"].replace(",", "")),
-        "sites": int(match["sites"].replace(",", "")) if match["sites"] else None,
+        "conditions": [c for c in _split_list(conditions) if not _OTHERS.match(c)],
+        "status": re.sub(r"\s+status$", "", status.strip(), flags=re.I),
+        "enrollment": int(enrollment["enrollment"].replace(",", "")),
+        "sites": int(enrollment["sites"].replace(",", "")) if enrollment["sites"] else None,
     }
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..arms import ArmText, build_arms
 from ..errors import RecordError
-from ..linking import Linker
 from ..models import ARM_TYPES, Flag, Intervention, Trial
+from ..reading.arms import ArmText, build_arms
+from ..reading.linking import Linker
 
 _PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
            "PHASE4": "Phase 4"}
@@ -67,7 +67,10 @@ def read_study(study: Any, name: str) -> Trial:
     arm_texts = _arm_texts(groups, interventions)
     design = _module(protocol, "designModule")
     phases = tuple(_PHASES[p] for p in _list(design.get("phases")) if isinstance(p, str) and p in _PHASES)
-    arms, trial_flags = build_arms(arm_texts, phases)
+    description = _module(protocol, "descriptionModule")
+    summaries = tuple(t for t in (_text(description.get("briefSummary")), _text(description.get("detailedDescription")))
+                      if t)
+    arms, trial_flags = build_arms(arm_texts, phases, summaries)
     status = _module(protocol, "statusModule")
     enrollment = _module(design, "enrollmentInfo").get("count")
     try:
@@ -137,7 +140,7 @@ def _arm_texts(groups: list[dict], interventions: list[Intervention]) -> list[Ar
         flags: tuple[Flag, ...] = ()
         if not linked and interventions and not named and not any_arm_labels:
             linker = linker or Linker(interventions)
-            linked = linker.link(f"{label}. {description}")
+            linked = linker.link(f"{label}. {description}").interventions
             if linked:
                 flags = (Flag(code="linked-by-content", message="The record does not link this arm to an "
                               f"intervention; it is read with {', '.join(repr(i.name) for i in linked)}, "

@@ -1,0 +1,83 @@
+"""Loader speed on the real MSC corpus: a script, not part of the pytest run.
+
+Times, each in a fresh process and in turns (so the machine's drift falls on all alike):
+
+- floor:   read every study file's bytes and `json.loads` them;
+- product: `trialdata.bulk.load_arms_frame(files, workers=1)`, what `python -m trialdata export` runs on one core;
+- peer:    with `--peer DIR`, the same call on another checkout of this project (an earlier commit), so a
+           change to the grammar is measured against the code before it in the same run.
+
+    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] [--repeats 5] [--peer /path/to/other/checkout]
+
+Prints the median of each, the product's time as a ratio to the floor, and the product against the peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "msc-2022"
+
+_FLOOR = """
+import json, sys, time
+from pathlib import Path
+files = sorted(Path(sys.argv[1]).glob("*.json"))
+start = time.perf_counter()
+for path in files:
+    json.loads(path.read_bytes())
+print(time.perf_counter() - start)
+"""
+_PRODUCT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from trialdata.bulk import load_arms_frame
+files = sorted(Path(sys.argv[1]).glob("*.json"))
+start = time.perf_counter()
+result = load_arms_frame(files, 70.0, workers=1)
+print(time.perf_counter() - start, len(result.arms), file=sys.stdout)
+"""
+
+
+def _run(code: str, corpus: Path, root: Path | None = None) -> float:
+    argv = [sys.executable, "-c", code, str(corpus)] + ([str(root)] if root else [])
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=root or ROOT).stdout.split()
+    return float(out[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--peer", type=Path, help="another checkout of this project, measured in the same turns")
+    parser.add_argument("--json-out", type=Path)
+    args = parser.parse_args()
+    studies = len(list(args.corpus.glob("*.json")))
+    runs: dict[str, list[float]] = {"floor": [], "product": [], "peer": []}
+    for turn in range(args.repeats):
+        order = [("floor", _FLOOR, None), ("product", _PRODUCT, ROOT)]
+        if args.peer:
+            order.append(("peer", _PRODUCT, args.peer.resolve()))
+        for name, code, root in order[turn % len(order):] + order[: turn % len(order)]:
+            runs[name].append(_run(code, args.corpus, root))
+    medians = {name: statistics.median(times) for name, times in runs.items() if times}
+    print(f"{studies} studies from {args.corpus}, {args.repeats} turns, medians:")
+    for name, seconds in medians.items():
+        print(f"  {name:8s} {seconds:7.3f} s  ({studies / seconds:,.0f} studies/s)")
+    print(f"  product / floor = {medians['product'] / medians['floor']:.1f}x")
+    if "peer" in medians:
+        print(f"  product / peer  = {medians['product'] / medians['peer']:.3f}x")
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"studies": studies, "runs": runs, "medians": medians,
+                                             "when": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

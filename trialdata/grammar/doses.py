@@ -1,0 +1,247 @@
+"""Cell doses: a number of cells with what stands around it -> the dose it states, and in what role.
+
+After each quantity (`quantities`) the reader looks at most a few words ahead for
+what the number counts: cells per kg ("MSC/Kg BW", "per kilogram of body weight"),
+cells in a volume ("1x10e8 cells/3mL"), a concentration ("5 million cells/mL"),
+cells per injection site, a rate, or something that is not cells at all (mg, IU,
+particles, exosomes). Before it, it looks for a bound ("up to", "a minimum of"),
+a total ("for a total of"), or an ordinal dose ("the second dose ... will be").
+Both windows are short and fixed, so reading is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .patterns import first_letters, lookup, words
+from .quantities import Quantity, find_quantities
+from .vocabulary import (
+    BODY_UNITS,
+    BODY_WEIGHT_WORDS,
+    BOUND_WORDS,
+    CELL_FREE_WORDS,
+    CELL_NOUN_ENDINGS,
+    FLAT_MARKS,
+    ORDINALS,
+    OTHER_UNITS,
+    PER_SITE_MARKS,
+    RATE_UNITS,
+    TRAILING_BOUNDS,
+    VOLUME_UNITS,
+)
+
+CELLS_PER_KG = "cells/kg"
+CELLS = "cells"
+# Units read as per kg although they do not say "kg" ("cells/weight range"): the reading is flagged.
+ASSUMED_PER_KG = frozenset(word for word in BODY_UNITS if "kg" not in word and "kilo" not in word)
+MIN_CELLS = 1_000  # fewer cells than this is a count of something else ("1.5-2 cells/kg BW" lost its power)
+
+_NUMBER = r"\d{1,4}(?:[.,]\d{1,3})?"
+_PER = r"(?:/|per\s{0,3}/?|each|a|for\s{1,3}each|every|in\s{1,3}each)"
+_WEIGHT_TAIL = (
+    rf"(?:\s{{0,3}}\(?\s{{0,2}}(?:of\s{{1,3}})?(?:the\s{{1,3}})?(?:{words(BODY_WEIGHT_WORDS)})\b\)?"
+    r"|\s{0,2}/\s{0,2}bb\b)?"
+)
+_PER_BODY = re.compile(
+    rf"\s{{0,3}}{_PER}\s{{0,3}}(?P<body>{words(BODY_UNITS, plural=False)})s?\b{_WEIGHT_TAIL}"
+    r"|\s{0,2}[·\s]kg\s{0,2}(?:-1|⁻¹)",
+    re.IGNORECASE,
+)
+_RATE = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{words(RATE_UNITS)})\b", re.IGNORECASE)
+_VOLUME_UNIT = words(VOLUME_UNITS)
+_IN_VOLUME = re.compile(
+    rf"\s{{0,3}}(?:/|in(?:\s{{1,3}}a(?:\s{{1,3}}total)?\s{{1,3}}volume\s{{1,3}}of)?|per|,)\s{{0,3}}"
+    rf"(?P<ml>{_NUMBER})(?:\s{{0,3}}(?:-|–|to)\s{{0,3}}(?P<ml_high>{_NUMBER}))?\s{{0,2}}(?P<unit>{_VOLUME_UNIT})\b"
+    rf"|\s{{0,2}}\(\s{{0,2}}(?P<ml2>{_NUMBER})\s{{0,2}}(?P<unit2>{_VOLUME_UNIT})\s{{0,2}}\)",
+    re.IGNORECASE,
+)
+_CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{_VOLUME_UNIT})\b", re.IGNORECASE)
+_PER_SITE = re.compile(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
+_FLAT = re.compile(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
+_OTHER_UNIT = re.compile(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w)", re.IGNORECASE)
+_TRAILING_BOUND = re.compile(rf"\s{{1,3}}(?P<bound>{words(TRAILING_BOUNDS)})\b", re.IGNORECASE)
+_IN_TOTAL = re.compile(r"\s{1,3}(?:in\s{1,3}total|total)\b", re.IGNORECASE)
+# One word of what the number counts: "autologous", "(aMBMC)", "hUC-MSCs", "of".
+_TOKEN = re.compile(r"\s{0,3}(?:\([^()]{1,40}\)|[^\s/,;:()]{1,40})")
+_STOP_WORDS = frozenset((
+    "and", "or", "in", "into", "via", "with", "to", "at", "on", "for", "by", "from", "diluted", "suspended",
+    "plus", "+", "was", "were", "will", "is", "are", "be", "given", "infused", "injected", "administered",
+    "delivered", "transplanted", "through", "over", "during", "within", "after",
+    "before", "once", "twice", "weekly", "daily", "monthly", "single", "every", "then", "followed", "that",
+))
+_MAX_TOKENS = 7
+_CELL_FREE = re.compile(words(CELL_FREE_WORDS), re.IGNORECASE)
+_CELL_NOUN = re.compile(rf"(?:{words(CELL_NOUN_ENDINGS)})\W{{0,2}}$", re.IGNORECASE)
+_HEAD_REACH = 70
+_BOUND_BEFORE = re.compile(
+    rf"(?<![\w])(?P<bound>{words(BOUND_WORDS)})"
+    r"(?:\s{0,3}(?:a|the|dose|doses|of|total|approximately|about|~|≈|:|cells?|dosage))*\s{0,3}$",
+    re.IGNORECASE,
+)
+_TOTAL_BEFORE = re.compile(
+    r"\b(?:total(?:\s{1,3}(?:cell\s{1,3})?(?:dose|dosage|number|amount|of\s{1,3}cells))?|cumulative(?:\s{1,3}dose)?"
+    r"|overall(?:\s{1,3}dose)?|altogether)"
+    r"(?:\s{0,3}(?:of|is|will\s{1,3}be|:|=|approximately|about|around|~|≈|up\s{1,3}to|\())*\s{0,3}$",
+    re.IGNORECASE,
+)
+_ORDINAL_BEFORE = re.compile(
+    rf"\b(?P<ordinal>{words(ORDINALS)})\s{{1,3}}(?:dose|infusion|injection|administration|transplantation)s?\b"
+    r"[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+# "two vials or a total of ≈ 30 million cells": the total of the containers given at once, not of the regimen.
+_CONTAINERS_BEFORE = re.compile(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|units?)\s{0,3}[,(]?\s{0,3}(?:or|=|,|:)?"
+                                r"\s{0,3}(?:a\s{1,3})?total\b", re.IGNORECASE)
+_CONCENTRATION_BEFORE = re.compile(r"\b(?:concentration|density)\s{1,3}(?:of\s{1,3})?[^.;]{0,10}$", re.IGNORECASE)
+_ORDINAL_WORDS = first_letters(ORDINALS)
+
+
+@dataclass(frozen=True, slots=True)
+class DoseMention:
+    """One cell dose read from text: the number, its unit, its role, and the span it came from."""
+
+    value: float
+    unit: str
+    text: str
+    start: int
+    end: int
+    low: float | None = None
+    high: float | None = None
+    exponent_restored: bool = False
+    listed: int = 0  # one of a list of alternatives: the list's number, else 0
+    volume_ml: float | None = None  # the volume the cells are given in, when the text states it
+    bound: str | None = None  # "at most", "at least"
+    role: str = "dose"  # "dose", "total", "per-site", "concentration"
+    ordinal: int | None = None  # "the second dose ... will be 5x10^6": which administration it is
+    unit_written: bool = True  # False when the unit was taken from a list's last item or assumed flat
+    refused: str = ""  # why this number cannot be a dose, for a flag
+    assumed_per_kg: str = ""  # a unit read as per kg that does not say kg ("weight range")
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+def find_doses(text: str) -> list[DoseMention]:
+    """Every cell dose written in `text`, in reading order; a concentration is kept with role "concentration" (it
+    is a dose only with a volume), refused numbers ("10^100") with their reason."""
+    quantities = find_quantities(text)
+    if not quantities:
+        return []
+    mentions = [m for q in quantities if (m := _mention(text, q)) is not None]
+    return _share_list_units(mentions)
+
+
+def _mention(text: str, quantity: Quantity) -> DoseMention | None:
+    tail = _read_tail(text, quantity.end)
+    if tail is None:
+        return None
+    unit, end, role, volume, unit_written, cell_word, assumed = tail
+    if not quantity.scientific and not (cell_word or unit_written):
+        return None  # a plain number ("2012", "100") counts cells only when the text says cells
+    if quantity.letter and not (cell_word or unit == CELLS_PER_KG):
+        return None  # "20m walking" is metres
+    if quantity.value < MIN_CELLS and not quantity.refused:
+        return None
+    head_start = max(0, quantity.start - _HEAD_REACH)
+    head = text[head_start:quantity.start]
+    bound = _bound(head)
+    trailing = _TRAILING_BOUND.match(text, end)
+    if trailing:
+        bound = str(lookup(TRAILING_BOUNDS, trailing.group("bound")))
+        end = trailing.end()
+    if role == "dose" and (_TOTAL_BEFORE.search(head) or _IN_TOTAL.match(text, end)) and \
+            not _CONTAINERS_BEFORE.search(head):
+        role = "total"
+    if role == "dose" and volume is None and _CONCENTRATION_BEFORE.search(head):
+        role = "concentration"
+    ordinal = None
+    if _ORDINAL_WORDS and (found := _ORDINAL_BEFORE.search(head)):
+        ordinal = int(lookup(ORDINALS, found.group("ordinal")))  # type: ignore[arg-type]
+    return DoseMention(
+        value=quantity.value, unit=unit, text=text[quantity.start:end], start=quantity.start, end=end,
+        low=quantity.low, high=quantity.high, exponent_restored=quantity.restored, listed=quantity.listed,
+        volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written,
+        refused=quantity.refused, assumed_per_kg=assumed,
+    )
+
+
+def _bound(head: str) -> str | None:
+    found = _BOUND_BEFORE.search(head)
+    return str(lookup(BOUND_WORDS, found.group("bound"))) if found else None
+
+
+def _read_tail(text: str, pos: int) -> tuple[str, int, str, float | None, bool, bool, str] | None:
+    """(unit, end of the dose's span, role, volume in mL, unit written?, cells named?, assumed per-kg words), or
+    None when the number is not a cell dose (a drug, a rate, a cell-free product)."""
+    if pos < len(text) and text[pos] == ")":
+        pos += 1
+    if _OTHER_UNIT.match(text, pos):
+        return None
+    cell_word = False
+    noun_end = pos
+    for _ in range(_MAX_TOKENS):
+        reading = _unit_at(text, pos)
+        if reading is not None:
+            return (*reading[:4], True, cell_word, reading[4]) if reading[0] else None
+        token = _TOKEN.match(text, pos)
+        if token is None:
+            break
+        word = token.group(0).strip()
+        if word.lower() in _STOP_WORDS:
+            break
+        if _CELL_FREE.search(word):
+            return None
+        if _CELL_NOUN.search(word):
+            cell_word, noun_end = True, token.end()
+        pos = token.end()
+    return CELLS, noun_end, "dose", None, False, cell_word, ""
+
+
+def _unit_at(text: str, pos: int) -> tuple[str, int, str, float | None, str] | None:
+    """The unit mark at `pos`: (unit or "" for not a dose, end, role, volume, assumed per-kg words), or None."""
+    per_body = _PER_BODY.match(text, pos)
+    if per_body:
+        body = (per_body.group("body") or "kg").lower()
+        assumed = body if body in ASSUMED_PER_KG else ""
+        return str(lookup(BODY_UNITS, body)), per_body.end(), "dose", None, assumed
+    if _RATE.match(text, pos):
+        return "", pos, "", None, ""
+    volume = _IN_VOLUME.match(text, pos)
+    if volume:
+        amount = volume.group("ml") or volume.group("ml2")
+        unit = volume.group("unit") or volume.group("unit2")
+        ml = float(amount.replace(",", ".")) * float(lookup(VOLUME_UNITS, unit))  # type: ignore[arg-type]
+        return CELLS, volume.end(), "dose", ml, ""
+    concentration = _CONCENTRATION.match(text, pos)
+    if concentration:
+        return CELLS, concentration.end(), "concentration", None, ""
+    per_site = _PER_SITE.match(text, pos)
+    if per_site:
+        return CELLS, per_site.end(), "per-site", None, ""
+    flat = _FLAT.match(text, pos)
+    if flat:
+        return CELLS, flat.end(), "dose", None, ""
+    return None
+
+
+def _share_list_units(mentions: list[DoseMention]) -> list[DoseMention]:
+    """"1 x 10^6, 3 x 10^6 or 5 x 10^6 hMSCs/kg": items of a list without a unit of their own take the unit (and
+    role) of the list's last item that has one."""
+    if not any(m.listed for m in mentions):
+        return mentions
+    shared = list(mentions)
+    for i in range(len(shared) - 1, -1, -1):
+        mention = shared[i]
+        if not mention.listed or mention.unit_written:
+            continue
+        donor = next((m for m in shared[i + 1:] if m.listed == mention.listed and m.unit_written), None)
+        if donor is not None:
+            shared[i] = DoseMention(**{**_fields(mention), "unit": donor.unit, "role": donor.role,
+                                       "unit_written": False})
+    return shared
+
+
+def _fields(mention: DoseMention) -> dict:
+    return {name: getattr(mention, name) for name in DoseMention.__slots__}

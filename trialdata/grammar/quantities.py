@@ -1,0 +1,275 @@
+"""Numbers of cells as registries write them -> values, each with its exact span.
+
+"1.0×10^6", "1x10E6", "2·0×106" (a middle-dot decimal and a lost superscript),
+"1.106", "10(6)", "2×10~7", "1 X 10 8", "100 million", "5 lakh", "2M", "500.000",
+"15,000,000", "1-2 x 10^6", "600 million to 1 billion", "1, 3 or 5 x 10^6": every
+form is one alternative of one scanner, built from the vocabulary's tables, and
+ranges and lists are joined from the single quantities it finds. What a number
+counts (cells, per kg, a volume, a drug) is read by `doses`, not here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from .patterns import RANGE_JOIN, TIMES, lookup, words
+from .vocabulary import SCALE_LETTERS, SCALE_WORDS
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺", "0123456789+")
+MAX_EXPONENT = 13  # more cells than a human body holds (about 3×10^13): no dose is written with a larger power
+_MANTISSA = r"\d{1,4}(?:[.,·]\d{1,3})?"
+_NUMBER_START = r"(?<![\w.,^/])"  # not inside a word or another number, nor a power's exponent
+# How an exponent can follow the "10"; the last three only after a times sign ("2×10~7", "1 X 10 8", and the lost
+# superscript of "2 x 107"), and those three are powers read from text that lost them, so flagged.
+_EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "spaced", "lost")
+_RESTORED_FORMS = frozenset(("tilde", "spaced", "lost"))
+
+
+def _power_pattern(tag: str, after_times: bool) -> str:
+    """The exponent forms, their groups named `form + tag` so that one scanner can use the pattern several times."""
+    forms = [
+        rf"\s{{0,2}}\\?\^\s{{0,2}}\(?\s{{0,2}}\+?(?P<caret{tag}>\d{{1,3}})(?!\d)\)?",  # 10^6, 10\^6, 10^(6)
+        rf"(?P<sup{tag}>\+?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}})",  # 10⁶
+        rf"\s?[eE]\s?\+?(?P<e{tag}>\d{{1,3}})(?![\d.])",  # 10E6, 10e6, 10 E7
+        rf"\((?P<paren{tag}>\d{{1,2}})\)",  # 10(6)
+    ]
+    if after_times:
+        forms += [
+            rf"~(?P<tilde{tag}>\d{{1,2}})(?!\d)",
+            rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d.,])",
+            rf"(?P<lost{tag}>[3-9])(?![\d.,])",
+        ]
+    return "(?:" + "|".join(forms) + ")"
+
+
+_GROUPED = r"\d{1,3}(?:,\d{3}){1,4}(?![,.]?\d)|\d{1,3}(?:\.\d{3}){1,4}(?![.,]?\d)|\d{4,12}(?![.,]?\d)"
+_SCANNER = re.compile(
+    rf"(?=[\d(]){_NUMBER_START}(?:"
+    # (1-6)*10^7: a range of mantissas in brackets before the power
+    rf"\((?P<pa>{_MANTISSA})\s{{0,2}}[-–~]\s{{0,2}}(?P<pb>{_MANTISSA})\){TIMES}10{_power_pattern('_p', True)}"
+    # 2×1,000,000: a mantissa times a grouped number
+    rf"|(?P<gm>{_MANTISSA}){TIMES}(?P<gn>\d{{1,3}}(?:,\d{{3}}){{1,4}})(?![,.]?\d)"
+    # 1.0×10^6, 2 x 107, 2·0×106: a mantissa times a power of ten
+    rf"|(?P<mant>{_MANTISSA}){TIMES}10{_power_pattern('_m', True)}"
+    # 1.10^6, 1.106: a full stop for the times sign
+    rf"|(?P<dot>\d{{1,2}})\.10(?:{_power_pattern('_d', False)}|(?P<dotlost>[3-9])(?![\d.,]))"
+    # 10^6 cells, 10(6) cells: a bare power of ten
+    rf"|10{_power_pattern('_b', False)}"
+    # 1.0E6, 1e6, 1.5E+06
+    rf"|(?P<emant>\d{{1,4}}(?:\.\d{{1,3}})?)[eE]\+?(?P<eexp>\d{{1,3}})(?![\w.])"
+    # 100 million, 1.5 billion, 5 lakh
+    rf"|(?P<smant>{_MANTISSA})\s{{0,2}}(?P<scale>{words(SCALE_WORDS, plural=True)})\b"
+    # 2M cells/kg
+    rf"|(?P<lmant>\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?P<letter>{words(SCALE_LETTERS)})(?![\w])"
+    # 15,000,000; 500.000; 50000000
+    rf"|(?P<grouped>{_GROUPED})"
+    r")",
+)
+_RANGE_GAP = re.compile(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
+_BETWEEN = re.compile(r"between\s{1,3}$", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"\s{0,2}(?:,\s{0,2}(?:(?:or|and)\s{1,3})?(?:then\s{1,3})?|(?:or|and)\s{1,3}(?:then\s{1,3})?|then\s{1,3}"
+    r"|/\s{0,2}|;\s{0,2})", re.IGNORECASE)
+# Before a quantity: "1-" or "0.5 to" sharing its power ("1-2 x 10^6"), or "1, 3 or" a list sharing it.
+_SHARED_RANGE = re.compile(
+    rf"(?<![\w.,^~\\])(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
+    rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
+    re.IGNORECASE,
+)
+_SHARED_LIST = re.compile(
+    rf"(?<![\w.,^~\\])(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}(?:or|and)\s{{1,3}}$",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(_MANTISSA)
+_OPEN_BRACKET = re.compile(r"\s{0,2}\(\s{0,2}")
+_LOOKBEHIND = 80  # how far before a quantity a shared range or list may start
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number of things as written: its value (the midpoint of a range), its ends, and where it stands."""
+
+    value: float
+    start: int
+    end: int
+    low: float | None = None
+    high: float | None = None
+    mantissa: float | None = None  # the number before a power or scale word, which a bare number before may share
+    scientific: bool = True  # a power of ten or a scale word: a cell count unless a unit says otherwise
+    restored: bool = False  # a lost superscript read as a power of ten
+    listed: int = 0  # one of a list of alternatives ("1, 3 or 5 x 10^6"): the list's number in the text, else 0
+    refused: str = ""  # why no dose can be this number ("a power of ten of 100"), said in a flag
+    letter: bool = False  # "2M": a scale letter, a number only before cells or a per-body unit
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number of cells `text` may state, in reading order, with ranges and lists joined."""
+    singles = [q for m in _SCANNER.finditer(text) if (q := _read(m)) is not None]
+    return _join(text, singles) if singles else []
+
+
+def _read(match: re.Match[str]) -> Quantity | None:
+    groups = match.groupdict()
+    start, end = match.start(), match.end()
+    if groups["pa"] is not None:
+        power, restored, refused = _power(groups, "_p")
+        low, high = sorted((_mantissa(groups["pa"]) * 10.0**power, _mantissa(groups["pb"]) * 10.0**power))
+        return Quantity((low + high) / 2, start, end, low=low, high=high, restored=restored, refused=refused)
+    if groups["gm"] is not None:
+        return Quantity(_mantissa(groups["gm"]) * float(groups["gn"].replace(",", "")), start, end)
+    if groups["mant"] is not None:
+        power, restored, refused = _power(groups, "_m")
+        mantissa = _mantissa(groups["mant"])
+        return Quantity(mantissa * 10.0**power, start, end, mantissa=mantissa or None, restored=restored,
+                        refused=refused)
+    if groups["dot"] is not None:
+        mantissa = float(groups["dot"])
+        if groups["dotlost"] is not None:
+            return Quantity(mantissa * 10.0 ** int(groups["dotlost"]), start, end, mantissa=mantissa or None,
+                            restored=True)
+        power, _, refused = _power(groups, "_d")
+        return Quantity(mantissa * 10.0**power, start, end, mantissa=mantissa or None, restored=True, refused=refused)
+    if groups["emant"] is not None:
+        exponent = int(groups["eexp"])
+        return Quantity(float(groups["emant"]) * 10.0 ** min(exponent, 99), start, end, refused=_refused(exponent))
+    if groups["smant"] is not None:
+        mantissa = _mantissa(groups["smant"])
+        return Quantity(mantissa * float(lookup(SCALE_WORDS, groups["scale"])), start, end,  # type: ignore[arg-type]
+                        mantissa=mantissa or None)
+    if groups["lmant"] is not None:
+        scale = float(lookup(SCALE_LETTERS, groups["letter"]))  # type: ignore[arg-type]
+        return Quantity(float(groups["lmant"]) * scale, start, end, letter=True)
+    if groups["grouped"] is not None:
+        return Quantity(float(groups["grouped"].replace(",", "").replace(".", "")), start, end, scientific=False)
+    power, _, refused = _power(groups, "_b")
+    return Quantity(10.0**power, start, end, refused=refused)
+
+
+def _power(groups: dict[str, str | None], tag: str) -> tuple[int, bool, str]:
+    """The exponent, whether it was restored from a lost superscript, and why it is refused (or "")."""
+    for form in _EXPONENT_FORMS:
+        written = groups.get(form + tag)
+        if written is not None:
+            exponent = int(written.translate(_SUPERSCRIPTS).lstrip("+"))
+            return min(exponent, 99), form in _RESTORED_FORMS, _refused(exponent)
+    raise AssertionError("a power of ten without an exponent")  # every alternative of the scanner holds one
+
+
+def _refused(exponent: int) -> str:
+    return f"a power of ten of {exponent}, more cells than any body holds" if exponent > MAX_EXPONENT else ""
+
+
+def _mantissa(number: str) -> float:
+    return float(number.replace(",", ".").replace("·", "."))
+
+
+def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
+    """Ranges ("600 million to 1 billion", "1-2 x 10^6") and lists ("1, 3 or 5 x 10^6") from single quantities."""
+    joined: list[Quantity] = []
+    lists = 0
+    i = 0
+    while i < len(singles):
+        quantity = singles[i]
+        following = singles[i + 1] if i + 1 < len(singles) else None
+        if following is not None and _is_range(text, quantity, following):
+            low, high = sorted((quantity.value, following.value))
+            joined.append(Quantity((low + high) / 2, _between_start(text, quantity.start), following.end, low=low,
+                                   high=high, scientific=following.scientific,
+                                   restored=quantity.restored or following.restored,
+                                   refused=quantity.refused or following.refused))
+            i += 2
+            continue
+        shared = _shared(text, quantity) if quantity.mantissa and not quantity.refused else None
+        if isinstance(shared, Quantity):
+            joined.append(shared)
+        elif shared is not None:
+            lists += 1
+            joined.extend(shared)
+        else:
+            joined.append(quantity)
+        i += 1
+    return _mark_lists(text, _drop_spelled_out(text, joined), lists)
+
+
+def _is_range(text: str, first: Quantity, second: Quantity) -> bool:
+    """"A to B", "A - B", and "A and B" only after "between"."""
+    if first.is_range or second.is_range or first.scientific != second.scientific or second.start - first.end > 7:
+        return False
+    gap = text[first.end:second.start]
+    if not _RANGE_GAP.fullmatch(gap):
+        return False
+    return gap.strip().lower() != "and" or bool(_BETWEEN.search(text, max(0, first.start - 10), first.start))
+
+
+def _between_start(text: str, start: int) -> int:
+    found = _BETWEEN.search(text, max(0, start - 10), start)
+    return found.start() if found else start
+
+
+def _shared(text: str, quantity: Quantity) -> Quantity | list[Quantity] | None:
+    """A range or a list of bare numbers before `quantity` that share its power or scale word, else None."""
+    window_start = max(0, quantity.start - _LOOKBEHIND)
+    before = text[window_start:quantity.start]
+    scale = quantity.value / quantity.mantissa  # type: ignore[operator]
+    found = _SHARED_RANGE.search(before)
+    if found:
+        low, high = sorted((_mantissa(found.group("low") or found.group("low2")) * scale, quantity.value))
+        if low == high:
+            return None
+        return replace(quantity, value=(low + high) / 2, start=window_start + found.start(), low=low, high=high,
+                       mantissa=None)
+    listed = _SHARED_LIST.search(before)
+    if not listed:
+        return None
+    start = window_start + listed.start("items")
+    items = [replace(quantity, value=_mantissa(m.group(0)) * scale, start=m.start(), end=m.end(), mantissa=None)
+             for m in _ITEM.finditer(text, start, window_start + listed.end("items"))]
+    return [*items, replace(quantity, mantissa=None)]
+
+
+def _mark_lists(text: str, quantities: list[Quantity], lists: int) -> list[Quantity]:
+    """Give each run of alternatives one list number: bare numbers sharing a power (already joined, marked here)
+    and whole quantities joined by commas, "or", "and" or "/" ("1 x 10^6, 3 x 10^6 or 5 x 10^6")."""
+    marked = list(quantities)
+    i = 0
+    while i < len(marked):
+        j = i
+        while j + 1 < len(marked) and marked[j + 1].start - marked[j].end <= 12 and \
+                not marked[j].is_range and not marked[j + 1].is_range and \
+                _LIST_GAP.fullmatch(text, marked[j].end, marked[j + 1].start):
+            j += 1
+        if j > i:
+            lists += 1
+            for k in range(i, j + 1):
+                marked[k] = replace(marked[k], listed=lists)
+        i = j + 1
+    return marked
+
+
+def _drop_spelled_out(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """"1 x 108 (100 million)": the bracketed figure confirms (or corrects) the one before it; keep one."""
+    kept: list[Quantity] = []
+    for quantity in quantities:
+        previous = kept[-1] if kept else None
+        if previous is not None and not quantity.is_range and not previous.is_range and \
+                _OPEN_BRACKET.fullmatch(text, previous.end, quantity.start):
+            end = _closing(text, quantity.end)
+            if math.isclose(previous.value, quantity.value, rel_tol=1e-6):
+                kept[-1] = replace(previous, restored=False, end=end)
+                continue
+            if previous.restored:  # the superscript reading was wrong; the spelled-out figure is the number
+                kept[-1] = replace(quantity, start=previous.start, end=end)
+                continue
+        kept.append(quantity)
+    return kept
+
+
+def _closing(text: str, end: int) -> int:
+    close = text.find(")", end, end + 3)
+    return close + 1 if close >= 0 else end

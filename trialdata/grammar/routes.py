@@ -1,0 +1,117 @@
+"""Routes of administration: the words registries use for each, as one table.
+
+Each row is a route and the phrases that name it (regular-expression fragments,
+matched case-insensitively at word starts). The first phrase a text uses wins;
+on a tie the earlier row wins, so specific routes ("hepatic artery") come before
+general ones ("intra-arterial").
+"""
+
+from __future__ import annotations
+
+import re
+
+ROUTES: list[tuple[str, tuple[str, ...]]] = [
+    ("intra-arterial (hepatic artery)", (
+        r"(?:hepatic|liver)\s{1,3}arter(?:y|ies|ial)",
+        r"intra[-\s]?hepatic\s{1,3}arter",
+    )),
+    ("intraportal", (r"portal\s{1,3}vein", r"intra[-\s]?portal(?:ly)?")),
+    ("intrasplenic", (r"intra[-\s]?splenic", r"splenic\s{1,3}(?:artery|vein)")),
+    ("intracoronary", (r"intra[-\s]?coronary",)),
+    ("intra-arterial", (
+        r"intra[-\s]?arterial(?:ly)?",
+        r"via\s{1,3}(?:the\s{1,3})?arter(?:y|ies)",
+        r"intra[-\s]?carotid",
+        r"(?:renal|femoral|mesenteric|carotid|vertebral)\s{1,3}artery",
+    )),
+    ("intramyocardial", (
+        r"intra[-\s]?myocardial(?:ly)?",
+        r"trans[-\s]?endocardial(?:ly)?",
+        r"epicardial",
+        r"intra[-\s]?cardiac",
+    )),
+    ("intrahepatic", (r"intra[-\s]?hepatic(?:ally)?", r"into\s{1,3}the\s{1,3}liver")),
+    ("intravenous", (
+        r"intra[-\s]?venous(?:ly)?",
+        r"peripheral\s{1,3}vein",
+        r"(?:into|via|through)\s{1,3}(?:a|the)\s{1,3}(?:peripheral\s{1,3})?vein",
+        r"venous\s{1,3}(?:infusion|drip|transfusion)",
+        r"i\.\s?v\b\.?",
+        r"(?<![Pp]hase\s)(?<![Gg]rade\s)(?<![Ss]tage\s)(?<![Tt]ype\s)(?<![Cc]lass\s)(?-i:IV)(?![\w-])",
+    )),
+    ("intramuscular", (
+        r"intra[-\s]?muscular(?:ly)?",
+        r"i\.\s?m\.(?!\w)",
+        r"into\s{1,3}the\s{1,3}(?:\w+\s{1,3})?muscles?",
+    )),
+    ("subcutaneous", (r"sub[-\s]?cutaneous(?:ly)?", r"s\.c\.(?!\w)")),
+    ("intrathecal", (r"intra[-\s]?thecal(?:ly)?", r"lumbar\s{1,3}puncture", r"sub[-\s]?arachnoid")),
+    ("intra-articular", (
+        r"intra[-\s]?articular(?:ly)?",
+        r"into\s{1,3}the\s{1,3}(?:\w+\s{1,3})?(?:knee|joint)",
+        r"(?:knee\s{1,3})?joint\s{1,3}cavity",
+    )),
+    ("intradermal", (r"intra[-\s]?dermal(?:ly)?",)),
+    ("intradiscal", (
+        r"intra[-\s]?discal(?:ly)?",
+        r"into\s{1,3}the\s{1,3}(?:\w+\s{1,3})?dis[ck]",
+        r"nucleus\s{1,3}pulposus",
+    )),
+    ("intravitreal", (r"intra[-\s]?vitreal(?:ly)?",)),
+    ("subretinal", (r"sub[-\s]?retinal(?:ly)?",)),
+    ("subconjunctival", (r"sub[-\s]?conjunctival(?:ly)?",)),
+    ("intranasal", (r"intra[-\s]?nasal(?:ly)?", r"nasal\s{1,3}(?:spray|drops|instillation)")),
+    ("inhaled", (r"inhal(?:ed|ation)", r"nebuli[sz](?:ed|ation|er)", r"aerosoli[sz]ed")),
+    ("intraperitoneal", (r"intra[-\s]?peritoneal(?:ly)?",)),
+    ("intracerebral", (
+        r"intra[-\s]?cerebral(?:ly)?",
+        r"intra[-\s]?parenchymal(?:ly)?",
+        r"stereotactic(?:ally)?",
+        r"intra[-\s]?striatal",
+    )),
+    ("intraventricular", (r"intra[-\s]?(?:cerebro)?ventricular(?:ly)?",)),
+    ("intraspinal", (
+        r"intra[-\s]?spinal(?:ly)?",
+        r"intra[-\s]?medullary",
+        r"into\s{1,3}the\s{1,3}spinal\s{1,3}cord",
+    )),
+    ("intraosseous", (r"intra[-\s]?osseous(?:ly)?", r"into\s{1,3}the\s{1,3}(?:femoral\s{1,3}head|bone)")),
+    ("intrauterine", (r"intra[-\s]?uterine", r"into\s{1,3}the\s{1,3}uter(?:us|ine)")),
+    ("intracavernous", (r"intra[-\s]?cavernos(?:al|us)(?:ly)?", r"intra[-\s]?cavernous(?:ly)?")),
+    ("periurethral", (r"peri[-\s]?urethral(?:ly)?", r"intra[-\s]?sphincteric")),
+    ("intralesional", (
+        r"intra[-\s]?lesional(?:ly)?",
+        r"peri[-\s]?lesional(?:ly)?",
+        r"intra[-\s]?fistul(?:ar|ous)",
+        r"(?:into|in)\s{1,3}the\s{1,3}(?:\w+\s{1,3})?(?:fistula|lesion|ulcer|wound)s?",
+        r"fistula\s{1,3}tract",
+    )),
+    ("submucosal", (r"sub[-\s]?mucos(?:al|a)",)),
+    ("intratracheal", (
+        r"intra[-\s]?tracheal(?:ly)?",
+        r"endo[-\s]?bronchial(?:ly)?",
+        r"intra[-\s]?bronchial(?:ly)?",
+        r"bronchoscop(?:ic|y)",
+    )),
+    ("intravesical", (r"intra[-\s]?vesical(?:ly)?",)),
+    ("intratympanic", (r"intra[-\s]?tympanic(?:ally)?",)),
+    ("intraovarian", (r"intra[-\s]?ovarian",)),
+    ("topical", (
+        r"topical(?:ly)?",
+        r"applied\s{1,3}(?:to|on(?:to)?)\s{1,3}the\s{1,3}(?:\w+\s{1,3})?(?:wound|skin|ulcer|burn)",
+        r"spray(?:ed)?\s{1,3}(?:on|onto)",
+    )),
+]
+_ALTERNATIVES = "|".join(
+    f"(?P<r{row}>{'|'.join(phrases)})" for row, (_, phrases) in enumerate(ROUTES)
+)
+_ROUTE = re.compile(rf"(?<![\w-])(?:{_ALTERNATIVES})", re.IGNORECASE)
+
+
+def find_route(text: str) -> tuple[str, str] | None:
+    """(route, matched words) for the route the text names first, or None."""
+    match = _ROUTE.search(text)
+    if match is None:
+        return None
+    row = int(match.lastgroup[1:])  # type: ignore[index]
+    return ROUTES[row][0], match.group(0)

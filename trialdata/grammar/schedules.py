@@ -1,0 +1,490 @@
+"""Schedules: "once a week for a total of 4 times" -> administrations, interval and days.
+
+Day 0 is the first administration; a month counts 30 days and a year 365. A
+schedule is assembled from clues found in a sentence (an interval, a count, a
+list of days, "single", a span of time) so that word order does not matter:
+"weekly for 4 doses", "4 doses, one week apart" and "once a week, 4 times" read
+the same. Clues the text makes conditional ("a fourth, optional dose may be
+given on day 7", "If needed a second dose") are set aside and counted apart,
+and "until progression" leaves the count open.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
+
+from .patterns import first_letters, lookup, words
+from .vocabulary import (
+    ADMINISTRATION_NOUNS,
+    GIVING_STEMS,
+    INTERVAL_ADVERBS,
+    MULTIPLES,
+    NUMBER_WORDS,
+    OPEN_ENDED_PHRASES,
+    OPTIONAL_PHRASES,
+    ORDINALS,
+    OTHER_THERAPIES,
+    SCALE_WORDS,
+    TIME_UNITS,
+)
+
+_COUNT_NUMBER = rf"(?:\d{{1,4}}(?![\d.,]\d)|{words(NUMBER_WORDS)}\b)"
+_NUMBER = rf"(?:{_COUNT_NUMBER}|an?\b)"  # "once a week", "a week apart"; a count is never "a" ("a dose of")
+_NUMBER_FIRST = first_letters([*NUMBER_WORDS, "a", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"])
+_UNIT = rf"(?P<unit>{words(TIME_UNITS)})s?\b"
+_NOUN = rf"(?:{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b"
+# Up to three words between a count and its noun ("2 intrathecal autologous MSCs infusions"), none of them a time
+# unit or a word that ends the phrase ("30 min before administration", "28 days post dose" count nothing).
+_NOT_ADJECTIVE = (
+    rf"(?:{words([*TIME_UNITS, 'min', 'minute', 'minutes', 'hour', 'hours', 'hr', 'h'], plural=True)}|"
+    rf"{words(SCALE_WORDS, plural=True)}|"
+    r"before|after|post|prior|of|the|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
+    r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several)\b"
+)
+_ADJECTIVES = rf"(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}\s{{1,3}}){{0,3}}?"
+# "3 dose cohorts", "one treatment arm": the noun names a group of patients, not administrations.
+_NOT_GROUP = (
+    r"(?![-\s]{1,3}(?:cohorts?|levels?|groups?|arms?|panels?|tiers?|steps?|escalation|regimens?|finding|ranging|"
+    r"limiting|volume|visits?|follow|of\s{1,3}follow|points?|frames?)\b)"
+)
+_COUNTED = rf"(?P<noun>{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b{_NOT_GROUP}"  # what a count counts
+_ADVERB = words(INTERVAL_ADVERBS)
+_SEPARATOR = r"\s{0,3}(?:,\s{0,3}and|,|;|and|&|\+|or|then)\s{0,3}"
+_POINT_UNIT = rf"(?:{words(TIME_UNITS)})s?\.?"
+
+_INTERVALS = [
+    # twice a week, three times weekly: a frequency, read as its interval (and a span makes its count)
+    re.compile(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
+               rf"\s{{1,3}}times)\s{{1,3}}"
+               rf"(?:(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}|(?P<adverb>{_ADVERB}))", re.I),
+    re.compile(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})\s{{1,3}})?{_UNIT}", re.I),
+    re.compile(rf"\b(?:every|each|q)\s{{0,3}}(?P<other>other\s{{1,3}})?(?:(?P<n>{_NUMBER})\s{{0,3}})?{_UNIT}", re.I),
+    re.compile(rf"\b(?:at\s{{1,3}})?(?:an?\s{{1,3}})?(?P<n>{_NUMBER})[-\s]{{0,3}}{_UNIT}\s{{1,3}}intervals?", re.I),
+    re.compile(rf"\bintervals?(?:\s{{1,3}}time)?\s{{1,3}}(?:of|is|was|will\s{{1,3}}be)\s{{1,3}}(?P<n>{_NUMBER})\s{{1,3}}{_UNIT}",
+               re.I),
+    re.compile(rf"\b(?P<n>{_NUMBER})(?:\s{{1,3}}(?:-|to)\s{{1,3}}{_NUMBER})?\s{{1,3}}{_UNIT}\s{{1,3}}apart\b", re.I),
+    re.compile(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
+]
+_COUNTS = [
+    re.compile(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER})(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?",
+               re.I),
+    re.compile(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+    # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
+    re.compile(rf"{_NUMBER_FIRST}\b(?<!first\s)(?<!last\s)(?<!the\s)(?<![-–~.,]\d)(?<![-–~.,])(?P<n>{_COUNT_NUMBER})"
+               rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+    re.compile(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
+    re.compile(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
+]
+_SPAN = re.compile(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}period\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})\s{{1,3}}"
+                   rf"(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
+_SINGLE = re.compile(
+    rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:\s{{1,3}}[\w-]{{1,25}}){{0,3}}?\s{{1,3}}{_NOUN}"
+    r"|\bsingle[-\s]dose\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
+    r"|\b(?:infused|injected|administered|given|transplanted|applied|implanted|delivered|performed|done)\s{1,3}once\b"
+    rf"(?!\s{{1,3}}(?:a|per|every|each|{_ADVERB})\b)"
+    r"|\bonce\s{1,3}on\s{1,3}day\b",
+    re.I,
+)
+# "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
+_DAY_LIST = re.compile(
+    rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}})(?![\d.]\d)"
+    rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}(?![\d.]\d)){{1,24}})",
+    re.I,
+)
+# "in the 1st, 8th and 15th day"
+# "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
+# something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
+_ORDINAL_DAYS = re.compile(
+    rf"\b(?P<ordinals>\d{{1,3}}(?:st|nd|rd|th)?(?:{_SEPARATOR}\d{{1,3}}(?:st|nd|rd|th)?){{1,24}})\s{{1,3}}{_UNIT}",
+    re.I,
+)
+# "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
+# times of follow-up, not of doses, when the clause names a visit and nothing given.
+_FOLLOW_UP = re.compile(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
+                        r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
+_CLAUSE = re.compile(r"[.;:]\s")
+_REFERENCE_POINT = re.compile(r"\b(?:pre|post|after|before|prior\s{1,3}to|following)[-\s]{0,3}(?:treatment|therapy|"
+                              r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
+# "Three cycles of HRT": the count of another treatment's administrations.
+_OF_OTHER_THERAPY = re.compile(rf"\s{{1,3}}of\s{{1,3}}(?:the\s{{1,3}})?{words(OTHER_THERAPIES)}\b", re.I)
+GIVING = re.compile(rf"\b{words(GIVING_STEMS)}", re.I)
+_POINT = re.compile(rf"(?:(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
+_OPTIONAL = re.compile("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
+_OPEN_ENDED = re.compile("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
+_CLAUSE_END = re.compile(r"[.;]\s|\.$")
+_ORDINAL_NOUN = re.compile(rf"\b(?P<ordinal>{words(ORDINALS)})[,\s]{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}",
+                           re.I)
+_DIGITS = re.compile(r"\d+")
+# What a conditional clause must speak of to be about doses: "a second dose", "repeat injection", "another 4 weeks
+# of treatment", "on day 7", "cells" ("If no DLT occurs, the dose group will enroll three more subjects" is not).
+_DOSE_WORDS = re.compile(
+    rf"\b(?:{words(ORDINALS)}|another|additional|further|more|extra|repeat(?:ed)?|second|one|a|an|\d{{1,2}})[,\s]{{1,3}}"
+    rf"(?:[\w-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat|\bre-?(?:treat|dos|inject|infus|administ)|\bagain\b|"
+    rf"\bcells?\b|\bMSCs?\b|\b{_POINT_UNIT}\s{{0,2}}\d", re.I)
+_DAY_POINT = re.compile(rf"\b{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}", re.I)
+_ONE_MORE = re.compile(rf"\b(?:a|one|another)\s{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat", re.I)
+_CLUE_REACH = 80
+_START = attrgetter("start")
+_ANCHORS = frozenset(("interval", "days", "single"))  # "count" and "span" clues join the nearest anchor
+MAX_CLUES = 64  # a sentence with more schedule words than this states no one schedule
+MAX_ADMINISTRATIONS = 366  # more than daily for a year is not a cell-therapy schedule
+
+
+@dataclass(frozen=True)
+class ScheduleMention:
+    """A schedule read from text: how many administrations, how far apart, on which days."""
+
+    administrations: int | None
+    interval_days: float | None
+    days: tuple[float, ...]
+    text: str
+    start: int
+    end: int
+    count_bound: str | None = None  # "at most": "up to 4 infusions"
+    open_ended: bool = False  # "every 3 months until progression": no count
+    single: bool = False  # read from "single", "one time": one administration in so many words
+    weak: bool = False  # "single dose" as an adjective ("single dose, 4x10^7 cells"): a stated count elsewhere wins
+    noun: str = ""  # what the count counts ("injections" may be sites of one procedure)
+
+
+@dataclass(frozen=True)
+class OptionalDoses:
+    """Administrations the text makes conditional: how many (when it says), and its words."""
+
+    extra: int | None
+    text: str
+    start: int
+
+
+class _Clue(NamedTuple):
+    kind: str  # "interval", "count", "days", "single", "span"
+    start: int
+    end: int
+    value: float | tuple[float, ...]
+    unit_days: float = 1.0
+    bounded: bool = False  # a count that is a maximum
+    frequency: int = 0  # "twice a week": administrations per interval unit
+    weak: bool = False
+    noun: str = ""  # what a count counts: "infusions", "injections", "times"
+
+
+def find_schedule(text: str) -> ScheduleMention | None:
+    """The first schedule written in `text`, or None when it states none."""
+    schedules = find_schedules(text)
+    return schedules[0] if schedules else None
+
+
+def find_schedules(text: str) -> list[ScheduleMention]:
+    """Every schedule written in `text`, in reading order, optional doses left out (see `find_optional`).
+
+    Each interval, day list or "single" anchors one schedule; a count joins the
+    nearest anchor within reach, so "PE every 3 days, 3 times; MSC weekly, 4
+    times" gives two schedules, not one muddled one.
+    """
+    clues = _clues(text)
+    if not clues:
+        return []
+    optional = _optional_spans(text)
+    if optional:
+        clues = [kept for c in clues if (kept := _outside(text, c, optional)) is not None]
+    clues.sort(key=_START)
+    anchors = [c for c in clues if c.kind in _ANCHORS]
+    groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
+    for clue in clues:
+        if clue.kind in _ANCHORS:
+            continue
+        nearest, gap = None, 0
+        for anchor in anchors:
+            distance = _distance(anchor, clue)
+            if nearest is None or distance < gap:
+                nearest, gap = anchor, distance
+        if nearest is not None and gap <= _CLUE_REACH:
+            groups[id(nearest)].append(clue)
+        elif clue.kind == "count" and (not clue.noun.startswith("time") or GIVING.search(text)):
+            groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given
+    open_ended = _OPEN_ENDED.search(text) is not None if "until" in text or "long as" in text or "indefinite" in \
+        text else False
+    schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
+    return sorted(schedules, key=_START)
+
+
+def find_optional(text: str) -> list[OptionalDoses]:
+    """Doses the text makes conditional, each with how many more administrations it adds when it says."""
+    spans = _optional_spans(text)
+    if not spans:
+        return []
+    clues = _clues(text)
+    found = []
+    for start, end in spans:
+        inside = [c for c in clues if start <= c.start < end]
+        words_ = text[start:end]
+        if not (inside or _DOSE_WORDS.search(words_)):
+            continue  # "if there are no safety concerns": a condition, but not on a dose
+        found.append(OptionalDoses(_extra(words_, inside), words_.strip(), start))
+    return found
+
+
+def _extra(words_: str, clues: list[_Clue]) -> int | None:
+    """How many administrations a conditional clause adds: its count or days, one for "a second dose", else None."""
+    for clue in clues:
+        if clue.kind == "count":
+            return int(clue.value)  # type: ignore[arg-type]
+        if clue.kind == "days":
+            return len(clue.value)  # type: ignore[arg-type]
+    points = _DAY_POINT.findall(words_)
+    if points:
+        return len(points)
+    if _ORDINAL_NOUN.search(words_) or _ONE_MORE.search(words_):
+        return 1
+    return None
+
+
+def _optional_spans(text: str) -> list[tuple[int, int]]:
+    """Where conditional doses are written, merged: from the start of an optional phrase's clause ("a fourth,
+    optional dose may be given on day 7") to the clause's end, or, for a bracketed "(if needed)" after a list,
+    its last item."""
+    spans: list[tuple[int, int]] = []
+    for match in _OPTIONAL.finditer(text):
+        end_match = _CLAUSE_END.search(text, match.end())
+        end = end_match.start() + 1 if end_match else len(text)
+        start = match.start()
+        if start > 0 and text[start - 1] == "(":
+            start = max(text.rfind(",", 0, start), text.rfind(" and ", 0, start), start - 20)
+        else:
+            start = _clause_start(text, start)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Back over the words of the phrase's own clause: to the last separator before it, and over one more when
+    those words are only a few ("a fourth, optional dose")."""
+    limit = start
+    for _ in range(2):
+        low = max(0, limit - 60)
+        separator = max(text.rfind(",", low, limit), text.rfind(" and ", low, limit), text.rfind(";", low, limit))
+        if separator < 0:
+            return start
+        after = separator + (5 if text.startswith(" and ", separator) else 1)
+        if len(text[after:start].split()) > 2:
+            return start
+        start, limit = after, separator
+    return start
+
+
+def _outside(text: str, clue: _Clue, spans: list[tuple[int, int]]) -> _Clue | None:
+    """The clue without what lies in a conditional span: None when it starts there; a list of days cut short
+    when its last items do ("on days 1 and day 7 (if needed)")."""
+    for start, end in spans:
+        if start <= clue.start < end:
+            return None
+        if clue.kind == "days" and clue.start < start < clue.end:
+            cut = _days_clue_of(text, clue.start, start)
+            return cut
+    return clue
+
+
+def _days_clue_of(text: str, start: int, end: int) -> _Clue | None:
+    points = _points(text[start:end])
+    if len(points) == 1:  # "on day 1 (and day 7 if needed)": the one day that is not conditional
+        return _Clue("single", start, end, 1.0)
+    return _Clue("days", start, end, tuple(points)) if points else None
+
+
+_UNIT_WORDS = tuple(TIME_UNITS)
+# Each clue pattern, the words it cannot match without (lower case; any one of the first group and one of the
+# second), all taken from the tables the patterns are built from: a substring test is far cheaper than a regex
+# pass, and most sentences hold few of these words. Earlier clues win where two overlap.
+_ANY = ("",)
+_GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
+    ("days", _DAY_LIST, _UNIT_WORDS, _ANY),
+    ("days", _ORDINAL_DAYS, (",", " and "), _UNIT_WORDS),
+    ("single", _SINGLE, ("single", "one", "once", "only"), _ANY),
+    ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
+    ("interval", _INTERVALS[1], ("once",), _UNIT_WORDS),
+    ("interval", _INTERVALS[2], ("every", "each", "q"), _UNIT_WORDS),
+    ("interval", _INTERVALS[3], ("interval",), _UNIT_WORDS),
+    ("interval", _INTERVALS[4], ("interval",), _UNIT_WORDS),
+    ("interval", _INTERVALS[5], ("apart",), _UNIT_WORDS),
+    ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
+    ("count", _COUNTS[0], ("total",), _ANY),
+    ("count", _COUNTS[1], ("up to",), _ANY),
+    ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _ANY),
+    ("count", _COUNTS[3], ("×", "x"), _ANY),
+    ("count", _COUNTS[4], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
+    ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
+]
+_GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
+_GATE_WORDS = frozenset(word for _, _, first, second in _GATED for word in first | second)
+_OPENS = {word: tuple(i for i, (_, _, first, _) in enumerate(_GATED) if word in first) for word in _GATE_WORDS}
+
+
+def _clues(text: str) -> list[_Clue]:
+    clues: list[_Clue] = []
+    taken: list[tuple[int, int]] = []
+    present = set(filter(text.lower().__contains__, _GATE_WORDS))
+    for i in sorted({i for word in present for i in _OPENS.get(word, ())}):
+        kind, pattern, _, second = _GATED[i]
+        if present.isdisjoint(second):
+            continue
+        read = _READERS[kind]
+        for match in pattern.finditer(text):
+            clue = read(match)
+            if clue is None:
+                continue
+            if any(clue.start < taken_end and taken_start < clue.end for taken_start, taken_end in taken):
+                continue
+            if len(clues) >= MAX_CLUES:
+                return clues
+            taken.append((clue.start, clue.end))
+            clues.append(clue)
+    return clues
+
+
+def _follow_up(match: re.Match[str]) -> bool:
+    """Whether the clause before a clue speaks of follow-up visits and of nothing given."""
+    text, start = match.string, match.start()
+    window = text[max(0, start - 80):start]
+    clause = _REFERENCE_POINT.sub(" ", _CLAUSE.split(window)[-1])  # "within one month pre treatment": not given
+    return _FOLLOW_UP.search(clause) is not None and GIVING.search(clause) is None
+
+
+def _days_clue(match: re.Match[str]) -> _Clue | None:
+    groups = match.groupdict()
+    if _follow_up(match):
+        return None
+    if groups.get("ordinals"):
+        if not GIVING.search(_REFERENCE_POINT.sub(" ", match.string)):
+            return None
+        unit = float(lookup(TIME_UNITS, groups["unit"]))  # type: ignore[arg-type]
+        points = tuple(float(n) * unit for n in _DIGITS.findall(groups["ordinals"]))
+        return _Clue("days", match.start(), match.end(), points) if len(set(points)) > 1 else None
+    points = _points(match.group(0))
+    return _Clue("days", match.start(), match.end(), tuple(points)) if len(points) > 1 else None
+
+
+def _points(words_: str) -> list[float]:
+    """The days of a list's items, each in its own unit or the last one written ("day 0 and week 4")."""
+    points: list[float] = []
+    unit = 1.0
+    for point in _POINT.finditer(words_):
+        if point.group("unit"):
+            unit = float(lookup(TIME_UNITS, point.group("unit")))  # type: ignore[arg-type]
+        points.append(float(point.group("n")) * unit)
+    return points
+
+
+def _single_clue(match: re.Match[str]) -> _Clue:
+    words_ = match.group(0).lower()
+    weak = words_.startswith(("single dose", "a single dose", "single-dose")) and not words_.endswith(
+        ("infusion", "injection", "administration", "transfusion", "transplantation", "application"))
+    return _Clue("single", match.start(), match.end(), 1.0, weak=weak)
+
+
+def _interval_clue(match: re.Match[str]) -> _Clue | None:
+    groups = match.groupdict()
+    if _follow_up(match):
+        return None
+    times = groups.get("times") or groups.get("multiple")
+    if groups.get("adverb"):
+        interval = float(lookup(INTERVAL_ADVERBS, groups["adverb"]))  # type: ignore[arg-type]
+    else:
+        n = _number(groups["n"]) if groups.get("n") else 1
+        if n is None or n <= 0:
+            return None
+        if groups.get("other"):
+            n = 2
+        interval = n * float(lookup(TIME_UNITS, groups["unit"]))  # type: ignore[arg-type]
+    if times:
+        per = int(lookup(MULTIPLES, times)) if times.lower() in MULTIPLES else _number(times)  # type: ignore[arg-type]
+        if not per:
+            return None
+        return _Clue("interval", match.start(), match.end(), interval / per, unit_days=interval, frequency=per)
+    return _Clue("interval", match.start(), match.end(), interval)
+
+
+def _count_clue(match: re.Match[str]) -> _Clue | None:
+    groups = match.groupdict()
+    if groups.get("multiple"):
+        count: int | None = int(lookup(MULTIPLES, groups["multiple"]))  # type: ignore[arg-type]
+    elif groups.get("bounded"):
+        count = _number(groups["bounded"])
+        return _Clue("count", match.start(), match.end(), float(count), bounded=True,
+                     noun=(groups.get("noun") or "").lower()) if count else None
+    else:
+        count = _number(groups["n"])
+        noun = (groups.get("noun") or "").lower()
+        if noun and _OF_OTHER_THERAPY.match(match.string, match.end()):
+            return None
+    return _Clue("count", match.start(), match.end(), float(count), noun=(groups.get("noun") or "").lower()) \
+        if count else None
+
+
+def _span_clue(match: re.Match[str]) -> _Clue | None:
+    n = _number(match.group("n"))
+    unit = float(lookup(TIME_UNITS, match.group("unit")))  # type: ignore[arg-type]
+    return _Clue("span", match.start(), match.end(), float(n), unit) if n else None
+
+
+_READERS = {"days": _days_clue, "single": _single_clue, "interval": _interval_clue, "count": _count_clue,
+            "span": _span_clue}
+
+
+def _number(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in ("a", "an"):
+        return 1
+    return NUMBER_WORDS.get(word)
+
+
+def _distance(a: _Clue, b: _Clue) -> int:
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMention | None:
+    start = min(c.start for c in group)
+    end = max(c.end for c in group)
+    words_ = text[start:end]
+    by_kind: dict[str, _Clue] = {}
+    for clue in group:
+        by_kind.setdefault(clue.kind, clue)
+    interval_clue = by_kind.get("interval")
+    interval = float(interval_clue.value) if interval_clue else None  # type: ignore[arg-type]
+    count_clue = by_kind.get("count")
+    count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
+    bound = "at most" if count_clue is not None and count_clue.bounded else None
+    if "days" in by_kind:
+        listed = tuple(sorted(set(by_kind["days"].value)))  # type: ignore[arg-type]
+        if len(listed) > MAX_ADMINISTRATIONS:
+            return None
+        days = tuple(d - listed[0] for d in listed)
+        gaps = {days[i + 1] - days[i] for i in range(len(days) - 1)}
+        even = gaps.pop() if len(gaps) == 1 else None
+        return ScheduleMention(len(days), even, days, words_, start, end)
+    if "single" in by_kind and (count in (None, 1)) and interval is None:
+        single = by_kind["single"]
+        return ScheduleMention(1, None, (0.0,), words_, start, end, single=True, weak=single.weak)
+    span = by_kind.get("span")
+    if count is None and span is not None and interval:
+        total_days = float(span.value) * span.unit_days
+        count = max(1, round(total_days / interval))
+    if count is None and interval is None:
+        return None
+    if count is not None and not 0 < count <= MAX_ADMINISTRATIONS:
+        return None
+    days: tuple[float, ...] = ()
+    if count == 1:
+        days, interval = (0.0,), None
+    elif count is not None and interval is not None and not (interval_clue and interval_clue.frequency):
+        days = tuple(i * interval for i in range(count))
+    return ScheduleMention(count, interval, days, words_, start, end, count_bound=bound,
+                           open_ended=open_ended and count is None, noun=count_clue.noun if count_clue else "")
