@@ -64,7 +64,8 @@ def convert(root: ET.Element) -> dict:
     if _text(root, "start_date"):
         status["startDateStruct"] = {"date": _date(_text(root, "start_date"))}
     sponsor = {"leadSponsor": {"name": _text(root, "sponsors/lead_sponsor/agency"),
-                               "class": _CLASSES.get(_text(root, "sponsors/lead_sponsor/agency_class") or "", "OTHER")}}
+                               "class": _CLASSES.get(_text(root, "sponsors/lead_sponsor/agency_class") or "",
+                                                     "OTHER")}}
     description = {"briefSummary": _unwrap(_text(root, "brief_summary/textblock"))}
     if _text(root, "detailed_description/textblock"):
         description["detailedDescription"] = _unwrap(_text(root, "detailed_description/textblock"))
@@ -76,7 +77,8 @@ def convert(root: ET.Element) -> dict:
     enrollment = root.find("enrollment")
     if enrollment is not None and enrollment.text:
         kind = enrollment.get("type", "")
-        design["enrollmentInfo"] = {"count": int(enrollment.text), "type": "ACTUAL" if kind == "Actual" else "ESTIMATED"}
+        design["enrollmentInfo"] = {"count": int(enrollment.text),
+                                    "type": "ACTUAL" if kind == "Actual" else "ESTIMATED"}
     interventions = []
     for node in root.findall("intervention"):
         entry = {"type": _code(_text(node, "intervention_type") or "Other"), "name": _text(node, "intervention_name")}
@@ -97,7 +99,8 @@ def convert(root: ET.Element) -> dict:
             arm["type"] = _code(_text(node, "arm_group_type"))  # type: ignore[arg-type]
         if _text(node, "description"):
             arm["description"] = _text(node, "description")
-        names = [f"{kind}: {entry['name']}" for entry, kind in interventions if label in entry.get("armGroupLabels", [])]
+        names = [f"{kind}: {entry['name']}" for entry, kind in interventions
+                 if label in entry.get("armGroupLabels", [])]
         if names:
             arm["interventionNames"] = names
         arms.append(arm)

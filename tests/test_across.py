@@ -32,10 +32,10 @@ from trialdata.across_views import across_table, default_focus, focus_summary, s
 from trialdata.charts import arm_codes, arm_colors
 from trialdata.export import ACROSS_COLUMNS, to_csv, to_json, to_xlsx
 from trialdata.frames import arm_key, arms_frame, cumulative_frame
+from trialdata.grammar.products import find_cell_sources
 from trialdata.load import load_paths, read_file
 from trialdata.models import Trial
 from trialdata.notation import format_cells
-from trialdata.grammar.products import find_cell_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from trialdata import arms_frame
-from trialdata.reading.arms import ArmText, build_arms
 from trialdata.models import Arm, Intervention
 from trialdata.readers.clinicalindex import read_clinicalindex
+from trialdata.reading.arms import ArmText, build_arms
 
 
 def _arm(description: str, *interventions: Intervention, label: str | None = None) -> ArmText:
@@ -97,13 +97,15 @@ def test_levels_in_order_are_not_flagged() -> None:
     assert not any("label-contradicts-dose" in _codes(a) for a in arms)
 
 
-def test_dose_without_schedule_and_range_are_flagged() -> None:
+def test_dose_without_schedule_is_one_administration_and_range_are_flagged() -> None:
+    """Convention 2.1 (docs/reading-conventions.md): a dose with no stated repeat is one administration, flagged."""
     arms, _ = build_arms([_arm("Every patient is given 0.1-1x10E6/kg MSCs via the hepatic artery.")], ())
     [arm] = arms
-    assert {"dose-without-schedule", "dose-range"} <= _codes(arm)
+    assert {"count-assumed", "dose-range"} <= _codes(arm)
     regimen = arm.regimens[0]
     assert (regimen.dose.low, regimen.dose.high) == (pytest.approx(1e5), pytest.approx(1e6))
-    assert regimen.cumulative_dose is None
+    assert (regimen.administrations, regimen.administration_days) == (1, (0.0,))
+    assert regimen.cumulative_dose == pytest.approx(regimen.dose.value)
     assert regimen.route == "intra-arterial (hepatic artery)"
 
 

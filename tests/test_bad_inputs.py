@@ -118,10 +118,9 @@ def test_absurd_numbers_are_refused_by_name_and_never_charted() -> None:
     assert all(r.dose is None for a in trial.arms for r in a.regimens)
     messages = [f.message for a in trial.arms for f in a.flags if f.code == "impossible-dose"]
     assert messages == [
-        "Ignored '10^99 cells/kg' in arm paragraph 1: 1e+99 cells/kg is more cells than a human body holds; "
-        "it cannot be a dose.",
-        "Ignored '-1×10^6 cells/kg' in arm paragraph 2: a cell dose must be a positive number, got value=-1000000.0.",
-        "Ignored '0×10^6 cells/kg' in arm paragraph 3: a cell dose must be a positive number, got value=0.0.",
+        "Ignored '10^99 cells/kg' in arm paragraph 1: a power of ten of 99, more cells than any body holds.",
+        "Ignored '-1×10^6 cells/kg' in arm paragraph 2: a negative number of cells.",
+        "Ignored '0×10^6 cells/kg' in arm paragraph 3: zero cells.",
     ]
     group_d = trial.arms[3]
     assert group_d.regimens[0].administrations == 4 and any(f.code == "no-dose" for f in group_d.flags)

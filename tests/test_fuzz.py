@@ -35,12 +35,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trialdata.dose import CELLS, CELLS_PER_KG, find_doses
-from trialdata.extract import read_paragraph
+from trialdata.grammar.doses import CELLS, CELLS_PER_KG, find_doses
+from trialdata.grammar.schedules import find_schedules
 from trialdata.load import read_file
 from trialdata.models import Regimen, Trial
 from trialdata.readers.clinicalindex import SECTIONS
-from trialdata.schedule import find_schedules
+from trialdata.reading.paragraph import read_paragraph
 
 ROOT = Path(__file__).parents[1]
 FUZZ = settings(

@@ -33,7 +33,7 @@ PHASE2_MEDIUM = f"{SEED} · Phase II medium dose group"
 UPLOAD_RECORD = "\n".join([
     "At a glance", "ClinicalIndex Comparison Record", "Umbilical cord MSC for decompensated cirrhosis",
     "In Brief", "A Phase 2 clinical trial evaluating UC-MSC for Liver Cirrhosis. Recruiting, enrolled 40 "
-    "participants across 2 sites.", "Detailed Summary", "NCT09999999 tests flat doses.", "Study Details",
+    "participants across 2 sites.", "Detailed Summary", "Tests flat doses.", "Study Details", "NCT09999999",
     "Timeline", "Arms & Interventions", "Patients receive 1.5×10^8 cells/time UC-MSC intravenously, "
     "every 2 weeks for 3 doses.", "Standard medical treatment alone.", "Interventions",
 ])

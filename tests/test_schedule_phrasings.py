@@ -1,284 +1,135 @@
-"""Table-driven tests for trialdata.schedule.find_schedule.
-
-Each row is a schedule phrasing as written in registry free text
-(ClinicalTrials.gov arm / intervention descriptions for MSC, CAR-T, cord-blood,
-islet... trials) with the expected administrations, interval (days) and
-administration days (first dose = day 0). A month counts as 30 days.
+"""The schedule grammar on real registry sentences: each row quotes a ClinicalTrials.gov record (its NCT number
+is the row's id) with the administrations, interval (days) and administration days (first = day 0) an analyst
+reads in it. A month counts 30 days. Expected values were written by reading, not by running the library.
+`SCHEDULE_CASES` also feeds the loader benchmark's generated records.
 """
 
 import pytest
 
-from trialdata.schedule import find_schedule
-
-
-def _num_eq(actual, expected):
-    if expected is None:
-        return actual is None
-    return actual is not None and actual == pytest.approx(expected, rel=1e-9)
-
-
-def _days_eq(actual, expected):
-    return (
-        isinstance(actual, tuple)
-        and len(actual) == len(expected)
-        and all(_num_eq(a, e) for a, e in zip(actual, expected))
-    )
-
+from trialdata.grammar.schedules import find_optional, find_schedule, find_schedules
 
 SCHEDULE_CASES = [
-    # --- single administration ------------------------------------------------
-    # US MSC phase 1 arm
-    pytest.param(
-        "Patients will receive a single intravenous infusion of 2×10^6 MSCs/kg.",
-        1, None, (0,),
-        id="single-infusion",
-    ),
-    # CAR-T arm: single dose on Day 0
-    pytest.param(
-        "A single dose of autologous CAR-T cells will be administered on Day 0.",
-        1, None, (0,),
-        id="single-dose-day0",
-    ),
-    # knee OA intra-articular
-    pytest.param(
-        "One single intra-articular injection of 50 million ADSCs into the index knee.",
-        1, None, (0,),
-        id="single-injection",
-    ),
-    # "one-time" (US sponsor wording)
-    pytest.param(
-        "Participants receive a one-time intravenous infusion of 1.5×10^8 hUC-MSCs.",
-        1, None, (0,),
-        id="one-time",
-    ),
-    # NCT06740149 phase I wording plus observation window
-    pytest.param(
-        "The first subject will be infused with single dose CG-BM1 and then observed for "
-        "at least 28 days.",
-        1, None, (0,),
-        id="single-dose-then-observed",
-    ),
-    # --- weekly ×4 family --------------------------------------------------------
-    # ChiCTR/CT.gov Chinese sponsor wording
-    pytest.param(
-        "hUC-MSCs 1×10^6 cells/kg, intravenous infusion, once a week for a total of 4 times.",
-        4, 7, (0, 7, 14, 21),
-        id="once-a-week-total-4-times",
-    ),
-    # NCT06740149: "for a total of 4 administrations"
-    pytest.param(
-        "Administration procedure of CG-BM1 is 1.0×10\\^6 cells/kg CG-BM1 once a week for a "
-        "total of 4 administrations.",
-        4, 7, (0, 7, 14, 21),
-        id="total-4-administrations",
-    ),
-    # NCT06740149: "for a total of 4 doses"
-    pytest.param(
-        "Administered intravenously, once a week for a total of 4 doses.",
-        4, 7, (0, 7, 14, 21),
-        id="total-4-doses",
-    ),
-    # US academic wording
-    pytest.param(
-        "MSCs will be given IV weekly for 4 doses.",
-        4, 7, (0, 7, 14, 21),
-        id="weekly-for-4-doses",
-    ),
-    # terse comma style
-    pytest.param(
-        "Infusion of MSC once a week, 4 times.",
-        4, 7, (0, 7, 14, 21),
-        id="once-a-week-comma-4-times",
-    ),
-    # oncology-style shorthand with × sign
-    pytest.param(
-        "Allogeneic MSC 2×10^6 cells/kg IV weekly ×4",
-        4, 7, (0, 7, 14, 21),
-        id="weekly-times-sign-4",
-    ),
-    # shorthand with capital X and spaces
-    pytest.param(
-        "MSC IV infusion Weekly X 4",
-        4, 7, (0, 7, 14, 21),
-        id="weekly-X-space-4",
-    ),
-    # "once weekly for 4 weeks"
-    pytest.param(
-        "Cells are administered once weekly for 4 weeks.",
-        4, 7, (0, 7, 14, 21),
-        id="once-weekly-for-4-weeks",
-    ),
-    # "consecutive weeks"
-    pytest.param(
-        "MSCs were infused once a week for 4 consecutive weeks.",
-        4, 7, (0, 7, 14, 21),
-        id="4-consecutive-weeks",
-    ),
-    # odd spacing around the comma (copy-pasted Chinese text)
-    pytest.param(
-        "hUC-MSC infusion once a week ,for a total of 4 times",
-        4, 7, (0, 7, 14, 21),
-        id="odd-comma-spacing",
-    ),
-    # --- other every-N / N-times forms ------------------------------------------
-    pytest.param(
-        # Chinese sponsor, every 3 days
-        "Intravenous infusion every 3 days, 3 times in total.",
-        3, 3, (0, 3, 6),
-        id="every-3-days-3-times",
-    ),
-    pytest.param(
-        # Chinese sponsor, "Administration once every ..."
-        "Administration once every 3 days for a total of 3 times.",
-        3, 3, (0, 3, 6),
-        id="once-every-3-days-total-3",
-    ),
-    pytest.param(
-        # daily ×3, number spelled out
-        "hUC-MSCs were infused once a day, a total of three times.",
-        3, 1, (0, 1, 2),
-        id="once-a-day-total-three",
-    ),
-    pytest.param(
-        # quarterly for a year (month = 30 days)
-        "Stem cells are transplanted once per three months, four times in one year.",
-        4, 90, (0, 90, 180, 270),
-        id="once-per-three-months",
-    ),
-    pytest.param(
-        # monthly
-        "Intrathecal MSC injection once a month for 3 consecutive months.",
-        3, 30, (0, 30, 60),
-        id="once-a-month-3-months",
-    ),
-    pytest.param(
-        # "twice at a N-week interval"
-        "Participants receive MSCs twice at a 4-week interval.",
-        2, 28, (0, 28),
-        id="twice-4-week-interval",
-    ),
-    pytest.param(
-        # "N times at M-week intervals"
-        "Cells will be administered three times at 2-week intervals.",
-        3, 14, (0, 14, 28),
-        id="three-times-2-week-intervals",
-    ),
-    pytest.param(
-        # "every 2 weeks for 3 doses"
-        "MSC infusion every 2 weeks for 3 doses.",
-        3, 14, (0, 14, 28),
-        id="every-2-weeks-3-doses",
-    ),
-    pytest.param(
-        # every 4 weeks = 28 days
-        "Remestemcel-L every 4 weeks for a total of 3 infusions.",
-        3, 28, (0, 28, 56),
-        id="every-4-weeks-3-infusions",
-    ),
-    pytest.param(
-        # "apart"
-        "Patients receive two infusions 4 weeks apart.",
-        2, 28, (0, 28),
-        id="two-infusions-4-weeks-apart",
-    ),
-    pytest.param(
-        # "apart" with days and "doses"
-        "Two doses of 1×10^6 cells/kg given 28 days apart.",
-        2, 28, (0, 28),
-        id="two-doses-28-days-apart",
-    ),
-    pytest.param(
-        # "N doses given 1 week apart"
-        "3 doses given 1 week apart.",
-        3, 7, (0, 7, 14),
-        id="3-doses-1-week-apart",
-    ),
-    pytest.param(
-        # Chinese sponsor "90-day interval, 2 times"
-        "Autologous BM-MNC injection, 90-day interval, 2 times.",
-        2, 90, (0, 90),
-        id="90-day-interval-2-times",
-    ),
-    # --- explicit day / week lists ----------------------------------------------
-    pytest.param(
-        # even list
-        "MSCs given intravenously on days 1, 4 and 7.",
-        3, 3, (0, 3, 6),
-        id="days-1-4-7",
-    ),
-    pytest.param(
-        # uneven list -> no single interval
-        "Cells administered on days 1, 8 and 22.",
-        3, None, (0, 7, 21),
-        id="days-1-8-22-uneven",
-    ),
-    pytest.param(
-        # day 0 based list
-        "Intravenous infusion of 1×10^6 cells/kg on days 0, 7, 14 and 21.",
-        4, 7, (0, 7, 14, 21),
-        id="days-0-7-14-21",
-    ),
-    pytest.param(
-        # "Day 0 and Day 14", capitalised
-        "MSC infusions on Day 0 and Day 14.",
-        2, 14, (0, 14),
-        id="Day-0-and-Day-14",
-    ),
-    pytest.param(
-        # "day 1, day 8 and day 15" (oncology style)
-        "Infusion on day 1, day 8 and day 15.",
-        3, 7, (0, 7, 14),
-        id="day-1-day-8-day-15",
-    ),
-    pytest.param(
-        # week list
-        "MSCs infused at week 0, week 1 and week 2.",
-        3, 7, (0, 7, 14),
-        id="week-0-1-2",
-    ),
-    pytest.param(
-        # week list glued
-        "hUC-MSCs were infused at week0, week1 and week2.",
-        3, 7, (0, 7, 14),
-        id="week0-week1-week2-glued",
-    ),
+    # --- single administrations -----------------------------------------------------------------------------------
+    pytest.param("300 million cells will be infused one time through a peripheral vein", 1, None, (0,),
+                 id="NCT00476060-one-time"),
+    pytest.param("A single, intravenous infusion of hCT-MSCs.", 1, None, (0,), id="NCT04484077-single-infusion"),
+    pytest.param("once intracavernous injection of 15,000,000 Human Umbilical Cord Mesenchymal Stem Cells", 1, None,
+                 (0,), id="NCT02579148-once-injection"),
+    pytest.param("The low dose level involves a single intravenous infusion of γMSCs at 2x106 cells/kg.", 1, None,
+                 (0,), id="NCT05035862-single-intravenous-infusion"),
+    # --- counts with an interval ----------------------------------------------------------------------------------
+    pytest.param("by peripheral vein(5×106/Kg, once a week, 4 times).", 4, 7, (0, 7, 14, 21),
+                 id="NCT01322906-once-a-week-4-times"),
+    pytest.param("(4x107/40ml, once per three months, four times in one year)", 4, 90, (0, 90, 180, 270),
+                 id="NCT01573923-once-per-three-months"),
+    pytest.param("Human umbilical cord MSCs are transplanted by intravenous injection(5×10^5/kg) ，once a day,a total "
+                 "of three times.", 3, 1, (0, 1, 2), id="NCT02444858-once-a-day-total-of-three"),
+    pytest.param("Intra-articular injection of normal saline was performed once every 1 week for a total of 3 times.",
+                 3, 7, (0, 7, 14), id="NCT05000593-once-every-1-week"),
+    pytest.param("Subjects in the M100 cohort will receive three injections of 100 million AMSCs at one-month "
+                 "intervals.", 3, 30, (0, 30, 60), id="NCT02805855-one-month-intervals"),
+    pytest.param("Dose level 1: 5.0 x 10^7 cells /body 3 repeated intravenous injection at 4 week intervals", 3, 28,
+                 (0, 28, 56), id="NCT03618784-repeated-at-4-week-intervals"),
+    pytest.param("2 intravenous infusions of suspension of 200 000 000 MSCs each at interval of 7 days.", 2, 7,
+                 (0, 7), id="NCT02594839-interval-of-7-days"),
+    pytest.param("Number of doses: 3 doses 2 weeks apart for each kidney.", 3, 14, (0, 14, 28),
+                 id="NCT03288571-weeks-apart"),
+    pytest.param("1.0*10E6 UC-MSC/kg body weight intravenously three times at 3-week intervals", 3, 21, (0, 21, 42),
+                 id="NCT03945487-three-times-at-3-week-intervals"),
+    pytest.param("3.0 x 106 cells/kg, IV, Total of 3 doses every 2weeks", 3, 14, (0, 14, 28),
+                 id="NCT04520022-every-2weeks-no-space"),
+    pytest.param("Dosage: 2 x 10^6 cells/kgBW, twice, with three months interval", 2, 90, (0, 90),
+                 id="NCT04501341-twice-months-interval"),
+    pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
+                 id="NCT01540292-twice-weeks-apart"),
+    pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "
+                 "weeks.", 4, 7,
+                 (0, 7, 14, 21), id="NCT04629833-weekly-for-4-weeks"),
+    pytest.param("A fixed dose will be studied: 1 x 106 cells/kg administered intravenously (IV) weekly for 4 "
+                 "consecutive weeks", 4, 7, (0, 7, 14, 21), id="NCT02150551-weekly-consecutive-weeks"),
+    pytest.param("The interval time is 3 months, and the study lasts for 12 months with 4 times infusion.", 4, 90,
+                 (0, 90, 180, 270), id="NCT01547091-interval-time"),
+    # --- lists of days --------------------------------------------------------------------------------------------
+    pytest.param("HB-adMSC infusions will occur at day 0, 3, 7, and 10.", 4, None, (0, 3, 7, 10),
+                 id="NCT04362189-day-list"),
+    pytest.param("Allogenic Mesenchymal stem cells of 2 x 106/kg administered on days 1, 4, 11 and 18", 4, None,
+                 (0, 3, 10, 17), id="NCT02857010-days-list"),
+    pytest.param("IV infusion on two occasions (Day 0 and Day 7)", 2, 7, (0, 7), id="NCT02923375-day-0-and-day-7"),
+    pytest.param("CB-AC-02, 2.0 x 10^8 cells on day 0 and on week 4 (repeated injection)", 2, 28, (0, 28),
+                 id="NCT02899091-day-and-week"),
+    pytest.param("3 does of UC-MSCs(6.0×10E7cells per time) intravenously at week 0, week 4, week 8.", 3, 28,
+                 (0, 28, 56), id="NCT05121870-week-list"),
+    pytest.param("The hUC-MSCs were injected intravenously on the 1, 4, 7 and 10 days after patients recruitment.",
+                 4, 3, (0, 3, 6, 9), id="NCT04822922-numbers-then-days"),
+    pytest.param("Then investigators proceed the therapy in the 1st, 8th and 15th day.", 3, 7, (0, 7, 14),
+                 id="NCT05442437-ordinal-days"),
+    # --- counts without days ---------------------------------------------------------------------------------------
+    pytest.param("3 doses of 5 million MSC will be administered", 3, None, (), id="NCT02443961-n-doses"),
+    pytest.param("Participants in the hMSC treatment group will receive a total of 4 doses of the hMSC intervention.",
+                 4, None, (), id="NCT04040348-total-of-n-doses"),
+    pytest.param("Patients who will receive Autologous Mesenchymal Stem Cells from Bone marrow by Intrathecal "
+                 "injection of stem cells that will be performed 3 times.", 3, None, (), id="NCT02981576-n-times"),
+    pytest.param("Psoriasis Vulgaris patients will receive 6 times UC-MSCs infusions (each time 1×10^6/kg).", 6, None,
+                 (), id="NCT02491658-n-times-infusions"),
 ]
 
 
-@pytest.mark.parametrize("text, administrations, interval_days, days", SCHEDULE_CASES)
-def test_find_schedule(text, administrations, interval_days, days):
-    got = find_schedule(text)
-    assert got is not None, "actual: None"
-    actual = (got.administrations, got.interval_days, got.days)
-    expected = (administrations, interval_days, days)
-    ok = (
-        got.administrations == administrations
-        and _num_eq(got.interval_days, interval_days)
-        and _days_eq(got.days, days)
-    )
-    assert ok, f"\nactual:   {actual}\nexpected: {expected}\nspan:     {got.text!r}"
+@pytest.mark.parametrize("text, administrations, interval, days", SCHEDULE_CASES)
+def test_schedule_phrasing(text: str, administrations: int | None, interval: float | None,
+                           days: tuple[float, ...]) -> None:
+    schedule = find_schedule(text)
+    assert schedule is not None, text
+    assert schedule.administrations == administrations
+    assert schedule.interval_days == (pytest.approx(interval) if interval is not None else None)
+    assert schedule.days == tuple(float(d) for d in days)
+    assert text[schedule.start:schedule.end] == schedule.text
 
 
-NO_SCHEDULE_CASES = [
-    # observation window (NCT06740149)
-    pytest.param("Patients will be observed for at least 28 days after enrollment.", id="observed-28-days"),
-    # infusion duration
-    pytest.param("The cell suspension is infused slowly over 30 minutes.", id="infused-over-30-min"),
-    # follow-up visit
-    pytest.param("Participants will be followed until the week 48 study visit.", id="followed-week-48"),
-    # follow-up duration in months
-    pytest.param("Patients will be followed for 12 months.", id="followed-12-months"),
-    # primary endpoint timepoint
-    pytest.param("Primary endpoint: change in FEV1 from baseline to week 24.", id="endpoint-week-24"),
-    # infusion rate and volume
-    pytest.param("Saline 100 mL IV, infusion rate 2 mL/min.", id="infusion-rate"),
+NOT_SCHEDULES = [
+    # Numbers beside administration nouns that count something else.
+    pytest.param("Generated clinical-grade MSC 10 mg chlorpheniramine Po.;100 mg hydrocortisone iv.;10 mg "
+                 "metoclopramide im.;30 min before administration of the cells .", id="NCT02249676-minutes-before"),
+    pytest.param("Dose level 1. 3 subjects will receive OSSM-001 at 2M cells/kg and followed for 28 days post dose to "
+                 "observe for DLT.", id="NCT05443464-days-post-dose"),
+    pytest.param("This is a Phase 1 dose escalation clinical trial that constitutes 3 dose cohorts with 3 participants "
+                 "per cohort", id="NCT02421484-dose-cohorts"),
+    pytest.param("Patients are enrolled into one of three escalating dose panels based on the time of enrolment.",
+                 id="NCT04255147-dose-panels"),
+    pytest.param("The safety and efficacy assessments are conducted through visits at week 4, week 12, and week 24 "
+                 "after administration.", id="NCT04661644-follow-up-visits"),
+    pytest.param("There are 8 times of follow-up visit for these patients, 4 times of those are proceeded during the "
+                 "hospitalization, while other 4 times happens after the discharge.", id="NCT05442437-visit-times"),
+    pytest.param("Three cycles of HRT following MSC transplantation;", id="NCT03166189-cycles-of-another-therapy"),
+    pytest.param("Umbilical cord derived mesenchymal stem cells at a dose of 100-300 million by intravenous infusion.",
+                 id="NCT03055078-a-range-is-not-a-count"),
 ]
 
 
-@pytest.mark.parametrize("text", NO_SCHEDULE_CASES)
-def test_no_schedule(text):
-    got = find_schedule(text)
-    assert got is None, (
-        f"actual: administrations={got.administrations}, interval_days={got.interval_days}, "
-        f"days={got.days}, span={got.text!r}"
-    )
+@pytest.mark.parametrize("text", NOT_SCHEDULES)
+def test_numbers_that_count_something_else_are_no_schedule(text: str) -> None:
+    assert [s for s in find_schedules(text) if s.administrations] == []
+
+
+OPTIONAL_CASES = [
+    # (sentence, administrations stated, optional administrations)
+    pytest.param("Doses will be given on days 1, 2, 3, and a fourth, optional dose may be given on day 7 at the "
+                 "discretion of the investigator and the treating physician.", 3, 1, id="NCT04549285-optional-fourth"),
+    pytest.param("Each patient in Experimental arm will be given mesenchymal stem cells at dose 2x10^6 cells/kg MSCs "
+                 "on days 1 and day 7 (if needed) in addition to standard care", 1, 1, id="NCT04444271-if-needed"),
+    pytest.param("1 x 106 cells/kg administered intravenously (IV) weekly for 4 consecutive weeks, with the option of "
+                 "an additional 4 weeks of treatment, at the discretion of the principal investigator.", 4, 4,
+                 id="NCT02150551-option-of-additional-weeks"),
+]
+
+
+@pytest.mark.parametrize("text, stated, extra", OPTIONAL_CASES)
+def test_optional_doses_are_counted_apart(text: str, stated: int, extra: int) -> None:
+    """Convention 2.5: optional and conditional doses are not counted; how many they add is kept for the flag."""
+    schedule = find_schedule(text)
+    assert schedule is not None and schedule.administrations == stated
+    assert [o.extra for o in find_optional(text)] == [extra]
+
+
+def test_a_condition_on_something_else_is_no_optional_dose() -> None:
+    text = "If no DLT occurs, the dose trial group will need to enroll three more subjects."  # NCT06740149
+    assert find_optional(text) == []

@@ -142,7 +142,8 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
         return None  # a plain number ("2012", "100") counts cells only when the text says cells
     if quantity.letter and not (cell_word or unit == CELLS_PER_KG):
         return None  # "20m walking" is metres
-    if quantity.value < MIN_CELLS and not quantity.refused:
+    refused = quantity.refused or _refused(text, quantity)
+    if quantity.value < MIN_CELLS and not refused:
         return None
     head_start = max(0, quantity.start - _HEAD_REACH)
     head = text[head_start:quantity.start]
@@ -159,12 +160,27 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
     ordinal = None
     if _ORDINAL_WORDS and (found := _ORDINAL_BEFORE.search(head)):
         ordinal = int(lookup(ORDINALS, found.group("ordinal")))  # type: ignore[arg-type]
+    start = quantity.start - 1 if refused == _NEGATIVE else quantity.start  # the sign belongs in the quote
     return DoseMention(
-        value=quantity.value, unit=unit, text=text[quantity.start:end], start=quantity.start, end=end,
+        value=quantity.value, unit=unit, text=text[start:end], start=start, end=end,
         low=quantity.low, high=quantity.high, exponent_restored=quantity.restored, listed=quantity.listed,
         volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written,
-        refused=quantity.refused, assumed_per_kg=assumed,
+        refused=refused, assumed_per_kg=assumed,
     )
+
+
+_NEGATIVE = "a negative number of cells"
+_BEFORE_A_SIGN = frozenset(" \t\n(:;=[")  # "cells--0.3 million" is a dash, "receives -1×10^6" a sign
+
+
+def _refused(text: str, quantity: Quantity) -> str:
+    """Why a number written as a dose cannot be one: "-1×10^6 cells/kg", "0×10^6 cells/kg"."""
+    start = quantity.start
+    if start > 0 and text[start - 1] in "-−" and (start == 1 or text[start - 2] in _BEFORE_A_SIGN):
+        return _NEGATIVE
+    if quantity.value == 0:
+        return "zero cells"
+    return ""
 
 
 def _bound(head: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from .patterns import RANGE_JOIN, TIMES, lookup, words
 from .vocabulary import SCALE_LETTERS, SCALE_WORDS
@@ -38,8 +39,8 @@ def _power_pattern(tag: str, after_times: bool) -> str:
     if after_times:
         forms += [
             rf"~(?P<tilde{tag}>\d{{1,2}})(?!\d)",
-            rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d.,])",
-            rf"(?P<lost{tag}>[3-9])(?![\d.,])",
+            rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d]|[.,]\d)",
+            rf"(?P<lost{tag}>[3-9])(?![\d]|[.,]\d)",
         ]
     return "(?:" + "|".join(forms) + ")"
 
@@ -54,7 +55,7 @@ _SCANNER = re.compile(
     # 1.0×10^6, 2 x 107, 2·0×106: a mantissa times a power of ten
     rf"|(?P<mant>{_MANTISSA}){TIMES}10{_power_pattern('_m', True)}"
     # 1.10^6, 1.106: a full stop for the times sign
-    rf"|(?P<dot>\d{{1,2}})\.10(?:{_power_pattern('_d', False)}|(?P<dotlost>[3-9])(?![\d.,]))"
+    rf"|(?P<dot>\d{{1,2}})\.10(?:{_power_pattern('_d', False)}|(?P<dotlost>[3-9])(?![\d]|[.,]\d))"
     # 10^6 cells, 10(6) cells: a bare power of ten
     rf"|10{_power_pattern('_b', False)}"
     # 1.0E6, 1e6, 1.5E+06
@@ -108,9 +109,12 @@ class Quantity:
         return self.low is not None
 
 
+MAX_QUANTITIES = 256  # no registry paragraph states more numbers of cells; a text that does is not read past them
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every number of cells `text` may state, in reading order, with ranges and lists joined."""
-    singles = [q for m in _SCANNER.finditer(text) if (q := _read(m)) is not None]
+    """The numbers of cells `text` may state (the first MAX_QUANTITIES), in reading order, ranges and lists joined."""
+    singles = [q for m in islice(_SCANNER.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None]
     return _join(text, singles) if singles else []
 
 

@@ -16,7 +16,6 @@ ROUTES: list[tuple[str, tuple[str, ...]]] = [
         r"intra[-\s]?hepatic\s{1,3}arter",
     )),
     ("intraportal", (r"portal\s{1,3}vein", r"intra[-\s]?portal(?:ly)?")),
-    ("intrasplenic", (r"intra[-\s]?splenic", r"splenic\s{1,3}(?:artery|vein)")),
     ("intracoronary", (r"intra[-\s]?coronary",)),
     ("intra-arterial", (
         r"intra[-\s]?arterial(?:ly)?",
@@ -62,13 +61,9 @@ ROUTES: list[tuple[str, tuple[str, ...]]] = [
     ("subconjunctival", (r"sub[-\s]?conjunctival(?:ly)?",)),
     ("intranasal", (r"intra[-\s]?nasal(?:ly)?", r"nasal\s{1,3}(?:spray|drops|instillation)")),
     ("inhaled", (r"inhal(?:ed|ation)", r"nebuli[sz](?:ed|ation|er)", r"aerosoli[sz]ed")),
-    ("intraperitoneal", (r"intra[-\s]?peritoneal(?:ly)?",)),
-    ("intracerebral", (
-        r"intra[-\s]?cerebral(?:ly)?",
-        r"intra[-\s]?parenchymal(?:ly)?",
-        r"stereotactic(?:ally)?",
-        r"intra[-\s]?striatal",
-    )),
+    ("intraperitoneal", (r"intra[-\s]?peritoneal(?:ly)?", r"into\s{1,3}the\s{1,3}peritoneal\s{1,3}cavity")),
+    ("intracerebral", (r"intra[-\s]?cerebral(?:ly)?", r"stereotactic(?:ally)?", r"intra[-\s]?striatal")),
+    ("intraparenchymal", (r"intra[-\s]?parenchymal(?:ly)?",)),
     ("intraventricular", (r"intra[-\s]?(?:cerebro)?ventricular(?:ly)?",)),
     ("intraspinal", (
         r"intra[-\s]?spinal(?:ly)?",
@@ -93,8 +88,6 @@ ROUTES: list[tuple[str, tuple[str, ...]]] = [
         r"intra[-\s]?bronchial(?:ly)?",
         r"bronchoscop(?:ic|y)",
     )),
-    ("intravesical", (r"intra[-\s]?vesical(?:ly)?",)),
-    ("intratympanic", (r"intra[-\s]?tympanic(?:ally)?",)),
     ("intraovarian", (r"intra[-\s]?ovarian",)),
     ("topical", (
         r"topical(?:ly)?",

@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import first_letters, lookup, words
+from .patterns import TIMES_SIGNS, first_letters, lookup, words
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
     GIVING_STEMS,
@@ -53,8 +53,9 @@ _NOT_GROUP = (
 )
 _COUNTED = rf"(?P<noun>{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b{_NOT_GROUP}"  # what a count counts
 _ADVERB = words(INTERVAL_ADVERBS)
-_SEPARATOR = r"\s{0,3}(?:,\s{0,3}and|,|;|and|&|\+|or|then)\s{0,3}"
-_POINT_UNIT = rf"(?:{words(TIME_UNITS)})s?\.?"
+_SEPARATOR = r"(?:\s{0,3}(?:,\s{0,3}and|,|;|and|&|\+|or|then)\s{0,3}|\s{1,3}-\s{1,3})"  # "D1 - D3 - D5" too
+_POINT_UNIT = rf"(?:{words(TIME_UNITS)})s?\.?"  # before its number: "day 0", "d0", "W4"
+_UNIT_AFTER = rf"(?:{words(TIME_UNITS)})s?\b"  # after it: "2-week", "4 weeks", never the d of "3 doses"
 
 _INTERVALS = [
     # twice a week, three times weekly: a frequency, read as its interval (and a span makes its count)
@@ -69,9 +70,14 @@ _INTERVALS = [
     re.compile(rf"\b(?P<n>{_NUMBER})(?:\s{{1,3}}(?:-|to)\s{{1,3}}{_NUMBER})?\s{{1,3}}{_UNIT}\s{{1,3}}apart\b", re.I),
     re.compile(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
 ]
+# "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
+_QUANTITY_FOLLOWS = (
+    rf"(?!\s{{0,2}}(?:[{TIMES_SIGNS}]\s{{0,2}}\d|[.,]\d|\d|\^|[eE]\d|{words(SCALE_WORDS, plural=True)}\b|M\b|"
+    r"cells?\b|MSCs?\b|ml\b|mL\b|cc\b))"
+)
 _COUNTS = [
-    re.compile(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER})(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?",
-               re.I),
+    re.compile(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
+               rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
     re.compile(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
     re.compile(rf"{_NUMBER_FIRST}\b(?<!first\s)(?<!last\s)(?<!the\s)(?<![-–~.,]\d)(?<![-–~.,])(?P<n>{_COUNT_NUMBER})"
@@ -82,11 +88,13 @@ _COUNTS = [
 _SPAN = re.compile(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}period\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})\s{{1,3}}"
                    rf"(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
 _SINGLE = re.compile(
-    rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:\s{{1,3}}[\w-]{{1,25}}){{0,3}}?\s{{1,3}}{_NOUN}"
-    r"|\bsingle[-\s]dose\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
+    rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
+    r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
     r"|\b(?:infused|injected|administered|given|transplanted|applied|implanted|delivered|performed|done)\s{1,3}once\b"
     rf"(?!\s{{1,3}}(?:a|per|every|each|{_ADVERB})\b)"
-    r"|\bonce\s{1,3}on\s{1,3}day\b",
+    r"|\bonce\s{1,3}on\s{1,3}day\b"
+    # "once intracavernous injection of ...": once before the administration itself, not before an interval
+    rf"|\bonce\s{{1,3}}(?!(?:a|an|per|every|each|in|{_ADVERB})\b)(?:[\w-]{{1,25}}\s{{1,3}}){{0,2}}?{_NOUN}",
     re.I,
 )
 # "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
@@ -112,7 +120,14 @@ _REFERENCE_POINT = re.compile(r"\b(?:pre|post|after|before|prior\s{1,3}to|follow
 # "Three cycles of HRT": the count of another treatment's administrations.
 _OF_OTHER_THERAPY = re.compile(rf"\s{{1,3}}of\s{{1,3}}(?:the\s{{1,3}})?{words(OTHER_THERAPIES)}\b", re.I)
 GIVING = re.compile(rf"\b{words(GIVING_STEMS)}", re.I)
-_POINT = re.compile(rf"(?:(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
+# "at 1st treatment, 2-week, 4-week, 16-week, and 24-week": times from the first administration, day 0 first.
+_TIMES_SINCE_FIRST = re.compile(
+    rf"\b(?:(?P<first>(?:1st|first|initial)(?:\s{{1,3}}(?:treatment|dose|injection|infusion|administration))?)"
+    rf"{_SEPARATOR})?(?P<items>\d{{1,3}}[-\s]{_UNIT_AFTER}(?:{_SEPARATOR}\d{{1,3}}[-\s]{_UNIT_AFTER}){{1,24}})",
+    re.I,
+)
+_HYPHEN_POINT = re.compile(rf"(\d{{1,3}})[-\s]({words(TIME_UNITS)})s?\b", re.I)
+_POINT = re.compile(rf"(?:\b(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
 _OPTIONAL = re.compile("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
 _OPEN_ENDED = re.compile("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
 _CLAUSE_END = re.compile(r"[.;]\s|\.$")
@@ -125,9 +140,11 @@ _DOSE_WORDS = re.compile(
     rf"\b(?:{words(ORDINALS)}|another|additional|further|more|extra|repeat(?:ed)?|second|one|a|an|\d{{1,2}})[,\s]{{1,3}}"
     rf"(?:[\w-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat|\bre-?(?:treat|dos|inject|infus|administ)|\bagain\b|"
     rf"\bcells?\b|\bMSCs?\b|\b{_POINT_UNIT}\s{{0,2}}\d", re.I)
+_MORE_TIME = re.compile(rf"\b(?:additional|further|another|extra)\s{{1,3}}(?P<n>{_COUNT_NUMBER})\s{{1,3}}{_UNIT}", re.I)
 _DAY_POINT = re.compile(rf"\b{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}", re.I)
 _ONE_MORE = re.compile(rf"\b(?:a|one|another)\s{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat", re.I)
 _CLUE_REACH = 80
+_OPTIONAL_REACH = 300  # a conditional clause ends at its sentence's end, or this far on
 _START = attrgetter("start")
 _ANCHORS = frozenset(("interval", "days", "single"))  # "count" and "span" clues join the nearest anchor
 MAX_CLUES = 64  # a sentence with more schedule words than this states no one schedule
@@ -218,18 +235,24 @@ def find_optional(text: str) -> list[OptionalDoses]:
     if not spans:
         return []
     clues = _clues(text)
+    interval = next((float(c.value) for c in clues if c.kind == "interval" and not any(  # type: ignore[arg-type]
+        start <= c.start < end for start, end in spans)), None)
     found = []
     for start, end in spans:
         inside = [c for c in clues if start <= c.start < end]
         words_ = text[start:end]
         if not (inside or _DOSE_WORDS.search(words_)):
             continue  # "if there are no safety concerns": a condition, but not on a dose
-        found.append(OptionalDoses(_extra(words_, inside), words_.strip(), start))
+        found.append(OptionalDoses(_extra(words_, inside, interval), words_.strip(), start))
     return found
 
 
-def _extra(words_: str, clues: list[_Clue]) -> int | None:
-    """How many administrations a conditional clause adds: its count or days, one for "a second dose", else None."""
+def _extra(words_: str, clues: list[_Clue], interval: float | None) -> int | None:
+    """How many administrations a conditional clause adds: its count or days; "an additional 4 weeks" of a weekly
+    schedule, 4; one for "a second dose"; else None."""
+    more = _MORE_TIME.search(words_)
+    if more and interval:
+        return max(1, round(_number(more.group("n")) * float(lookup(TIME_UNITS, more.group("unit"))) / interval))  # type: ignore[operator]
     for clue in clues:
         if clue.kind == "count":
             return int(clue.value)  # type: ignore[arg-type]
@@ -249,8 +272,9 @@ def _optional_spans(text: str) -> list[tuple[int, int]]:
     its last item."""
     spans: list[tuple[int, int]] = []
     for match in _OPTIONAL.finditer(text):
-        end_match = _CLAUSE_END.search(text, match.end())
-        end = end_match.start() + 1 if end_match else len(text)
+        reach = min(len(text), match.end() + _OPTIONAL_REACH)
+        end_match = _CLAUSE_END.search(text, match.end(), reach)
+        end = end_match.start() + 1 if end_match else reach
         start = match.start()
         if start > 0 and text[start - 1] == "(":
             start = max(text.rfind(",", 0, start), text.rfind(" and ", 0, start), start - 20)
@@ -306,6 +330,7 @@ _ANY = ("",)
 _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("days", _DAY_LIST, _UNIT_WORDS, _ANY),
     ("days", _ORDINAL_DAYS, (",", " and "), _UNIT_WORDS),
+    ("days", _TIMES_SINCE_FIRST, ("-week", "-day", "-month", " week", " day", " month"), (",", " and ")),
     ("single", _SINGLE, ("single", "one", "once", "only"), _ANY),
     ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
     ("interval", _INTERVALS[1], ("once",), _UNIT_WORDS),
@@ -349,17 +374,28 @@ def _clues(text: str) -> list[_Clue]:
 
 
 def _follow_up(match: re.Match[str]) -> bool:
-    """Whether the clause before a clue speaks of follow-up visits and of nothing given."""
+    """Whether the clause before a clue speaks of follow-up rather than of something given: the nearer of a
+    follow-up word ("assessed", "visits") and a giving word ("infused", "treatment") decides."""
     text, start = match.string, match.start()
     window = text[max(0, start - 80):start]
     clause = _REFERENCE_POINT.sub(" ", _CLAUSE.split(window)[-1])  # "within one month pre treatment": not given
-    return _FOLLOW_UP.search(clause) is not None and GIVING.search(clause) is None
+    follow = [m.end() for m in _FOLLOW_UP.finditer(clause)]
+    if not follow:
+        return False
+    giving = [m.end() for m in GIVING.finditer(clause)]
+    return not giving or follow[-1] > giving[-1]
 
 
 def _days_clue(match: re.Match[str]) -> _Clue | None:
     groups = match.groupdict()
     if _follow_up(match):
         return None
+    if groups.get("items") is not None:
+        if not GIVING.search(_REFERENCE_POINT.sub(" ", match.string)):
+            return None
+        points = [0.0] if groups.get("first") else []
+        points += [float(n) * float(lookup(TIME_UNITS, unit)) for n, unit in _HYPHEN_POINT.findall(groups["items"])]
+        return _Clue("days", match.start(), match.end(), tuple(points)) if len(set(points)) > 1 else None
     if groups.get("ordinals"):
         if not GIVING.search(_REFERENCE_POINT.sub(" ", match.string)):
             return None

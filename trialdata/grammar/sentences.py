@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # A boundary is white space after '.', '!' or '?' and before a sentence's first character, or a run of newlines:
 # BOUNDARY_PLAIN. _BOUNDARY says the same with the white space first, so that `re` looks for a match only where
 # the text has white space (a pattern opening with a character class is scanned in C), not at every character.
-BOUNDARY_PLAIN = r"(?<=[.!?])\s+(?=[A-Z0-9(\"“*•-])|\n+"
+BOUNDARY_PLAIN = r"(?<=[.!?。])\s+(?=[A-Z0-9(\"“*•-])|\n+"
+GLUED_PLAIN = r"(?<=[a-z)][.。])(?=[A-Z][a-z])"
 _BOUNDARY = re.compile(r"\s(?:(?<=[.!?。]\s)\s*(?=[A-Z0-9(\"“*•-])|(?<=\n)\n*)")
 # A full stop with no space after it, between a word (or a bracket) and a capitalised word: "4x10^7 cells).The
 # interval time is 3 months". Only texts that hold one are scanned with the slower pattern that splits there too.

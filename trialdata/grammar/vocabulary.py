@@ -12,13 +12,8 @@ from __future__ import annotations
 
 # A scale word after a number: "100 million cells", "5 lakh cells/kg". A plural "s" is always allowed.
 SCALE_WORDS: dict[str, float] = {
-    "thousand": 1e3,
-    "lakh": 1e5,
-    "crore": 1e7,
     "million": 1e6,
     "mil": 1e6,
-    "mio": 1e6,
-    "mln": 1e6,
     "billion": 1e9,
 }
 # A scale letter glued to its number ("2M cells/kg", "24M cell/kg"): read only before cells or a per-body unit,
@@ -43,23 +38,19 @@ ORDINALS: dict[str, int] = {
 TIME_UNITS: dict[str, float] = {
     "day": 1.0, "d": 1.0,
     "week": 7.0, "wk": 7.0,
-    "month": 30.0, "mo": 30.0, "mth": 30.0,
-    "year": 365.0, "yr": 365.0,
+    "month": 30.0,
+    "year": 365.0,
 }
 # One word for an interval: "weekly for 4 weeks", "quarterly for 4 doses".
 INTERVAL_ADVERBS: dict[str, float] = {
     "daily": 1.0,
     "weekly": 7.0,
-    "biweekly": 14.0,
     "bi-weekly": 14.0,
-    "fortnightly": 14.0,
     "monthly": 30.0,
     "quarterly": 90.0,
-    "yearly": 365.0,
-    "annually": 365.0,
 }
 # How many times, in one word: "twice at 4 weeks apart".
-MULTIPLES: dict[str, int] = {"once": 1, "twice": 2, "thrice": 3}
+MULTIPLES: dict[str, int] = {"once": 1, "twice": 2}
 # What registries count administrations in: "4 infusions", "a total of 3 doses". Plurals are added.
 ADMINISTRATION_NOUNS: tuple[str, ...] = (
     "dose", "time", "administration", "infusion", "injection", "transfusion", "transplantation", "transplant",
@@ -99,7 +90,6 @@ OTHER_THERAPIES: tuple[str, ...] = (
 # The body measure after "/" or "per": the dose unit it makes.
 BODY_UNITS: dict[str, str] = {
     "kg": "cells/kg",
-    "kgs": "cells/kg",
     "kilogram": "cells/kg",
     "kilo": "cells/kg",
     "weight range": "cells/kg",  # "1x10^6 cells/weight range per administration": a per-weight dose (flagged)
@@ -111,10 +101,8 @@ BODY_WEIGHT_WORDS: tuple[str, ...] = (
 )
 # Volumes, in mL: "in 40 mL", "/3mL", "(2ml)".
 VOLUME_UNITS: dict[str, float] = {
-    "ml": 1.0, "milliliter": 1.0, "millilitre": 1.0, "cc": 1.0, "cm3": 1.0, "cubic centimeter": 1.0,
-    "cubic centimetre": 1.0,
-    "µl": 1e-3, "μl": 1e-3, "ul": 1e-3, "microliter": 1e-3,
-    "l": 1000.0, "liter": 1000.0, "litre": 1000.0,
+    "ml": 1.0, "milliliter": 1.0, "cc": 1.0, "cm3": 1.0, "cubic centimeter": 1.0,
+    "µl": 1e-3, "μl": 1e-3, "ul": 1e-3,
 }
 # "cells per infusion", "cells/time": a flat number given at once.
 FLAT_MARKS: tuple[str, ...] = (
@@ -132,7 +120,8 @@ OTHER_UNITS: tuple[str, ...] = (
     "pfu", "tcid50", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%", "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",
     "gy", "mgy", "mci", "mbq", "bq", "nm", "µm", "μm", "beads", "cluster", "clusters", "patients", "subjects",
-    "participants", "people", "persons", "times", "kcal", "mmhg", "bpm", "rpm", "x g",
+    "participants", "people", "persons", "times", "kcal", "mmhg", "bpm", "rpm", "x g", "dollars", "euros", "usd",
+    "eur", "yuan", "rmb", "deaths", "cases", "years", "people",
 )
 # A word naming the cells counted: "2 x 10^6 MSCs/kg", "40 millions of autologous MSC", "1.5 million (aMBMC)".
 # A word ending in one of these (case-insensitive) names cells.

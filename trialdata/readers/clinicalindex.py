@@ -147,7 +147,7 @@ def _parse_brief(brief: str) -> dict:
         return {}
     what, status = head[:stop], head[stop + 2:]
     others = _OTHER_INTERVENTIONS.search(what)
-    split_at = others.end() - len("for ") if others else what.rfind(" for ")
+    split_at = others.end() - len(" for ") if others else what.rfind(" for ")
     if split_at < 0:
         return {}
     interventions, conditions = what[:split_at], what[split_at + len(" for "):]

@@ -145,8 +145,9 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
         regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
     else:
         regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
-    for reading in readings:
-        if any(reading.regimen is r or (reading.regimen.dose and r.dose == reading.regimen.dose) for r in regimens):
+    for reading in readings:  # the arm's own readings speak of it; an intervention's, where the arm uses them
+        if reading in own.readings or any(reading.regimen is r or (reading.regimen.dose and
+                                                                   r.dose == reading.regimen.dose) for r in regimens):
             flags.extend(reading.flags)
     regimens = [_with(r, route=r.route or route, route_source=r.route_source or route_source) for r in regimens]
     placebo = text.type in _PLACEBO_TYPES or (text.type is None and mentions_placebo(text.label or "")) or \

@@ -26,7 +26,7 @@ from ..grammar.routes import find_route
 from ..grammar.schedules import OptionalDoses, ScheduleMention, find_optional, find_schedules
 from ..grammar.sentences import split_sentences
 from ..grammar.text import readable
-from ..grammar.vocabulary import PROCEDURE_WORDS, SITE_WORDS
+from ..grammar.vocabulary import PROCEDURE_WORDS, SITE_WORDS, TIME_UNITS
 from ..models import Dose, Flag, Regimen, Source
 from ..notation import format_cells, format_dose_range
 
@@ -37,6 +37,10 @@ _SAME = 1e-6
 _TOTAL_SLACK = 0.02  # a stated total within 2% of dose × count agrees with it
 _PROCEDURE = re.compile(rf"\b{words(PROCEDURE_WORDS)}", re.I)
 _SITE_NOUN = re.compile(rf"^(?:injections?|{words(SITE_WORDS, plural=True)})$", re.I)
+# "0.5 ml per injection x 10 injections": an amount per injection, so the injections are one procedure's.
+_PER_INJECTION = re.compile(r"\b(?:per|each|every)\s{1,3}(?:injection|site|point)\b", re.I)
+_TIMES_OF_DAY = re.compile(
+    rf"\b(?:{words(TIME_UNITS, plural=True)}|interval|apart)\b|\b\d{{1,3}}-(?:{words(TIME_UNITS)})", re.I)
 _NUMBER_OF_CELLS = re.compile(r"\b(?:number|amount|sum|quantity)\s{1,3}of\s{1,3}cells\b", re.I)
 _CAP_WORDS = re.compile(r"\b(?:maximum|max\.?|not\s{1,3}(?:to\s{1,3})?exceed(?:ing)?|capped|upper\s{1,3}limit)\b"
                         r"[^.;]{0,60}$", re.I)
@@ -150,12 +154,16 @@ def _without_sites(sentence: _Sentence) -> list[ScheduleMention]:
     15-20 parts of the muscle": injections into several places in one procedure are one administration
     (convention 2.4), so their count is set aside."""
     kept = []
+    procedure: bool | None = None  # read once per sentence, and only when a count of injections asks for it
     for schedule in sentence.schedules:
         sites = _SITE_NOUN.match(schedule.noun or "-") or "divided" in schedule.text.lower()
-        if schedule.administrations and schedule.interval_days is None and not schedule.days and sites and \
-                _PROCEDURE.search(sentence.text):
-            sentence.sites = schedule.administrations
-            continue
+        if schedule.administrations and schedule.interval_days is None and not schedule.days and sites:
+            if procedure is None:
+                per_injection = _PER_INJECTION.search(sentence.text) and not _TIMES_OF_DAY.search(sentence.text)
+                procedure = bool(_PROCEDURE.search(sentence.text) or per_injection)
+            if procedure:
+                sentence.sites = schedule.administrations
+                continue
         kept.append(schedule)
     return kept
 
@@ -180,6 +188,8 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
                            f"{len(schedules):,} schedules; only the first {MAX_MENTIONS} of each were read."))
         doses, schedules = doses[:MAX_MENTIONS], schedules[:MAX_MENTIONS]
     primary = [(m, s) for m, s in doses if m.role == "dose"]
+    if any(s.sites for s in sentences) and any(m.role == "total" for m, _ in doses):
+        primary = []  # injections into several sites with a stated total: the total is the procedure's dose (2.4)
     primary = _without_caps(primary, location, flags)
     readings: list[Reading] = []
     if primary:
