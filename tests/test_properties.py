@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from trialdata.errors import RecordError
 from trialdata.frames import administrations_frame, arms_frame
-from trialdata.grammar import phases, quantities, schedules, sentences
+from trialdata.grammar import phases, quantities, routes, schedules, sentences
 from trialdata.grammar.doses import find_doses
 from trialdata.grammar.schedules import find_schedules
 from trialdata.load import read_record
@@ -131,6 +131,40 @@ def test_the_schedule_word_gates_change_no_clue(text):
     """Each schedule pattern is tried only on sentences holding a word its table says it needs; the gates are
     built from the same tables, and must never hide a clue the pattern would read."""
     assert schedules._clues(text) == _clues_ungated(text)
+
+
+def _route_ungated(text: str):
+    best = None
+    for row, pattern in enumerate(routes._PATTERNS):
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), row, match.group(0))
+    return (routes.ROUTES[best[1]][0], best[2]) if best else None
+
+
+ROUTE_TEXT = st.lists(st.one_of(st.sampled_from([
+    " ", "intra", "-", "venous", "nasal", "IV", "iv", "i.v.", "i. m.", "s.c.", "into the ", "knee", "fistula",
+    "lesion", "wound", "hepatic", "artery", "liver", "portal vein", "peripheral", "vein", "Phase IV", "subarachnoid",
+    "lumbar puncture", "topically", "applied to the skin", "spray on", "Intra-Articular", "INTRATHECAL",
+]), st.text(max_size=3)), max_size=12).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(registry_text, ROUTE_TEXT))
+@example("Intra nasal drops, i. m. and s.c. given; into the knee; in the chronic wound; Phase IV; IV infusion")
+def test_the_route_gates_change_no_route(text):
+    """Each route is tried only on a text holding a string its phrases need (derived from the table); the gates
+    must never hide the route the phrases would find."""
+    assert routes.find_route(text) == _route_ungated(text)
+
+
+@SETTINGS
+@given(registry_text)
+@example("a week apart; at an interval of a month; every week; single infusion; once weekly; twice; Q week")
+def test_a_sentence_the_schedule_prefilter_skips_has_no_clue(text):
+    """find_schedules skips a sentence with no digit and no schedule word; no clue may hide in one."""
+    if not schedules.may_state_schedule(text):
+        assert _clues_ungated(text) == []
 
 
 @SETTINGS

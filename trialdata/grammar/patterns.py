@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from re import _parser  # the standard library's own pattern parser: which characters and words a pattern needs
 
 
 def words(table: Iterable[str], plural: bool = False) -> str:
@@ -42,3 +43,127 @@ def lookup(table: dict[str, object], found: str) -> object:
 TIMES_SIGNS = "x×X*·∙⋅✕"
 TIMES = r"\s{0,2}[" + TIMES_SIGNS + r"]\s{0,2}"
 RANGE_JOIN = r"\s{0,3}(?:-|–|—|~|to|‒|−)\s{0,3}"
+
+
+# --- derived from a pattern itself, so that no hand-written shortcut can fall out of step with it ---------------
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}
+
+
+def _first_characters(source: str, flags: int) -> set[str] | None:
+    """Character-class items (a literal, a range, \\d) covering every character a match of `source` can start
+    with, read from the parsed pattern; None when no short list covers them."""
+    first: set[str] = set()
+
+    def add_class(items) -> bool:
+        for kind, what in items:
+            name = str(kind)
+            if name == "LITERAL":
+                first.add(re.escape(chr(what)))
+            elif name == "RANGE":
+                first.add(f"{re.escape(chr(what[0]))}-{re.escape(chr(what[1]))}")
+            elif name == "CATEGORY" and str(what) in _CATEGORIES:
+                first.add(_CATEGORIES[str(what)])
+            else:  # a negated class or another category
+                return False
+        return True
+
+    def walk(items) -> bool | None:
+        """True when the items can match the empty string (the next item may start the match), False when they
+        cannot, None when a first character is beyond a short list."""
+        for op, value in items:
+            name = str(op)
+            if name == "LITERAL":
+                first.add(re.escape(chr(value)))
+                return False
+            if name == "IN":
+                return False if add_class(value) else None
+            if name == "SUBPATTERN":
+                inner = walk(value[3])
+                if inner is not True:
+                    return inner
+            elif name == "BRANCH":
+                results = [walk(branch) for branch in value[1]]
+                if None in results:
+                    return None
+                if not any(results):
+                    return False
+            elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+                inner = walk(value[2])
+                if inner is None:
+                    return None
+                if value[0] >= 1 and inner is False:
+                    return False
+            elif name in ("ASSERT", "ASSERT_NOT", "AT"):
+                continue
+            else:
+                return None
+        return True
+
+    result = walk(_parser.parse(source, flags))
+    return first if result is False and first else None
+
+
+def led(source: str, flags: int = 0) -> re.Pattern[str]:
+    """`source` compiled behind a lookahead for the characters its matches can start with (read from the parsed
+    pattern, never written by hand), so that `re` rejects other positions at once."""
+    first = _first_characters(source, flags)
+    plain = re.compile(source, flags)
+    if first is None:
+        return plain
+    fast = re.compile("(?=[" + "".join(sorted(first)) + "])(?:" + source + ")", flags)
+    LED.append((fast, plain))
+    return fast
+
+
+LED: list[tuple[re.Pattern[str], re.Pattern[str]]] = []  # every led pattern and its plain form, for the tests
+
+
+def _required(items) -> list[frozenset[str]]:
+    """What a text must hold for these parsed pattern items to match it, as a list of requirements, each a set of
+    lower-case strings of which one must appear: runs of literal characters in the pattern's main line, and for an
+    alternation, one run of each alternative."""
+    needs: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            needs.append(frozenset(("".join(run),)))
+        run.clear()
+
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(value).lower())
+            continue
+        if name == "SUBPATTERN":
+            inner = list(value[3])
+            if all(str(o) == "LITERAL" for o, _ in inner):
+                run.extend(chr(v).lower() for _, v in inner)
+                continue
+            flush()
+            needs.extend(_required(inner))
+            continue
+        flush()
+        if name == "BRANCH":
+            choices = [_required(list(branch)) for branch in value[1]]
+            if all(choices):  # each alternative needs something: one of their needs must appear
+                needs.append(frozenset().union(*(_best(choice) for choice in choices)))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and value[0] >= 1:
+            needs.extend(_required(list(value[2])))
+    flush()
+    return needs
+
+
+def _best(needs: list[frozenset[str]]) -> frozenset[str]:
+    """The need whose shortest string is longest; of equals, the last (in "intra-nasal", "nasal", not "intra")."""
+    return max(reversed(needs), key=lambda need: min(map(len, need)))
+
+
+def gate(phrase: str) -> frozenset[str]:
+    """The most telling requirement of `phrase`: the one whose shortest string is longest. A phrase can match only
+    a text holding one of its strings (case folded); an empty gate opens on every text."""
+    needs = _required(list(_parser.parse(phrase, re.IGNORECASE)))
+    return _best(needs) if needs else frozenset(("",))
+
+

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import gate, led
+
 ROUTES: list[tuple[str, tuple[str, ...]]] = [
     ("intra-arterial (hepatic artery)", (
         r"(?:hepatic|liver)\s{1,3}arter(?:y|ies|ial)",
@@ -95,16 +97,30 @@ ROUTES: list[tuple[str, tuple[str, ...]]] = [
         r"spray(?:ed)?\s{1,3}(?:on|onto)",
     )),
 ]
-_ALTERNATIVES = "|".join(
-    f"(?P<r{row}>{'|'.join(phrases)})" for row, (_, phrases) in enumerate(ROUTES)
-)
-_ROUTE = re.compile(rf"(?<![\w-])(?:{_ALTERNATIVES})", re.IGNORECASE)
+def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a route's phrases, opening with a lookahead for the characters they can start with."""
+    return led(rf"(?<![\w-])(?:{'|'.join(phrases)})", re.IGNORECASE)
+
+
+# One pattern a route; a route is tried only on a text holding one of its phrases' gates.
+_PATTERNS = [_compiled(phrases) for _, phrases in ROUTES]
+
+
+_GATES = [[gate(phrase) for phrase in phrases] for _, phrases in ROUTES]
+# Each gate and the routes it opens: one substring test a gate, not one a route and gate.
+_OPENS: dict[str, tuple[int, ...]] = {}
+for _row, _gates in enumerate(_GATES):
+    for _word in frozenset().union(*_gates):
+        _OPENS[_word] = (*_OPENS.get(_word, ()), _row)
 
 
 def find_route(text: str) -> tuple[str, str] | None:
-    """(route, matched words) for the route the text names first, or None."""
-    match = _ROUTE.search(text)
-    if match is None:
-        return None
-    row = int(match.lastgroup[1:])  # type: ignore[index]
-    return ROUTES[row][0], match.group(0)
+    """(route, matched words) for the route the text names first (the earlier row on a tie), or None."""
+    lowered = text.lower()
+    rows = sorted({row for word in filter(lowered.__contains__, _OPENS) for row in _OPENS[word]})
+    best: tuple[int, int, str] | None = None
+    for row in rows:
+        match = _PATTERNS[row].search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), row, match.group(0))
+    return (ROUTES[best[1]][0], best[2]) if best else None

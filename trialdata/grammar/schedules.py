@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, first_letters, lookup, words
+from .patterns import TIMES_SIGNS, led, lookup, words
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
     GIVING_STEMS,
@@ -34,7 +34,6 @@ from .vocabulary import (
 
 _COUNT_NUMBER = rf"(?:\d{{1,4}}(?![\d.,]\d)|{words(NUMBER_WORDS)}\b)"
 _NUMBER = rf"(?:{_COUNT_NUMBER}|an?\b)"  # "once a week", "a week apart"; a count is never "a" ("a dose of")
-_NUMBER_FIRST = first_letters([*NUMBER_WORDS, "a", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"])
 _UNIT = rf"(?P<unit>{words(TIME_UNITS)})s?\b"
 _NOUN = rf"(?:{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b"
 # Up to three words between a count and its noun ("2 intrathecal autologous MSCs infusions"), none of them a time
@@ -59,16 +58,16 @@ _UNIT_AFTER = rf"(?:{words(TIME_UNITS)})s?\b"  # after it: "2-week", "4 weeks", 
 
 _INTERVALS = [
     # twice a week, three times weekly: a frequency, read as its interval (and a span makes its count)
-    re.compile(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
+    led(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
                rf"\s{{1,3}}times)\s{{1,3}}"
                rf"(?:(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}|(?P<adverb>{_ADVERB}))", re.I),
-    re.compile(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})\s{{1,3}})?{_UNIT}", re.I),
-    re.compile(rf"\b(?:every|each|q)\s{{0,3}}(?P<other>other\s{{1,3}})?(?:(?P<n>{_NUMBER})\s{{0,3}})?{_UNIT}", re.I),
-    re.compile(rf"\b(?:at\s{{1,3}})?(?:an?\s{{1,3}})?(?P<n>{_NUMBER})[-\s]{{0,3}}{_UNIT}\s{{1,3}}intervals?", re.I),
-    re.compile(rf"\bintervals?(?:\s{{1,3}}time)?\s{{1,3}}(?:of|is|was|will\s{{1,3}}be)\s{{1,3}}(?P<n>{_NUMBER})\s{{1,3}}{_UNIT}",
+    led(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})\s{{1,3}})?{_UNIT}", re.I),
+    led(rf"\b(?:every|each|q)\s{{0,3}}(?P<other>other\s{{1,3}})?(?:(?P<n>{_NUMBER})\s{{0,3}})?{_UNIT}", re.I),
+    led(rf"\b(?:at\s{{1,3}})?(?:an?\s{{1,3}})?(?P<n>{_NUMBER})[-\s]{{0,3}}{_UNIT}\s{{1,3}}intervals?", re.I),
+    led(rf"\bintervals?(?:\s{{1,3}}time)?\s{{1,3}}(?:of|is|was|will\s{{1,3}}be)\s{{1,3}}(?P<n>{_NUMBER})\s{{1,3}}{_UNIT}",
                re.I),
-    re.compile(rf"\b(?P<n>{_NUMBER})(?:\s{{1,3}}(?:-|to)\s{{1,3}}{_NUMBER})?\s{{1,3}}{_UNIT}\s{{1,3}}apart\b", re.I),
-    re.compile(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
+    led(rf"\b(?P<n>{_NUMBER})(?:\s{{1,3}}(?:-|to)\s{{1,3}}{_NUMBER})?\s{{1,3}}{_UNIT}\s{{1,3}}apart\b", re.I),
+    led(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
 _QUANTITY_FOLLOWS = (
@@ -76,18 +75,21 @@ _QUANTITY_FOLLOWS = (
     r"cells?\b|MSCs?\b|ml\b|mL\b|cc\b))"
 )
 _COUNTS = [
-    re.compile(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
+    led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
-    re.compile(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+    led(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
-    re.compile(rf"{_NUMBER_FIRST}\b(?<!first\s)(?<!last\s)(?<!the\s)(?<![-–~.,]\d)(?<![-–~.,])(?P<n>{_COUNT_NUMBER})"
+    led(rf"(?=\d)(?<![\w.])(?<![-–~,]\d)(?<![-–~,])(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}",
+               re.I),
+    # "three infusions", "two doses"
+    led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s)(?P<n>{words(NUMBER_WORDS)})\b"
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
-    re.compile(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
-    re.compile(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
+    led(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
+    led(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
 ]
-_SPAN = re.compile(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}period\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})\s{{1,3}}"
+_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}period\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})\s{{1,3}}"
                    rf"(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
-_SINGLE = re.compile(
+_SINGLE = led(
     rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
     r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
     r"|\b(?:infused|injected|administered|given|transplanted|applied|implanted|delivered|performed|done)\s{1,3}once\b"
@@ -98,7 +100,7 @@ _SINGLE = re.compile(
     re.I,
 )
 # "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
-_DAY_LIST = re.compile(
+_DAY_LIST = led(
     rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}})(?![\d.]\d)"
     rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}(?![\d.]\d)){{1,24}})",
     re.I,
@@ -106,29 +108,29 @@ _DAY_LIST = re.compile(
 # "in the 1st, 8th and 15th day"
 # "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
 # something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
-_ORDINAL_DAYS = re.compile(
+_ORDINAL_DAYS = led(
     rf"\b(?P<ordinals>\d{{1,3}}(?:st|nd|rd|th)?(?:{_SEPARATOR}\d{{1,3}}(?:st|nd|rd|th)?){{1,24}})\s{{1,3}}{_UNIT}",
     re.I,
 )
 # "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
 # times of follow-up, not of doses, when the clause names a visit and nothing given.
-_FOLLOW_UP = re.compile(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
+_FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
                         r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
-_CLAUSE = re.compile(r"[.;:]\s")
+_CLAUSE = led(r"[.;:]\s")
 _REFERENCE_POINT = re.compile(r"\b(?:pre|post|after|before|prior\s{1,3}to|following)[-\s]{0,3}(?:treatment|therapy|"
                               r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
 # "Three cycles of HRT": the count of another treatment's administrations.
 _OF_OTHER_THERAPY = re.compile(rf"\s{{1,3}}of\s{{1,3}}(?:the\s{{1,3}})?{words(OTHER_THERAPIES)}\b", re.I)
 GIVING = re.compile(rf"\b{words(GIVING_STEMS)}", re.I)
 # "at 1st treatment, 2-week, 4-week, 16-week, and 24-week": times from the first administration, day 0 first.
-_TIMES_SINCE_FIRST = re.compile(
+_TIMES_SINCE_FIRST = led(
     rf"\b(?:(?P<first>(?:1st|first|initial)(?:\s{{1,3}}(?:treatment|dose|injection|infusion|administration))?)"
     rf"{_SEPARATOR})?(?P<items>\d{{1,3}}[-\s]{_UNIT_AFTER}(?:{_SEPARATOR}\d{{1,3}}[-\s]{_UNIT_AFTER}){{1,24}})",
     re.I,
 )
 _HYPHEN_POINT = re.compile(rf"(\d{{1,3}})[-\s]({words(TIME_UNITS)})s?\b", re.I)
 _POINT = re.compile(rf"(?:\b(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
-_OPTIONAL = re.compile("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
+_OPTIONAL = led("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
 _OPEN_ENDED = re.compile("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
 _CLAUSE_END = re.compile(r"[.;]\s|\.$")
 _ORDINAL_NOUN = re.compile(rf"\b(?P<ordinal>{words(ORDINALS)})[,\s]{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}",
@@ -195,6 +197,20 @@ def find_schedule(text: str) -> ScheduleMention | None:
     return schedules[0] if schedules else None
 
 
+# Every clue holds a digit or one of these words (a property test checks it on generated text): a sentence holding
+# none of them states no schedule, and most sentences of a registry text are skipped with a few substring tests.
+_SCHEDULE_WORDS = tuple(dict.fromkeys(word.lower() for word in (
+    *NUMBER_WORDS, *MULTIPLES, *INTERVAL_ADVERBS, "single", "every", "each", "interval", "apart", "other")))
+_DIGIT = re.compile(r"\d")
+
+
+def may_state_schedule(text: str) -> bool:
+    if _DIGIT.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _SCHEDULE_WORDS)
+
+
 def find_schedules(text: str) -> list[ScheduleMention]:
     """Every schedule written in `text`, in reading order, optional doses left out (see `find_optional`).
 
@@ -202,6 +218,8 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     nearest anchor within reach, so "PE every 3 days, 3 times; MSC weekly, 4
     times" gives two schedules, not one muddled one.
     """
+    if not may_state_schedule(text):
+        return []
     clues = _clues(text)
     if not clues:
         return []
@@ -327,11 +345,12 @@ _UNIT_WORDS = tuple(TIME_UNITS)
 # second), all taken from the tables the patterns are built from: a substring test is far cheaper than a regex
 # pass, and most sentences hold few of these words. Earlier clues win where two overlap.
 _ANY = ("",)
+_DIGITS_ = tuple("0123456789")
 _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
-    ("days", _DAY_LIST, _UNIT_WORDS, _ANY),
-    ("days", _ORDINAL_DAYS, (",", " and "), _UNIT_WORDS),
-    ("days", _TIMES_SINCE_FIRST, ("-week", "-day", "-month", " week", " day", " month"), (",", " and ")),
-    ("single", _SINGLE, ("single", "one", "once", "only"), _ANY),
+    ("days", _DAY_LIST, _UNIT_WORDS, _DIGITS_),
+    ("days", _TIMES_SINCE_FIRST, ("-week", "-day", "-month", " week", " day", " month"), _DIGITS_),
+    ("days", _ORDINAL_DAYS, (",", " and "), _DIGITS_),
+    ("single", _SINGLE, ("single", "one-", "one ", "once"), _ANY),
     ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
     ("interval", _INTERVALS[1], ("once",), _UNIT_WORDS),
     ("interval", _INTERVALS[2], ("every", "each", "q"), _UNIT_WORDS),
@@ -341,9 +360,10 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to",), _ANY),
-    ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _ANY),
-    ("count", _COUNTS[3], ("×", "x"), _ANY),
-    ("count", _COUNTS[4], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
+    ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),
+    ("count", _COUNTS[3], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
+    ("count", _COUNTS[4], ("×", "x"), _DIGITS_),
+    ("count", _COUNTS[5], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
     ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]

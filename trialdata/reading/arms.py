@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 
 from ..grammar.phases import find_phase
@@ -28,6 +29,10 @@ from .paragraph import ParagraphReading, Reading, describe_dose, read_paragraph
 
 # A summary sentence speaks of the trial's own treatment only when it says something is given; background
 # ("as many as 1*107 cells from 300 ml of lipoaspirate") is not read.
+# Besides digits, the words of a schedule a summary may state without one ("a single infusion", "once weekly").
+_SUMMARY_SCHEDULE_WORDS = ("once", "twice", "single", "weekly", "daily", "monthly", "every ")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
 
 
@@ -114,17 +119,24 @@ def _own_parts(text: ArmText, arm_texts: list[ArmText], sharing: Counter[str]) -
 
 def _named_at(description: str, label: str) -> int | None:
     """Where a shared text starts speaking of the arm `label` ("Arm A:", "Group 1:", "low dose group:")."""
-    escaped = re.escape(label.strip())
-    found = re.search(rf"(?:\b(?:arm|group|cohort)\s{{0,3}}{escaped}\b|(?<![\w-]){escaped}\s{{0,3}}[:：])",
-                      description, re.I)
+    if label.strip().lower() not in description.lower():
+        return None
+    found = _naming(label.strip()).search(description)
     return found.start() if found else None
+
+
+@lru_cache(maxsize=4096)
+def _naming(label: str) -> re.Pattern[str]:
+    escaped = re.escape(label)
+    return re.compile(rf"(?:\b(?:arm|group|cohort)\s{{0,3}}{escaped}\b|(?<![\w-]){escaped}\s{{0,3}}[:：])", re.I)
 
 
 def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
            parts: dict[str, ParagraphReading]) -> _Draft:
     words = f"{text.label or ''}. {text.description}"
     own = read_paragraph(text.description, text.location)
-    label_reading = read_paragraph(text.label, f"{text.location} label") if text.label else None
+    label_reading = read_paragraph(text.label, f"{text.location} label") if text.label and _has_digit(text.label) \
+        else None
     label_dosed = label_reading is not None and any(r.regimen.dose for r in label_reading.readings)
     flags = list(text.flags) + list(own.flags)
     if not any(r.regimen.dose for r in own.readings) and label_dosed:
@@ -176,6 +188,10 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     return _Draft(text, regimens, flags, cellular, level, readings, placebo=placebo or bool(cell_free))
 
 
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
 def _cell_free(text: ArmText) -> str | None:
     """The cell-free product an arm's label or interventions' names say it gives (convention 5.1)."""
     names = [text.label or "", *(i.name for i in text.interventions)]
@@ -206,8 +222,8 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                                for r in d.regimens)]
     if not summaries or not ((undosed and len(cell_arms) == 1) or unscheduled):
         return
-    readings = [r for text in summaries for r in read_paragraph(text, "the trial's summary").readings
-                if GIVING.search(_quoted(r.regimen))]
+    kept = " ".join(sentence for text in summaries for sentence in _regimen_sentences(text))
+    readings = list(read_paragraph(kept, "the trial's summary").readings) if kept else []
     if undosed and len(cell_arms) == 1:
         draft = undosed[0]
         dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
@@ -241,6 +257,33 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                     f"schedule, {_schedule_text(found)}, is read from the trial's summary "
                                     f"(“{found.schedule_source.text if found.schedule_source else ''}”)."))
         draft.regimens = settled
+
+
+def _regimen_sentences(text: str) -> list[str]:
+    """The sentences of a summary that may state a regimen: around each digit or schedule word, the sentence
+    holding it, if it also says something is given. A summary is long and mostly background; finding the few
+    candidate sentences from plain character searches is far cheaper than reading the whole text."""
+    lowered = text.lower()
+    cues = [m.start() for m in _DIGIT.finditer(text)]
+    for word in _SUMMARY_SCHEDULE_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            cues.append(at)
+            at = lowered.find(word, at + len(word))
+    found: dict[int, str] = {}
+    covered = 0  # cues inside a sentence already taken are passed over
+    for cue in sorted(cues):
+        if cue < covered:
+            continue
+        low = max(0, cue - _SENTENCE_REACH)
+        start = max(text.rfind(". ", low, cue) + 2, text.rfind("\n", low, cue) + 1, low)
+        ends = [e for e in (text.find(". ", cue, cue + _SENTENCE_REACH), text.find("\n", cue, cue + _SENTENCE_REACH))
+                if e >= 0]
+        covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
+        sentence = text[start:covered]
+        if GIVING.search(sentence):
+            found[start] = sentence.strip()
+    return list(found.values())
 
 
 def _dose_levels(regimen: Regimen, levels: int) -> bool:

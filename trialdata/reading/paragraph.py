@@ -23,7 +23,13 @@ from ..grammar.doses import DoseMention, find_doses
 from ..grammar.patterns import words
 from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
 from ..grammar.routes import find_route
-from ..grammar.schedules import OptionalDoses, ScheduleMention, find_optional, find_schedules
+from ..grammar.schedules import (
+    OptionalDoses,
+    ScheduleMention,
+    find_optional,
+    find_schedules,
+    may_state_schedule,
+)
 from ..grammar.sentences import split_sentences
 from ..grammar.text import readable
 from ..grammar.vocabulary import PROCEDURE_WORDS, SITE_WORDS, TIME_UNITS
@@ -100,6 +106,8 @@ def read_paragraph(text: str, location: str) -> ParagraphReading:
         route_source = Source(text=_sentence_holding(text, route_found[1]), location=location)
     readings: list[Reading] = []
     optional: list[str] = []
+    if not may_state_schedule(text):  # no digit and no schedule word: no dose, no schedule (most arm texts)
+        return ParagraphReading((), tuple(flags), route, route_source)
     for phase, part_text in split_phase_parts(text):
         part = _read_sentences(part_text, location)
         flags.extend(part.flags)
@@ -128,6 +136,8 @@ def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
 def _read_sentences(text: str, location: str) -> _Part:
     part = _Part()
     for sentence in split_sentences(text):
+        if not may_state_schedule(sentence.text):  # \d is any digit, fullwidth ones too
+            continue
         words_, broken = readable(sentence.text)
         doses = find_doses(words_)
         schedules = [s for s in find_schedules(words_) if s.administrations or s.interval_days or s.open_ended]
@@ -200,12 +210,8 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         schedule, sentence = schedules[0]
         readings = [Reading(_regimen(None, schedule, sentence.source), open_ended=schedule.open_ended)]
     finished = []
-    for reading in readings:
-        regimen = replace_regimen(reading.regimen, route=route, route_source=route_source, phase=phase)
-        if regimen is None:
-            flags.append(_flag("impossible-schedule", f"Ignored a schedule in {location}: it lists days that do "
-                               "not match its count."))
-            continue
+    for reading in readings:  # route and phase cannot make a regimen impossible: a copy needs no validation
+        regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
         extra = _optional_flag(regimen, optional_texts)
         finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended))
     return finished
@@ -283,6 +289,9 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
         if options:
             extra += (_flag("dose-options", "The text gives several doses for this arm ("
                             + ", ".join(describe(m) for m, _ in distinct) + "); each is a row of its own."),)
+        if schedule is not None and schedule.count_bound:
+            extra += (_flag("count-bound", f"The count is {schedule.count_bound} {schedule.administrations} "
+                            f"(“{schedule.text}”); that many are charted."),)
         if mention.assumed_per_kg:
             extra += (_flag("per-kg-assumed", f"“{mention.text}” does not say kg; it is read as a dose per kg of "
                             "body weight."),)
@@ -426,14 +435,6 @@ def _regimen(dose: Dose | None, schedule: ScheduleMention | None, source: Source
         administration_days=schedule.days if schedule else (),
         schedule_source=source if schedule and (schedule.administrations or schedule.interval_days) else None,
     )
-
-
-def replace_regimen(regimen: Regimen, **changes: object) -> Regimen | None:
-    """The regimen with `changes` validated, or None when they make it impossible."""
-    try:
-        return Regimen.model_validate({**regimen.model_dump(), **changes})
-    except ValidationError:
-        return None
 
 
 def _dose(mention: DoseMention, sentence: _Sentence, location: str, flags: list[Flag]) -> Dose | None:
