@@ -69,6 +69,23 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
     ("BODY_UNITS", "weight range"): ("NCT02728115", "Participants assigned to this arm will receive 3 administrations, "
                                      "one every 30 days, of 1x10^6 cells/weight range per administration of Cellavita "
                                      "HD (n= 3) .", [(1e6, "cells/kg")]),
+    ("BODY_UNITS", "m2"): ("NCT00078533", "The lowest dose level will be 1x10^7cells/m2 and the highest will be "
+                           "1x10^8/m2.", [(1e7, "cells/m2"), (1e8, "cells/m2")]),
+    ("BODY_UNITS", "m^2"): ("NCT00990717", "Level I: 1x10^9 cells/m^2", [(1e9, "cells/m2")]),
+    ("BODY_UNITS", "me2"): ("NCT02159716", "Dose: 1-3xE7 /mE2 (Cohort 1 and 2) and 1-3xE8 /mE2 (Cohort 3 and 4 ) CAR+ "
+                            "T cells by intravenous route.", [(2e7, "cells/m2"), (2e8, "cells/m2")]),
+    ("BODY_UNITS", "cm2"): ("NCT02037204", "Single-stage cartilage repair surgery using autologous chondrons (10-20%) "
+                            "and allogeneic MSCs (80-90%) in a fibrin glue carrier with a dosage of two million cells/ "
+                            "cm2 applied once during a surgical procedure", [(2e6, "cells/cm2")]),
+    ("BODY_UNITS", "cm²"): ("NCT01399749", "Implantation of autologous ASC or chondrocytes, 1 million per cm² lesion, "
+                            "covered by autologous periosteal membrane", [(1e6, "cells/cm2")]),
+    ("BODY_UNITS", "square cm"): ("NCT02104713", "Initial dose level will be 2.5 x 10³ Allogeneic MSCs cells/square cm.",
+                                  [(2.5e3, "cells/cm2")]),
+    ("SCALE_WORDS", "mio"): ("NCT01983748", "Patients in arm A receive 8 vaccinations over a period of 2 years "
+                             "consisting of autologous, mature, monocyte-derived Dendritic Cells loaded with autologous "
+                             "tumor RNA (20 mio DC per vaccination)", [(2e7, "cells")]),
+    ("SCALE_WORDS", "milj"): ("NCT02432846", "Two Intuvax (ilixadencel) vaccinations (10 milj cells/vaccination) 14 "
+                              "days apart before nephrectomy", [(1e7, "cells")]),
     ("VOLUME_UNITS", "ml"): ("NCT01573923", "combination of conventional therapy with umbilical mesenchymal stem cells "
                              "intravenous injection, (4x107/40ml, once per three months, four times in one year)",
                              [(4e7, "cells")]),

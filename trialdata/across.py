@@ -1,6 +1,6 @@
 """Arms of many trials side by side: each arm row carries its trial's facts, so one selection by
-condition, phase, status, cell source, route or start year narrows the charts, the table, the
-downloads and the summary figures alike.
+condition, phase, status, cell type, cell source, route or start year narrows the charts, the table,
+the downloads and the summary figures alike.
 
 Answers the question after "what does this trial give?": how does one program's dosing sit
 among the others for the same disease.
@@ -84,6 +84,7 @@ class AcrossFilter:
     conditions: tuple[str, ...] | None = None
     phases: tuple[str, ...] | None = None
     statuses: tuple[str, ...] | None = None
+    cell_types: tuple[str, ...] | None = None
     cell_sources: tuple[str, ...] | None = None
     routes: tuple[str, ...] | None = None
     years: tuple[int, int] | None = None
@@ -96,6 +97,7 @@ class AcrossOptions:
     conditions: tuple[str, ...]
     phases: tuple[str, ...]
     statuses: tuple[str, ...]
+    cell_types: tuple[str, ...]
     cell_sources: tuple[str, ...]
     routes: tuple[str, ...]
     years: tuple[int, ...]
@@ -106,6 +108,8 @@ def across_options(frame: pd.DataFrame) -> AcrossOptions:
         conditions=_choices(frame["conditions"]),
         phases=_choices(frame["trial_phases"]),
         statuses=_choices(frame["status"]),
+        cell_types=_choices(frame.loc[frame["cellular"].astype(bool), "cell_type"].map(
+            lambda kind: (kind or NOT_STATED,))),
         cell_sources=_choices(frame.loc[frame["cellular"].astype(bool), "cell_source"].map(_tissues)),
         routes=_choices(frame.loc[frame["cellular"].astype(bool), "route"].map(lambda r: (r,) if r else ())),
         years=tuple(sorted(int(y) for y in frame["start_year"].dropna().unique())),
@@ -115,8 +119,8 @@ def across_options(frame: pd.DataFrame) -> AcrossOptions:
 def apply_across(frame: pd.DataFrame, selection: AcrossFilter) -> pd.DataFrame:
     """Every arm of the trials the selection chooses, in order.
 
-    A trial is chosen when its facts match every criterion; for route and cell source, which
-    belong to arms, when any of its arms that give cells matches (a saline placebo's route says
+    A trial is chosen when its facts match every criterion; for cell type, cell source and route,
+    which belong to arms, when any of its arms that give cells matches (a saline placebo's route says
     nothing of how the cells are given). Unstated facts match "not stated"; a narrowed
     year range drops trials without a start date.
     """
@@ -129,6 +133,8 @@ def apply_across(frame: pd.DataFrame, selection: AcrossFilter) -> pd.DataFrame:
         low, high = selection.years
         chosen &= frame["start_year"].between(low, high).fillna(False).astype(bool)
     for wanted, values in (
+        (selection.cell_types, pd.Series([(kind or NOT_STATED,) if cells else () for kind, cells in
+                                          zip(frame["cell_type"], frame["cellular"], strict=True)], index=frame.index)),
         (selection.cell_sources, frame["cell_source"].map(_tissues)),
         (selection.routes, pd.Series([(r or NOT_STATED,) if cells else () for r, cells in
                                       zip(frame["route"], frame["cellular"], strict=True)], index=frame.index)),

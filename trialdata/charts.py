@@ -3,6 +3,8 @@
 Arms are named on the axes by a short code (A1, A2, ...) that, like the
 colour, is fixed from the full set of loaded arms, so filtering never
 re-colours or renumbers an arm; the full label is in the hover and the key.
+Doses with no cells/kg equivalent (per cm² of a lesion, islet equivalents) are
+drawn on an axis of their own unit (`unit=`), never on the cells/kg one.
 """
 
 from __future__ import annotations
@@ -55,10 +57,27 @@ _NUMBER_LEFT = 100  # margin of a numeric cells/kg axis: its tick labels and rot
 _EM = {"digit": 0.5, "upper": 0.62, "lower": 0.5, "space": 0.2, "other": 0.36}
 
 
+PER_KG = "cells/kg"
+# How a converted dose's bar is hatched: flat doses with slashes, per-m² doses with crosses.
+CONVERSION_PATTERN = {"cells": "/", "cells/m2": "x"}
+
+
 def split_charted(arms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(arms with a dose or a schedule to draw, arms with neither), so charts are not rows of blanks."""
-    drawable = arms["dose_cells_per_kg"].notna() | arms["administration_days"].map(len).gt(0)
+    drawable = arms["dose_per_administration"].notna() | arms["administration_days"].map(len).gt(0)
     return arms[drawable], arms[~drawable]
+
+
+def own_axis_units(arms: pd.DataFrame) -> list[str]:
+    """The units among `arms` that are charted on an axis of their own (cells/cm2, IEQ/kg), in first-seen order."""
+    return [unit for unit in dict.fromkeys(arms["dose_axis"]) if unit and unit != PER_KG]
+
+
+def dose_values(arms: pd.DataFrame, unit: str = PER_KG) -> pd.Series:
+    """Each row's dose on the axis of `unit`: cells/kg (stated or converted), or the stated dose of that unit."""
+    if unit == PER_KG:
+        return arms["dose_cells_per_kg"]
+    return arms["dose_per_administration"].where(arms["dose_axis"] == unit)
 
 
 def arm_colors(arm_keys: Sequence[str]) -> dict[str, str]:
@@ -73,39 +92,55 @@ def arm_codes(arm_keys: Sequence[str]) -> dict[str, str]:
     return {key: f"A{i}" for i, key in enumerate(unique, start=1)}
 
 
-def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False) -> go.Figure:
-    """Dose per administration by arm, in cells/kg; ranges as error bars, converted flat doses hatched.
+def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False,
+               unit: str = PER_KG) -> go.Figure:
+    """Dose per administration by arm, in cells/kg (or in `unit`, for doses with no cells/kg equivalent); ranges as
+    error bars, converted flat doses hatched with slashes and per-m² doses with crosses.
 
     One bar trace for every arm (colours, hatching and hover per bar), so hundreds of arms draw as fast as
     a few: plotly's cost grows with the number of traces, not of points.
     """
     rows = list(arms.itertuples())
     labels = [_axis_label(row, codes) for row in rows]
-    doses = [row.dose_cells_per_kg if pd.notna(row.dose_cells_per_kg) else None for row in rows]
+    values = list(dose_values(arms, unit))
+    doses = [value if pd.notna(value) else None for value in values]
     bars = {
         "type": "bar", "x": doses, "y": labels, "orientation": "h", "showlegend": False,
         "marker": {"color": [colors[row.arm_key] for row in rows],
-                   "pattern": {"shape": ["/" if row.dose_converted else "" for row in rows]}},
-        "customdata": [[row.arm, _dose_hover(row)] for row in rows],
+                   "pattern": {"shape": [CONVERSION_PATTERN.get(row.dose_unit, "") if row.dose_converted else ""
+                                         for row in rows]}},
+        "customdata": [[row.arm, _dose_hover(row, unit)] for row in rows],
         "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
     }
-    ranged = [(label, row) for label, row in zip(labels, rows, strict=True) if pd.notna(row.dose_low)]
+    ranged = [(label, row, value) for label, row, value in zip(labels, rows, values, strict=True)
+              if pd.notna(row.dose_low) and pd.notna(value)]
     traces = [bars]
     if ranged:
-        dose = [row.dose_cells_per_kg for _, row in ranged]
-        low, high = zip(*(range_per_kg(row) for _, row in ranged), strict=True)
+        dose = [value for _, _, value in ranged]
+        low, high = zip(*(range_on_axis(row, value) for _, row, value in ranged), strict=True)
         traces.append({
-            "type": "scatter", "x": dose, "y": [label for label, _ in ranged], "mode": "markers",
+            "type": "scatter", "x": dose, "y": [label for label, _, _ in ranged], "mode": "markers",
             "marker": {"size": 1, "color": "#333"}, "showlegend": False, "hoverinfo": "skip",
             "error_x": {"type": "data", "symmetric": False, "array": [h - d for h, d in zip(high, dose, strict=True)],
                         "arrayminus": [d - lo for d, lo in zip(dose, low, strict=True)], "color": "#333",
                         "thickness": 1.5, "width": 6},
         })
-    layout = _layout("Dose per administration", "cells/kg per administration", log, chart_height(arms))
+    title = "Dose per administration" if unit == PER_KG else f"Dose per administration, {unit}"
+    layout = _layout(title, f"{unit} per administration", log, chart_height(arms))
     _arm_axis(layout, labels)
-    layout["annotations"] = [row_note(label, "no cells" if not row.cellular else "dose not stated")
-                             for label, row in zip(labels, rows, strict=True) if pd.isna(row.dose_cells_per_kg)]
+    layout["annotations"] = [row_note(label, _missing_dose(row, unit))
+                             for label, row, value in zip(labels, rows, values, strict=True) if pd.isna(value)]
     return _figure(traces, layout)
+
+
+def _missing_dose(row: object, unit: str) -> str:
+    """Why a row has no bar on this axis: no cells, no dose, or a dose in another unit drawn elsewhere."""
+    if not row.cellular:  # type: ignore[attr-defined]
+        return "no cells"
+    axis = row.dose_axis  # type: ignore[attr-defined]
+    if axis and axis != unit:
+        return f"in {axis}: own chart"
+    return "dose not stated"
 
 
 def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]) -> go.Figure:
@@ -155,22 +190,24 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
 
 
 def cumulative_chart(
-    cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False
+    cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False,
+    unit: str = PER_KG,
 ) -> go.Figure:
-    """Cumulative cells/kg over days, one step line per arm regimen, held to the last day shown.
+    """Cumulative cells/kg (or `unit`) over days, one step line per arm regimen, held to the last day shown.
 
     Up to LEGEND_LIMIT lines each get a trace and a legend entry; beyond, lines of one colour share a
     trace (the hover still names each arm), as a legend of hundreds helps no one and costs seconds.
     """
     labels = {row.series: _axis_label(row, codes) for row in arms.itertuples()}
-    steps = step_lines(cumulative)
-    layout = _layout("Cumulative dose", "day (0 = first dose)", False, chart_height(arms))
-    layout["yaxis"].update(title={**layout["yaxis"]["title"], "text": "cumulative cells/kg"},
+    steps = step_lines(cumulative, unit)
+    title = "Cumulative dose" if unit == PER_KG else f"Cumulative dose, {unit}"
+    layout = _layout(title, "day (0 = first dose)", False, chart_height(arms))
+    layout["yaxis"].update(title={**layout["yaxis"]["title"], "text": f"cumulative {unit}"},
                            type="log" if log else "linear", rangemode="tozero", gridcolor="#e6eaf1", zeroline=True,
                            zerolinecolor="#e6eaf1", **AXIS_POWER)
     layout.update(showlegend=len(steps) <= LEGEND_LIMIT,
                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11, "color": "#262730"}})
-    return _figure(line_traces(steps, colors, lambda line: labels.get(line.series, line.arm)), layout)
+    return _figure(line_traces(steps, colors, lambda line: labels.get(line.series, line.arm), unit=unit), layout)
 
 
 
@@ -187,12 +224,19 @@ class StepLine:
     totals: list[float]
 
 
-def step_lines(cumulative: pd.DataFrame) -> list[StepLine]:
-    """The cumulative frame as one step line per arm regimen, each held to the last day any line reaches."""
-    last_day = float(cumulative["day"].max()) if not cumulative.empty else 0.0
+def step_lines(cumulative: pd.DataFrame, unit: str = PER_KG) -> list[StepLine]:
+    """The cumulative frame as one step line per arm regimen on the axis of `unit`, each held to the last day any
+    line reaches."""
+    if unit == PER_KG:
+        on_axis = cumulative[cumulative["cumulative_cells_per_kg"].notna()]
+        column = "cumulative_cells_per_kg"
+    else:
+        on_axis = cumulative[cumulative["dose_axis"] == unit]
+        column = "cumulative_dose"
+    last_day = float(on_axis["day"].max()) if not on_axis.empty else 0.0
     lines = []
-    for series, steps in cumulative.groupby("series", sort=False):
-        totals = list(steps["cumulative_cells_per_kg"])
+    for series, steps in on_axis.groupby("series", sort=False):
+        totals = list(steps[column])
         lines.append(StepLine(
             series=str(series), arm_key=steps["arm_key"].iloc[0], trial_id=steps["trial_id"].iloc[0],
             arm=steps["arm"].iloc[0], converted=bool(steps["dose_converted"].iloc[0]),
@@ -204,6 +248,7 @@ def step_lines(cumulative: pd.DataFrame) -> list[StepLine]:
 def line_traces(
     lines: list[StepLine], colors: dict[str, str], name: Callable[[StepLine], str],
     style: Callable[[StepLine], dict] = lambda line: {}, hover_name: Callable[[StepLine], str] = lambda line: line.arm,
+    unit: str = PER_KG,
 ) -> list[dict]:
     """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between.
 
@@ -219,7 +264,7 @@ def line_traces(
         }
 
     def hovers(line: StepLine) -> list[list[str]]:
-        return [[hover_name(line), format_cells(t, "cells/kg")] for t in line.totals]
+        return [[hover_name(line), format_cells(t, unit)] for t in line.totals]
 
     if len(lines) <= LEGEND_LIMIT:
         return [trace(colors[line.arm_key], style(line), line.days, line.totals, hovers(line), name=name(line))
@@ -320,10 +365,15 @@ def _axis_label(row: object, codes: dict[str, str]) -> str:
 def range_per_kg(row: object) -> tuple[float, float]:
     """The ends of an arm's dose range in cells/kg (a flat range converted like its midpoint), or the dose
     itself twice when it states no range."""
-    dose, low, high = row.dose_cells_per_kg, row.dose_low, row.dose_high  # type: ignore[attr-defined]
+    return range_on_axis(row, row.dose_cells_per_kg)  # type: ignore[attr-defined]
+
+
+def range_on_axis(row: object, dose: float) -> tuple[float, float]:
+    """The ends of an arm's dose range on the axis where its midpoint is `dose`, converted like the midpoint."""
+    low, high = row.dose_low, row.dose_high  # type: ignore[attr-defined]
     if pd.isna(low) or pd.isna(high):
         return dose, dose
-    scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or 1/weight for a flat dose
+    scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or the conversion factor
     return low * scale, high * scale
 
 
@@ -334,12 +384,20 @@ def schedule_text(row: object) -> str:
                            tuple(row.administration_days))  # type: ignore[attr-defined]
 
 
-def _dose_hover(row: object) -> str:
-    if pd.isna(row.dose_cells_per_kg):  # type: ignore[attr-defined]
+def _dose_hover(row: object, unit: str = PER_KG) -> str:
+    if pd.isna(row.dose_per_administration):  # type: ignore[attr-defined]
         return "no cell dose stated"
-    text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
-    if row.dose_converted:  # type: ignore[attr-defined]
-        text += f" (flat {format_cells(row.dose_per_administration, 'cells')}, converted)"  # type: ignore[attr-defined]
+    if unit != PER_KG or pd.isna(row.dose_cells_per_kg):  # type: ignore[attr-defined]
+        text = format_cells(row.dose_per_administration, row.dose_unit)  # type: ignore[attr-defined]
+        if unit == PER_KG:
+            text += " (no cells/kg equivalent: drawn in its own chart)"
+    else:
+        text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
+        if row.dose_converted:  # type: ignore[attr-defined]
+            stated = "flat" if row.dose_unit == "cells" else "per m²"  # type: ignore[attr-defined]
+            text += f" ({stated} {format_cells(row.dose_per_administration, row.dose_unit)}, converted)"  # type: ignore[attr-defined]
+    if row.population:  # type: ignore[attr-defined]
+        text += f"<br>counted: {row.population}"  # type: ignore[attr-defined]
     if pd.notna(row.dose_low):  # type: ignore[attr-defined]
         text += " — midpoint of a range"
     return text

@@ -52,13 +52,23 @@ FLAGS: dict[str, tuple[Severity, str]] = {
     "dose-options": (Severity.GAP, "the arm lists several doses, one row each"),
     "dose-alternatives": (Severity.GAP, "an intervention lists doses without saying which arm gets which"),
     "dose-steps": (Severity.GAP, "the dose changes from one administration to the next"),
+    "unit-alternative": (Severity.GAP, "one dose written both flat and per kg; the per-kg figure is used"),
+    "dose-target": (Severity.GAP, "a target dose beside the ranges the record also accepts; the target is used"),
+    "level-not-used": (Severity.GAP, "a dose level the record marks as not used, left out"),
+    "population-limit": (Severity.GAP, "a limit on another cell population of the product, not a dose"),
     "cell-free": (Severity.GAP, "a cell-free product, not cells"),
     "impossible-dose": (Severity.GAP, "a number no cell dose can be, ignored"),
     "impossible-schedule": (Severity.GAP, "a schedule no regimen can have, ignored"),
     "text-truncated": (Severity.GAP, "a text too long to read whole"),
     "arms-from-interventions": (Severity.GAP, "no arms described: each intervention shown as an arm"),
+    "weight-bands": (Severity.NOTE, "the dose depends on body weight; one row per band"),
+    "dose-levels": (Severity.NOTE, "the arm's dose levels or cohorts, one row each"),
+    "count-added": (Severity.NOTE, "administrations the record adds to a stated count"),
+    "fractionated": (Severity.NOTE, "one dose given in fractions, counted as one administration"),
     "not-utf8": (Severity.NOTE, "a file read in another encoding than UTF-8"),
-    "dose-converted": (Severity.NOTE, "a flat dose converted to cells/kg at the reference weight"),
+    "dose-converted": (Severity.NOTE, "a flat or per-m² dose converted to cells/kg at the reference weight and "
+                       "body-surface area"),
+    "dose-own-unit": (Severity.NOTE, "a dose per cm² or in islet equivalents, charted on an axis of its own"),
 }
 
 

@@ -1,7 +1,8 @@
 """Trials -> pandas frames: one row per arm regimen, per administration, per cumulative step.
 
-Flat doses (total cells) become cells/kg here, at a reference body weight the
-user chooses, and every such row says it was converted.
+Flat doses (total cells) and doses per m² of body-surface area become cells/kg here, at a reference body
+weight and body-surface area the user chooses, and every such row says it was converted. Doses per cm² of
+a lesion and in islet equivalents are never put on the cells/kg axis: they keep their own unit and axis.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from .models import Arm, Regimen, Source, Trial
 from .notation import format_cells
 
 DEFAULT_WEIGHT_KG = 70.0
+# The body-surface area cells/m2 doses are converted at: 1.73 m², the reference adult that dosing per body-surface
+# area is conventionally normalised to.
+DEFAULT_BSA_M2 = 1.73
+# Units put on the cells/kg axis, and how: per kg as stated, flat divided by the weight, per m² times area / weight.
+PER_KG_UNITS = ("cells/kg", "cells", "cells/m2")
+# Units that have no cells/kg equivalent: each is charted on an axis of its own.
+OWN_AXIS_UNITS = ("cells/cm2", "IEQ/kg", "IEQ")
 ARM_TYPE_NAMES = {
     "EXPERIMENTAL": "Experimental",
     "ACTIVE_COMPARATOR": "Active comparator",
@@ -23,8 +31,9 @@ ARM_TYPE_NAMES = {
     "OTHER": "Other",
 }
 ARM_COLUMNS = [
-    "trial_id", "trial_title", "arm", "arm_key", "series", "arm_type", "phase", "cellular", "route",
-    "dose_per_administration", "dose_low", "dose_high", "dose_unit", "dose_cells_per_kg", "dose_converted",
+    "trial_id", "trial_title", "arm", "arm_key", "series", "applies_to", "arm_type", "phase", "cellular", "cell_type",
+    "route", "dose_per_administration", "dose_low", "dose_high", "dose_unit", "population", "dose_axis",
+    "dose_cells_per_kg", "dose_converted",
     "administrations", "interval_days", "administration_days", "cumulative_dose", "cumulative_cells_per_kg",
     "flags", "flag_codes", "source", "dose_source", "schedule_source", "route_source", "label_from_record",
     "description",
@@ -39,16 +48,18 @@ def arm_key(trial_id: str, label: str) -> str:
     return f"{trial_id} · {label}"
 
 
-def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG) -> pd.DataFrame:
+def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG,
+               bsa_m2: float = DEFAULT_BSA_M2) -> pd.DataFrame:
     """One row per arm regimen, in record order."""
     check_weight(weight_kg)
-    return rows_frame([row for trial in trials for row in arm_rows(trial, weight_kg)])
+    check_bsa(bsa_m2)
+    return rows_frame([row for trial in trials for row in arm_rows(trial, weight_kg, bsa_m2)])
 
 
-def arm_rows(trial: Trial, weight_kg: float) -> list[dict]:
+def arm_rows(trial: Trial, weight_kg: float, bsa_m2: float = DEFAULT_BSA_M2) -> list[dict]:
     """The rows `arms_frame` draws from one trial, for callers that build the frame in parts."""
     return [
-        _arm_row(trial, arm, regimen, name, weight_kg)
+        _arm_row(trial, arm, regimen, name, weight_kg, bsa_m2)
         for arm in trial.arms
         for regimen, name in zip(arm.regimens, regimen_names(arm.regimens), strict=True)
     ]
@@ -90,36 +101,60 @@ def cumulative_frame(arms: pd.DataFrame) -> pd.DataFrame:
                 "trial_id": row.trial_id, "arm": row.arm, "arm_key": row.arm_key, "series": row.series,
                 "day": day, "administration": number,
                 "cumulative_dose": row.dose_per_administration * number, "dose_unit": row.dose_unit,
+                "dose_axis": row.dose_axis,
                 "cumulative_cells_per_kg": row.dose_cells_per_kg * number, "dose_converted": row.dose_converted,
             })
     return pd.DataFrame(rows, columns=["trial_id", "arm", "arm_key", "series", "day", "administration",
-                                       "cumulative_dose", "dose_unit", "cumulative_cells_per_kg", "dose_converted"])
+                                       "cumulative_dose", "dose_unit", "dose_axis", "cumulative_cells_per_kg",
+                                       "dose_converted"])
 
 
 def regimen_names(regimens: Sequence[Regimen]) -> list[str]:
-    """What tells an arm's regimens apart on a chart row: nothing for one, their phases when those differ,
-    else their phase (or "regimen") and number, so no two regimens share a row."""
+    """What tells an arm's regimens apart on a chart row: nothing for one, the patients each is for (a weight band,
+    a dose level) when those differ, their phases when those differ, else their phase (or "regimen") and number,
+    so no two regimens share a row."""
     if len(regimens) == 1:
         return [""]
+    groups = [regimen.applies_to for regimen in regimens]
+    if all(groups) and len(set(groups)) == len(groups):
+        phases = [regimen.phase for regimen in regimens]
+        if len(set(phases)) > 1 and all(phases):
+            return [f"{phase} · {group}" for phase, group in zip(phases, groups, strict=True)]
+        return [str(group) for group in groups]
     phases = [regimen.phase for regimen in regimens]
     if all(phases) and len(set(phases)) == len(phases):
         return [str(phase) for phase in phases]
     return [f"{phase} ({i})" if phase else f"regimen {i}" for i, phase in enumerate(phases, start=1)]
 
 
-def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: float) -> dict:
+def per_kg_factor(unit: str, weight_kg: float, bsa_m2: float) -> float | None:
+    """What a dose in `unit` is multiplied by to be in cells/kg at the reference patient; None when it cannot be."""
+    if unit == "cells/kg":
+        return 1.0
+    if unit == "cells":
+        return 1 / weight_kg
+    if unit == "cells/m2":
+        return bsa_m2 / weight_kg
+    return None
+
+
+def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: float, bsa_m2: float) -> dict:
     dose = regimen.dose
     per_kg = None
     converted = False
     flags = [f.message for f in arm.flags] + [f"Trial: {f.message}" for f in trial.flags]
     codes = [f.code for f in arm.flags] + [f.code for f in trial.flags]
     if dose is not None:
-        converted = dose.unit == "cells"
-        per_kg = dose.value / weight_kg if converted else dose.value
+        factor = per_kg_factor(dose.unit, weight_kg, bsa_m2)
+        converted = factor is not None and dose.unit != "cells/kg"
+        per_kg = dose.value * factor if factor is not None else None
         if converted:
             codes.append("dose-converted")
-            flags.append(f"Flat dose of {format_cells(dose.value, 'cells')} converted to "
-                         f"{format_cells(per_kg, 'cells/kg')} at a reference weight of {weight_kg:g} kg.")
+            flags.append(_conversion_note(dose.value, dose.unit, per_kg, weight_kg, bsa_m2))  # type: ignore[arg-type]
+        elif factor is None:
+            codes.append("dose-own-unit")
+            flags.append(f"{format_cells(dose.value, dose.unit)} has no cells/kg equivalent; it is charted on an axis "
+                         f"of its own, in {dose.unit}.")
     count = regimen.administrations
     key = arm_key(trial.trial_id, arm.label)
     return {
@@ -128,14 +163,18 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
         "arm": arm.label,
         "arm_key": key,
         "series": f"{key} · {name}" if name else key,
+        "applies_to": regimen.applies_to or "",
         "arm_type": ARM_TYPE_NAMES.get(arm.type, arm.type.replace("_", " ").capitalize()),
         "phase": regimen.phase or "",
         "cellular": arm.cellular,
+        "cell_type": arm.cell_type or "",
         "route": regimen.route or "",
         "dose_per_administration": dose.value if dose else None,
         "dose_low": dose.low if dose else None,
         "dose_high": dose.high if dose else None,
         "dose_unit": dose.unit if dose else "",
+        "population": (dose.population or "") if dose else "",
+        "dose_axis": dose_axis(dose.unit) if dose else "",
         "dose_cells_per_kg": per_kg,
         "dose_converted": converted,
         "administrations": count,
@@ -169,6 +208,24 @@ def quote_source(source: Source | None) -> str:
     return f"“{source.text}” ({source.location})" if source else ""
 
 
+def dose_axis(unit: str) -> str:
+    """The axis a dose in `unit` is charted on: cells/kg for every unit that converts to it, else its own unit."""
+    return "cells/kg" if unit in PER_KG_UNITS else unit
+
+
+def _conversion_note(value: float, unit: str, per_kg: float, weight_kg: float, bsa_m2: float) -> str:
+    if unit == "cells":
+        return (f"Flat dose of {format_cells(value, 'cells')} converted to {format_cells(per_kg, 'cells/kg')} at a "
+                f"reference weight of {weight_kg:g} kg.")
+    return (f"Dose of {format_cells(value, unit)} converted to {format_cells(per_kg, 'cells/kg')} at a reference "
+            f"body-surface area of {bsa_m2:g} m² and weight of {weight_kg:g} kg.")
+
+
 def check_weight(weight_kg: float) -> None:
     if not 1 <= weight_kg <= 500:
         raise ValueError(f"reference body weight must be between 1 and 500 kg, got {weight_kg:g}")
+
+
+def check_bsa(bsa_m2: float) -> None:
+    if not 0.1 <= bsa_m2 <= 3.5:
+        raise ValueError(f"reference body-surface area must be between 0.1 and 3.5 m², got {bsa_m2:g}")

@@ -13,11 +13,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-DoseUnit = Literal["cells/kg", "cells"]
+# Per kg of body weight, flat, per m² of body-surface area, per cm² of wound or lesion, islet equivalents.
+DoseUnit = Literal["cells/kg", "cells", "cells/m2", "cells/cm2", "IEQ/kg", "IEQ"]
+DOSE_UNITS: tuple[str, ...] = DoseUnit.__args__  # type: ignore[attr-defined]
 DoseBound = Literal["at most", "at least"]
-# More than this is more cells than a human body holds (about 3×10^13): a typo, not a dose.
-MAX_CELLS_PER_KG = 1e11
-MAX_CELLS = 1e13
+# More than these is more than a body holds (about 3×10^13 cells; some 10^6 islets in a pancreas), or more cells
+# than fit on a square centimetre: a typo, not a dose.
+CEILINGS: dict[str, float] = {
+    "cells/kg": 1e11, "cells": 1e13, "cells/m2": 1e13, "cells/cm2": 1e9, "IEQ/kg": 1e5, "IEQ": 1e7,
+}
+MAX_CELLS_PER_KG = CEILINGS["cells/kg"]
+MAX_CELLS = CEILINGS["cells"]
 ARM_TYPES = (
     "EXPERIMENTAL",
     "ACTIVE_COMPARATOR",
@@ -47,10 +53,12 @@ class Flag(_Model):
 
 
 class Dose(_Model):
-    """Cells given in one administration, per kg of body weight or flat."""
+    """Cells given in one administration, per kg of body weight, flat, per m² or cm², or islet equivalents."""
 
     value: float = Field(description="Cells per administration; the midpoint for a range.")
     unit: DoseUnit
+    population: str | None = Field(default=None, description="What is counted when it is a subset of the cells "
+                                   "given: 'CAR+ T cells', 'CD34+ cells', 'TNC'.")
     low: float | None = None
     high: float | None = None
     source: Source
@@ -64,9 +72,8 @@ class Dose(_Model):
                 raise ValueError(f"a cell dose must be a positive number, got {name}={number!r}")
         if self.value < 1:
             raise ValueError(f"{self.value:.3g} {self.unit} is less than one cell; it cannot be a dose")
-        ceiling = MAX_CELLS_PER_KG if self.unit == "cells/kg" else MAX_CELLS
-        if max(self.value, self.high or 0) > ceiling:
-            raise ValueError(f"{max(self.value, self.high or 0):.3g} {self.unit} is more cells than a human body "
+        if max(self.value, self.high or 0) > CEILINGS[self.unit]:
+            raise ValueError(f"{max(self.value, self.high or 0):.3g} {self.unit} is more than a human body "
                              "holds; it cannot be a dose")
         if (self.low is None) != (self.high is None):
             raise ValueError("a dose range needs both a low and a high end")
@@ -88,6 +95,8 @@ class Regimen(_Model):
     administration_days: tuple[float, ...] = ()
     route: str | None = None
     phase: str | None = None
+    applies_to: str | None = Field(default=None, description="Which of the arm's patients this regimen is for, "
+                                   "when it has several: a weight band ('> 50 kg'), a cohort or dose level.")
     schedule_source: Source | None = None
     route_source: Source | None = None
 
@@ -134,6 +143,8 @@ class Arm(_Model):
     description: str = ""
     interventions: tuple[str, ...] = ()
     cellular: bool
+    cell_type: str | None = Field(default=None, description="The kind of cell product given: 'CAR-T', 'NK cells', "
+                                  "'MSC', 'islets'; None for an arm without cells or when no text names one.")
     regimens: tuple[Regimen, ...] = ()
     flags: tuple[Flag, ...] = ()
 

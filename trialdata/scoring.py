@@ -20,7 +20,7 @@ import pandas as pd
 
 DOSE_TOLERANCE = 1e-3  # relative: 2.0×10^6 and 2.001×10^6 are the same dose; 2.1×10^6 is not
 # Flags that are part of every conversion the table makes, not a warning that this number may be wrong.
-ROUTINE_FLAG_CODES = frozenset({"dose-converted"})
+ROUTINE_FLAG_CODES = frozenset({"dose-converted", "dose-own-unit"})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pandas.io.formats.style import Styler
 
 from .charts import arm_codes, arm_colors, schedule_text
 from .filters import ArmFilter, apply_filter
-from .frames import DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
+from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
 from .models import Source, Trial
 from .notation import format_cells, format_dose_range
@@ -33,6 +33,12 @@ class Comparison:
     weight_kg: float
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""  # identifies the loaded files, for caching what is derived from them
+    bsa_m2: float = DEFAULT_BSA_M2
+
+    @property
+    def reference(self) -> str:
+        """The reference patient doses are converted at, in words: '70 kg, 1.73 m²'."""
+        return f"{self.weight_kg:g} kg, {self.bsa_m2:g} m²"
 
 
 def build_comparison(
@@ -42,20 +48,21 @@ def build_comparison(
     problems: Iterable[Problem] = (),
     all_arms: pd.DataFrame | None = None,
     digest: str = "",
+    bsa_m2: float = DEFAULT_BSA_M2,
 ) -> Comparison:
     """The comparison for a selection; pass `all_arms` when it is already built for these trials."""
-    everything = all_arms if all_arms is not None else arms_frame(trials, weight_kg)
+    everything = all_arms if all_arms is not None else arms_frame(trials, weight_kg, bsa_m2)
     shown = apply_filter(everything, selection)
     return Comparison(
         trials=trials, all_arms=everything, arms=shown, cumulative=cumulative_frame(shown),
         colors=arm_colors(everything["arm_key"]), codes=arm_codes(everything["arm_key"]),
-        weight_kg=weight_kg, problems=list(problems), digest=digest,
+        weight_kg=weight_kg, problems=list(problems), digest=digest, bsa_m2=bsa_m2,
     )
 
 
-def dose_text(row: pd.Series, weight_kg: float, converted: bool = True) -> str:
-    """'1.0×10⁶ cells/kg', '1.0–2.0×10⁶ cells/kg (range)', or a flat dose with (unless `converted` is False)
-    its value in cells/kg."""
+def dose_text(row: pd.Series, weight_kg: float, converted: bool = True, bsa_m2: float = DEFAULT_BSA_M2) -> str:
+    """'1.0×10⁶ cells/kg', '1.0–2.0×10⁶ cells/kg (range)', or a flat or per-m² dose with (unless `converted` is
+    False) its value in cells/kg at the reference patient."""
     value = row.dose_per_administration
     if pd.isna(value):
         return "not stated"
@@ -63,13 +70,16 @@ def dose_text(row: pd.Series, weight_kg: float, converted: bool = True) -> str:
     low, high = row.dose_low, row.dose_high
     text = format_dose_range(low, high, unit) + " (range)" if pd.notna(low) else format_cells(value, unit)
     if converted and row.dose_converted:
-        text += f" = {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {weight_kg:g} kg"
+        at = f"{bsa_m2:g} m², {weight_kg:g} kg" if unit == "cells/m2" else f"{weight_kg:g} kg"
+        text += f" = {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {at}"
     return text
 
 
 def _cumulative_text(row: pd.Series) -> str:
     if not row.cellular:
         return "no cells"
+    if row.dose_axis and row.dose_axis != "cells/kg":  # per cm² or islet equivalents: in its own unit
+        return format_cells(row.cumulative_dose, row.dose_unit) or "not known"
     return format_cells(row.cumulative_cells_per_kg, "cells/kg") or "not known"
 
 
@@ -81,19 +91,21 @@ def display_table(comparison: Comparison) -> pd.DataFrame:
             "Code": comparison.codes.get(row.arm_key, ""),
             "Trial": row.trial_id,
             "Arm": row.arm,
+            "For": row.applies_to,
             "Type": row.arm_type,
             "Phase": row.phase or "not stated",
-            "Cells": "yes" if row.cellular else "no",
+            "Cells": (row.cell_type or "yes") if row.cellular else "no",
             "Route": row.route or "not stated",
-            "Dose per administration": dose_text(row, comparison.weight_kg),
+            "Dose per administration": dose_text(row, comparison.weight_kg, bsa_m2=comparison.bsa_m2),
+            "Counted": row.population,
             "Schedule": schedule_text(row),
             "Administration days": ", ".join(f"{d:g}" for d in row.administration_days) or "not stated",
             "Cumulative": _cumulative_text(row),
             "Flags": len(row.flags.split(" | ")) if row.flags else 0,
         })
-    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Type", "Phase", "Cells", "Route",
-                                       "Dose per administration", "Schedule", "Administration days", "Cumulative",
-                                       "Flags"])
+    return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "For", "Type", "Phase", "Cells", "Route",
+                                       "Dose per administration", "Counted", "Schedule", "Administration days",
+                                       "Cumulative", "Flags"])
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,8 @@ def arm_sources(comparison: Comparison) -> list[ArmSources]:
         code = comparison.codes.get(row.arm_key, "")
         phase = f" · {row.phase}" if row.series != row.arm_key and row.phase else ""
         numbers = (
-            SourcedNumber("Dose per administration", dose_text(row, comparison.weight_kg), *_parts(row.dose_source)),
+            SourcedNumber("Dose per administration", dose_text(row, comparison.weight_kg, bsa_m2=comparison.bsa_m2),
+                          *_parts(row.dose_source)),
             SourcedNumber("Schedule", schedule_text(row), *_parts(row.schedule_source)),
             SourcedNumber("Route", row.route or "not stated", *_parts(row.route_source)),
         )
@@ -160,17 +173,23 @@ def flags_table(comparison: Comparison) -> pd.DataFrame:
                              "Flag": flag.code, "What to know": flag.message})
     for row in comparison.arms.itertuples():
         if row.dose_converted:
+            per_m2 = row.dose_unit == "cells/m2"
+            stated = "Dose" if per_m2 else "Flat dose"
+            at = comparison.reference if per_m2 else f"{comparison.weight_kg:g} kg"
             rows.append({"Code": comparison.codes.get(row.arm_key, ""), "Trial": row.trial_id, "Arm": row.arm,
-                         "Flag": "flat-dose-converted",
-                         "What to know": f"Flat dose of {format_cells(row.dose_per_administration, 'cells')} shown "
-                         f"as {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {comparison.weight_kg:g} kg."})
+                         "Flag": "per-m2-dose-converted" if per_m2 else "flat-dose-converted",
+                         "What to know": f"{stated} of {format_cells(row.dose_per_administration, row.dose_unit)} "
+                         f"shown as {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {at}."})
     return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Flag", "What to know"])
 
 
 def arm_key_table(comparison: Comparison) -> Styler:
     """The key to the charts: each arm's code on its chart colour, with its label and numbers."""
-    table = display_table(comparison)[["Code", "Arm", "Trial", "Phase", "Dose per administration", "Schedule",
-                                       "Cumulative", "Flags"]]
+    full = display_table(comparison)
+    columns = ["Code", "Arm", "Trial", "Phase", "Dose per administration", "Schedule", "Cumulative", "Flags"]
+    if full["For"].ne("").any():  # weight bands and dose levels: which row is which
+        columns.insert(2, "For")
+    table = full[columns]
     colors = {comparison.codes[key]: color for key, color in comparison.colors.items() if key in comparison.codes}
     return table.style.map(lambda code: f"background-color: {colors.get(code, '#ffffff')}; color: white; "
                            "font-weight: bold", subset=["Code"])
@@ -196,7 +215,7 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
     """The detail of the arm `key`; an arm with several regimens shows the first in its headline."""
     rows = comparison.arms[comparison.arms["arm_key"] == key]
     first = rows.iloc[0]
-    total = first["cumulative_cells_per_kg"] * comparison.weight_kg
+    total = first["cumulative_cells_per_kg"] * comparison.weight_kg if first["dose_axis"] == "cells/kg" else None
     only_this_arm = replace(comparison, arms=rows)  # format and flag one arm, not every arm shown
     regimens = display_table(only_this_arm)
     flags = flags_table(only_this_arm)
@@ -205,10 +224,10 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
         trial_id=first["trial_id"],
         arm_type=first["arm_type"],
         route=first["route"] or "route not stated",
-        dose=dose_text(first, comparison.weight_kg, converted=False),
+        dose=dose_text(first, comparison.weight_kg, converted=False, bsa_m2=comparison.bsa_m2),
         schedule=schedule_text(first),
         cumulative=_cumulative_text(first),
-        total_cells=format_cells(total, "cells") if pd.notna(total) else _cumulative_text(first),
+        total_cells=format_cells(total, "cells") if total is not None and pd.notna(total) else _cumulative_text(first),
         regimens=regimens[["Phase", "Dose per administration", "Schedule", "Administration days", "Cumulative",
                            "Route"]],
         flags=flags[["Flag", "What to know"]],

@@ -28,18 +28,18 @@ YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a 
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def across_cached(digest: str, weight_kg: float, _comparison: Comparison) -> pd.DataFrame:
-    """Every loaded arm with its trial's facts; keyed by the loaded files and the reference weight."""
+def across_cached(digest: str, reference: str, _comparison: Comparison) -> pd.DataFrame:
+    """Every loaded arm with its trial's facts; keyed by the loaded files and the reference patient."""
     return across_frame(_comparison.trials, _comparison.all_arms)
 
 
-FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_source", "x_route")
+FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_type", "x_source", "x_route")
 YEAR_KEY = "x_year"
 FOCUS_KEY = "x_focus"
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the downloads…")
-def downloads_cached(digest: str, weight_kg: float, trials: tuple[str, ...], _arms: pd.DataFrame) -> Downloads:
+def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms: pd.DataFrame) -> Downloads:
     """The three files for one choice of trials, built once: a workbook of thousands of rows takes seconds,
     and changing only the trial in focus should not rebuild it."""
     return Downloads(to_csv(_arms, ACROSS_COLUMNS), to_xlsx(_arms, ACROSS_COLUMNS), to_json(_arms, ACROSS_COLUMNS))
@@ -47,16 +47,16 @@ def downloads_cached(digest: str, weight_kg: float, trials: tuple[str, ...], _ar
 
 def downloads(comparison: Comparison, chosen: pd.DataFrame) -> Downloads:
     trials = tuple(dict.fromkeys(chosen["trial_id"]))
-    return downloads_cached(comparison.digest, comparison.weight_kg, trials, chosen)
+    return downloads_cached(comparison.digest, comparison.reference, trials, chosen)
 
 
 def choose_trials(comparison: Comparison) -> pd.DataFrame:
     """Draw the filters, open only while one narrows the choice; return the arms of the chosen trials."""
-    everything = across_cached(comparison.digest, comparison.weight_kg, comparison)
+    everything = across_cached(comparison.digest, comparison.reference, comparison)
     options = across_options(everything)
     narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get(YEAR_KEY) not in (
         None, st.session_state.get(YEAR_RANGE))
-    box = st.expander("Choose trials by condition, phase, status, cell source, route and start year",
+    box = st.expander("Choose trials by condition, phase, status, cell type and source, route and start year",
                       expanded=bool(narrowed), icon=":material/filter_list:")
     top = box.columns(3)
     conditions = top[0].multiselect("Condition", options.conditions, key="x_condition", bind="query-params",
@@ -65,18 +65,23 @@ def choose_trials(comparison: Comparison) -> pd.DataFrame:
                                 placeholder="All phases")
     statuses = top[2].multiselect("Status", options.statuses, key="x_status", bind="query-params",
                                   placeholder="All statuses")
-    bottom = box.columns(3)
-    sources = bottom[0].multiselect("Cell source", options.cell_sources, key="x_source", bind="query-params",
+    middle = box.columns(3)
+    types = middle[0].multiselect("Cell type", options.cell_types, key="x_type", bind="query-params",
+                                  placeholder="All cell types", help="The kind of cell product an arm gives "
+                                  "(CAR-T, NK cells, MSC, islets, ...), as its texts, interventions or the trial's "
+                                  "title name it.")
+    sources = middle[1].multiselect("Cell source", options.cell_sources, key="x_source", bind="query-params",
                                     placeholder="All sources", help="The tissue the cells come from, where the "
                                     "arm, its interventions or the trial's title or summary names it.")
-    routes = bottom[1].multiselect("Route", options.routes, key="x_route", bind="query-params",
+    routes = middle[2].multiselect("Route", options.routes, key="x_route", bind="query-params",
                                    placeholder="All routes")
-    years = _year_range(bottom[2], options.years)
+    years = _year_range(box.columns(3)[0], options.years)
     box.caption("Empty lists choose all. A trial is chosen when its condition, phase, status and start year "
-                "match, and one of its arms has a chosen cell source and route; all its arms are then shown.")
+                "match, and one of its arms has a chosen cell type, cell source and route; all its arms are then "
+                "shown.")
     selection = AcrossFilter(conditions=tuple(conditions) or None, phases=tuple(phases) or None,
-                             statuses=tuple(statuses) or None, cell_sources=tuple(sources) or None,
-                             routes=tuple(routes) or None, years=years)
+                             statuses=tuple(statuses) or None, cell_types=tuple(types) or None,
+                             cell_sources=tuple(sources) or None, routes=tuple(routes) or None, years=years)
     return apply_across(everything, selection)
 
 

@@ -25,7 +25,7 @@ from trialdata.filters import (
     default_trials,
     filter_options,
 )
-from trialdata.frames import DEFAULT_WEIGHT_KG
+from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.load import LoadResult, Problem, read_file, record_files
 from trialdata.merge import merge_trials
 from trialdata.notation import format_cells
@@ -52,9 +52,9 @@ def read_cached(name: str, data: bytes) -> LoadResult:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def arms_cached(digest: str, weight_kg: float, _trials: list[Trial]) -> pd.DataFrame:
-    """The arms frame for one set of records and weight; keyed by the records' combined hash."""
-    return arms_frame(_trials, weight_kg)
+def arms_cached(digest: str, weight_kg: float, bsa_m2: float, _trials: list[Trial]) -> pd.DataFrame:
+    """The arms frame for one set of records and reference patient; keyed by the records' combined hash."""
+    return arms_frame(_trials, weight_kg, bsa_m2)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -147,8 +147,17 @@ def _add_choices(key: str, values: Iterable[str]) -> None:
 def weight_input(box: DeltaGenerator) -> float:
     weight = box.number_input("Reference body weight (kg)", min_value=30.0, max_value=200.0,
                               value=DEFAULT_WEIGHT_KG, step=5.0, key="weight", bind="query-params",
-                              help="Flat doses (total cells) are divided by this weight to compare in cells/kg.")
+                              help="Flat doses (total cells) are divided by this weight to compare in cells/kg; "
+                                   "doses per m² are multiplied by the body-surface area, then divided by it.")
     return float(weight)
+
+
+def bsa_input(box: DeltaGenerator) -> float:
+    area = box.number_input("Reference body-surface area (m²)", min_value=0.5, max_value=3.0, value=DEFAULT_BSA_M2,
+                            step=0.05, format="%.2f", key="bsa", bind="query-params",
+                            help="Doses per m² of body-surface area are multiplied by this area, then divided by "
+                                 "the weight, to compare in cells/kg.")
+    return float(area)
 
 
 def add_arms_of_added_trials() -> None:
@@ -205,9 +214,10 @@ def build_sidebar(arm_filters: bool = True) -> Comparison:
     (for a page that selects by its own filters)."""
     filter_box, settings_box = st.sidebar.container(), st.sidebar.container()
     weight = weight_input(settings_box)
+    area = bsa_input(settings_box)
     settings_box.toggle("Log dose axes", value=False, key="log", bind="query-params")
     uploader()
     trials, problems, digest = load_all()
-    all_arms = arms_cached(digest, weight, trials)
+    all_arms = arms_cached(digest, weight, area, trials)
     selection = filters(filter_box, filter_options(all_arms), all_arms) if arm_filters else ArmFilter()
-    return build_comparison(trials, selection, weight, problems, all_arms=all_arms, digest=digest)
+    return build_comparison(trials, selection, weight, problems, all_arms=all_arms, digest=digest, bsa_m2=area)

@@ -22,10 +22,12 @@ from .vocabulary import (
     BOUND_WORDS,
     CELL_FREE_WORDS,
     CELL_NOUN_ENDINGS,
+    COUNTED_UNITS,
     FLAT_MARKS,
     ORDINALS,
     OTHER_UNITS,
     PER_SITE_MARKS,
+    POPULATIONS,
     RATE_UNITS,
     TRAILING_BOUNDS,
     VOLUME_UNITS,
@@ -34,7 +36,8 @@ from .vocabulary import (
 CELLS_PER_KG = "cells/kg"
 CELLS = "cells"
 # Units read as per kg although they do not say "kg" ("cells/weight range"): the reading is flagged.
-ASSUMED_PER_KG = frozenset(word for word in BODY_UNITS if "kg" not in word and "kilo" not in word)
+ASSUMED_PER_KG = frozenset(word for word, unit in BODY_UNITS.items()
+                           if unit == CELLS_PER_KG and "kg" not in word and "kilo" not in word)
 MIN_CELLS = 1_000  # fewer cells than this is a count of something else ("1.5-2 cells/kg BW" lost its power)
 
 _NUMBER = r"\d{1,4}(?:[.,]\d{1,3})?"
@@ -95,6 +98,14 @@ _CONTAINERS_BEFORE = re.compile(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|u
                                 r"\s{0,3}(?:a\s{1,3})?total\b", re.IGNORECASE)
 _CONCENTRATION_BEFORE = re.compile(r"\b(?:concentration|density)\s{1,3}(?:of\s{1,3})?[^.;]{0,10}$", re.IGNORECASE)
 _ORDINAL_WORDS = first_letters(ORDINALS)
+_RATIO_BEFORE = re.compile(r"[A-Za-zµμ]\s{0,2}/\s{0,2}$")
+_COUNTED = re.compile(rf"(?<![\w-])(?:{words(COUNTED_UNITS, plural=True)})(?![\w-])", re.I)
+# One pattern, a group per row: the words are searched once and the first row that matched names the population.
+_POPULATION = re.compile("|".join(rf"(?<![\w-])(?P<p{rank}>{pattern})(?![\w-])"
+                                  for rank, pattern in enumerate(POPULATIONS)), re.I)
+_POPULATION_NAMES = list(POPULATIONS.values())
+_POPULATION_BEFORE = re.compile(r"[^.;:()]{0,40}?(?:cells?\s{1,3})?(?:dose|count|number|dosage)\s{0,3}(?:of|:|=|is)?"
+                                r"\s{0,3}(?:\w{1,12}\s{1,3})?$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +128,7 @@ class DoseMention:
     unit_written: bool = True  # False when the unit was taken from a list's last item or assumed flat
     refused: str = ""  # why this number cannot be a dose, for a flag
     assumed_per_kg: str = ""  # a unit read as per kg that does not say kg ("weight range")
+    population: str | None = None  # what is counted when it is a subset: "CAR+ T cells", "CD34+ cells", "TNC"
 
     @property
     def is_range(self) -> bool:
@@ -137,7 +149,7 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
     tail = _read_tail(text, quantity.end)
     if tail is None:
         return None
-    unit, end, role, volume, unit_written, cell_word, assumed = tail
+    unit, end, role, volume, unit_written, cell_word, assumed, noun_end = tail
     if not quantity.scientific and not (cell_word or unit_written):
         return None  # a plain number ("2012", "100") counts cells only when the text says cells
     if quantity.letter and not (cell_word or unit == CELLS_PER_KG):
@@ -147,7 +159,9 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
         return None
     head_start = max(0, quantity.start - _HEAD_REACH)
     head = text[head_start:quantity.start]
-    bound = _bound(head)
+    if _RATIO_BEFORE.search(head):
+        return None  # "(50 μCi / 5 x 10^7 DCs)": the cells a label's activity is per, not a dose
+    bound = quantity.bound or _bound(head)
     trailing = _TRAILING_BOUND.match(text, end)
     if trailing:
         bound = str(lookup(TRAILING_BOUNDS, trailing.group("bound")))
@@ -165,8 +179,21 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
         value=quantity.value, unit=unit, text=text[start:end], start=start, end=end,
         low=quantity.low, high=quantity.high, exponent_restored=quantity.restored, listed=quantity.listed,
         volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written,
-        refused=refused, assumed_per_kg=assumed,
+        refused=refused, assumed_per_kg=assumed, population=_population(text, quantity.end, noun_end, head),
     )
+
+
+def _population(text: str, start: int, end: int, head: str) -> str | None:
+    """The subset a dose counts, named between the number and its unit ("2 x 10^6 anti-CD19 CAR T cells/kg"),
+    else just before the number ("a CD34+ cell dose of 5 x 10^6/kg")."""
+    words_ = text[start:end]
+    if not any(c.isalpha() for c in words_):
+        before = _POPULATION_BEFORE.search(head)
+        if before is None:
+            return None
+        words_ = before.group(0)
+    ranks = [int(match.lastgroup[1:]) for match in _POPULATION.finditer(words_)]  # type: ignore[index]
+    return _POPULATION_NAMES[min(ranks)] if ranks else None
 
 
 _NEGATIVE = "a negative number of cells"
@@ -188,19 +215,24 @@ def _bound(head: str) -> str | None:
     return str(lookup(BOUND_WORDS, found.group("bound"))) if found else None
 
 
-def _read_tail(text: str, pos: int) -> tuple[str, int, str, float | None, bool, bool, str] | None:
-    """(unit, end of the dose's span, role, volume in mL, unit written?, cells named?, assumed per-kg words), or
-    None when the number is not a cell dose (a drug, a rate, a cell-free product)."""
+def _read_tail(text: str, pos: int) -> tuple[str, int, str, float | None, bool, bool, str, int] | None:
+    """(unit, end of the dose's span, role, volume in mL, unit written?, cells named?, assumed per-kg words, end
+    of the words naming what is counted), or None when the number is not a cell dose (a drug, a rate, a cell-free
+    product). Islet equivalents named before the unit make it "IEQ/kg" or "IEQ"."""
     if pos < len(text) and text[pos] == ")":
         pos += 1
     if _OTHER_UNIT.match(text, pos):
         return None
+    start = pos
     cell_word = False
     noun_end = pos
     for _ in range(_MAX_TOKENS):
         reading = _unit_at(text, pos)
         if reading is not None:
-            return (*reading[:4], True, cell_word, reading[4]) if reading[0] else None
+            if not reading[0]:
+                return None
+            unit = _counted(text, start, pos, reading[0])
+            return unit, reading[1], reading[2], reading[3], True, cell_word, reading[4], pos
         token = _TOKEN.match(text, pos)
         if token is None:
             break
@@ -209,10 +241,17 @@ def _read_tail(text: str, pos: int) -> tuple[str, int, str, float | None, bool, 
             break
         if _CELL_FREE.search(word):
             return None
-        if _CELL_NOUN.search(word):
+        if _CELL_NOUN.search(word) or _COUNTED.search(word):
             cell_word, noun_end = True, token.end()
         pos = token.end()
-    return CELLS, noun_end, "dose", None, False, cell_word, ""
+    return _counted(text, start, noun_end, CELLS), noun_end, "dose", None, False, cell_word, "", noun_end
+
+
+def _counted(text: str, start: int, end: int, unit: str) -> str:
+    """`unit` with islet equivalents for cells when the words before it count them: "IEQ/kg", "IEQ"."""
+    if end > start and _COUNTED.search(text, start, end) and unit in (CELLS, CELLS_PER_KG):
+        return unit.replace("cells", "IEQ")
+    return unit
 
 
 def _unit_at(text: str, pos: int) -> tuple[str, int, str, float | None, str] | None:

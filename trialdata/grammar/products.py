@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
-from .patterns import words
-from .vocabulary import CELL_FREE_WORDS, PLACEBO_WORDS
+from .patterns import gate, led, words
+from .vocabulary import CELL_FREE_WORDS, DRUG_UNITS, NOT_PRODUCT_CELLS, OTHER_THERAPIES, PLACEBO_WORDS
 
 _LEVELS = {"low": 1, "lower": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
            "high": 3, "higher": 3}
@@ -32,13 +33,135 @@ CELL_PHRASES: tuple[str, ...] = (
     r"hepatocytes?", r"chondrocytes?", r"keratinocytes?", r"fibroblasts?", r"MCSs?", r"bone\s{1,3}marrow\s{1,3}"
     r"(?:aspirate|concentrate)", r"fat\s{1,3}graft(?:ing)?", r"lipoaspirate",
 )
-_CELLS = re.compile(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])", re.I)
+def _gates(pattern: str) -> frozenset[str]:
+    """What a text must hold (lower-cased) for one of the pattern's alternatives to match it."""
+    return frozenset().union(*(gate(alternative) for alternative in _alternatives(pattern)))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (its "|" outside brackets)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        if char == "\\" or (i and pattern[i - 1] == "\\"):
+            continue
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+# What kind of cell product an arm gives, most specific first: the Across trials page filters by it and the
+# comparison table shows it. A row is a name and the words registries use for it; an immune-cell product is
+# named before the cells it is made of ("CAR-NK" before "NK cells"), a named product before generic words.
+CELL_TYPES: list[tuple[str, str]] = [
+    ("CAR-NK", r"\bCAR[-\s]?NK\b|\bNK[-\s]?CAR\b|\bCAR[-\s]?(?:engineered|modified|transduced|expressing)\s{1,3}"
+               r"(?:[\w-]{1,15}\s{1,3})?NK\b|\bCAR\.\d{1,3}[/\w.-]{0,20}\bNK\b"),
+    ("CAR-T", r"\bCAR[-\s]?T\b|\bCART[-\s]?\d{0,3}\b|\bchimeric\s{1,3}antigen\s{1,3}receptor\b|\bCTL019\b"
+              r"|\b(?:axi|brexu|liso|ide|cilta|obe|rela)cabtagene\b|\btisagenlecleucel\b"
+              r"|\bCAR[-\s]?(?:modified|expressing|transduced)\s{1,3}T\b"
+              r"|(?-i:\bCAR\b)"),
+    ("TCR-T", r"\bTCR[-\s]?T\b|\bTCR[-\s]?(?:transduced|engineered|modified|redirected)\b"
+              r"|\bT[-\s]cell\s{1,3}receptor\b|(?:engineered|transduced)\s{1,3}(?:[\w()-]{1,20}\s{1,3}){0,3}T[-\s]?cells?"),
+    ("TIL", r"(?-i:\bTILs?\b)|\btumou?r[-\s]infiltrating\s{1,3}lymphocytes?\b"),
+    ("CIK", r"(?-i:\bCIKs?\b)|\bcytokine[-\s]induced\s{1,3}killer\b"),
+    ("virus-specific T cells", r"(?-i:\bVSTs?\b)|\bvirus[-\s]specific\b|\b(?:CMV|EBV|adenovir\w{0,3}|BKV?|HHV6|multi-?virus)"
+                               r"[-\s]?(?:specific\s{1,3})?(?:CTLs?|T[-\s]cells?)\b|(?-i:\bm?CTLs?\b)"
+                               r"|\bcytotoxic\s{1,3}T[-\s]lymphocytes?\b"),
+    ("Treg", r"\bT?regs?\b|\bregulatory\s{1,3}T[-\s]cells?\b"),
+    ("NK cells", r"(?-i:\bNK\b)|\bnatural\s{1,3}killer\b"),
+    ("dendritic cells", r"\bdendritic\b|(?-i:\bDCs?\b)|\bsipuleucel\b|\bantigen[-\s]presenting\s{1,3}cells?\b"
+                        r"|\bDCVax\w{0,3}"),
+    ("ESC-derived", r"\bh?ESCs?\b|\bembryonic\s{1,3}stem\b|\bhESC[-\s]derived\b"),
+    ("iPSC-derived", r"\binduced\s{1,3}pluripotent\b|\bh?iPSCs?\b|\biPS[-\s](?:cells?|derived)\b"),
+    ("cord blood", r"\bcord[-\s]blood\b|\bh?UCB\b|\bCB[-\s]?(?:units?|MNCs?)\b"),
+    ("HSC / CD34+", r"\bCD34\s?\+|\bCD34[-\s]?(?:positive|selected|cells?)\b|\bCD133\s?\+"
+                    r"|\bha?ematopoietic\s{1,3}(?:stem|progenitor)\b|\bHSPCs?\b|(?-i:\bHSCs?\b)"),
+    ("islets", r"\bislets?\b|\bIEQ\b"),
+    ("keratinocytes / fibroblasts", r"\bkeratinocytes?\b|\bfibroblasts?\b|\bazficel\b"),
+    ("chondrocytes", r"\bchondrocytes?\b|\bchondrons?\b|\bchondrocelect\b"),
+    ("hepatocytes", r"\bhepatocytes?\b|\bliver\s{1,3}(?:progenitor\s{1,3})?cells\b"),
+    ("MSC", r"MSCs?\b|\bmesenchymal\b|\bstromal\s{1,3}cells?\b|\bh?AD[-\s]?SCs?\b|(?-i:\bh?ASCs?\b)"
+            r"|\bMPCs?\b|\bMAPCs?\b|\bmedicinal\s{1,3}signall?ing\s{1,3}cells?\b"),
+    ("mononuclear cells", r"\bmononuclear\b|MNCs?\b|\bBMAC\b|\bbone\s{1,3}marrow\s{1,3}(?:aspirate|concentrate)\b"),
+    ("SVF / adipose tissue", r"(?-i:\bSVF\b)|\bstromal\s{1,3}vascular\b|\bfat\s{1,3}graft\w{0,3}|\blipoaspirate\b"
+                             r"|\bmicro-?fragmented\b|\blipogems\b|\badipose\s{1,3}tissue\b"),
+]
+# The two generic types: "T cells" and "stem cells" say less than any row above, so a text naming one of those
+# wins over them.
+GENERIC_CELL_TYPES: list[tuple[str, str]] = [
+    ("T cells", r"\bT[-\s]cells?\b|\bT[-\s]lymphocytes?\b|\bdonor\s{1,3}lymphocytes?\b|(?-i:\bDLI\b)|\blymphocytes?\b"),
+    ("stem cells", r"\bstem\s{1,3}cells?\b|\bprogenitor\s{1,3}cells?\b"),
+]
+# Each row with the strings a text must hold for it to match (read from its pattern), so that a text is searched
+# only for the rows it may name, most specific first, and no further than the first found.
+_TYPE_ROWS = [(name, led(pattern, re.I), _gates(pattern)) for name, pattern in CELL_TYPES + GENERIC_CELL_TYPES]
+_GENERIC = frozenset(name for name, _ in GENERIC_CELL_TYPES)
+NO_TYPE = len(_TYPE_ROWS)
+_CELLS = re.compile(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
+                    r"|\b(?:lymphocytes?|cellular\s{1,3}(?:immuno)?therap\w{1,3}|dendritic|natural\s{1,3}killer|sipuleucel"
+                    r"|tumou?r[-\s]infiltrating)\b|(?-i:\b(?:NK|CIK|TILs?|DCs|CTLs?|VSTs?|DLI)\b)"
+                    r"|(?-i:\bDC\b)(?=\s{0,3}(?:vaccin|cells?\b|injection|therap|immunotherap))", re.I)
+
+
+def type_rank(text: str) -> int:
+    """The rank of the most specific cell type `text` names (lower is more specific), or `NO_TYPE`."""
+    return _best_rank((text,))
+
+
+def type_name(rank: int) -> str | None:
+    return _TYPE_ROWS[rank][0] if rank < NO_TYPE else None
+
+
+def cell_type(*texts: str) -> str | None:
+    """The most specific cell type the texts name, or None: "CAR-T" for a text naming CAR T cells, "MSC" for
+    mesenchymal stromal cells; a generic type ("T cells") only when nothing more specific is named."""
+    return type_name(_best_rank(texts))
+
+
+def _best_rank(texts: tuple[str, ...]) -> int:
+    best = NO_TYPE
+    for text in texts:
+        if not text:
+            continue
+        lowered = text.lower()
+        cleaned = _NO_CELLS.sub(" ", text) if "cell" in lowered else text
+        for rank in range(best):
+            _, pattern, needs = _TYPE_ROWS[rank]
+            if any(need in lowered for need in needs) and pattern.search(cleaned):
+                best = rank
+                break
+    return best
+
+
+
+def is_generic_type(name: str | None) -> bool:
+    return name is None or name in _GENERIC
 _NO_CELLS = re.compile(
-    r"\b(?:without|no|not|free\s{1,3}of|excluding|devoid\s{1,3}of|lacking)\s{1,3}(?:any\s{1,3})?(?:\w{1,25}\s{1,3}){0,3}?"
-    r"(?:cells?|cell\s{1,3}therapy|MSCs?)\b|\bcell[-\s]free\b",
+    r"\b(?:without|no|not|free\s{1,3}of|excluding|devoid\s{1,3}of|lacking)\s{1,3}(?:any\s{1,3})?(?:\w{1,25}\s{1,3}){0,4}?"
+    r"(?:cells?|cell\s{1,3}therapy|MSCs?)\b|\bcell[-\s]free\b"
+    rf"|(?<![\w-])(?:{words(NOT_PRODUCT_CELLS)})[-\s]{{1,3}}cells?\b|\b(?:cells?|lymphocytes?)\s{{1,3}}(?:counts?|lines?|subsets?|subpopulations?)\b",
     re.I,
 )
 _CELL_FREE = re.compile(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])", re.I)
+
+
+_DRUG = re.compile(
+    rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])"
+    rf"|(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(DRUG_UNITS)})(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
+    re.I,
+)
+
+
+def find_drugs(text: str) -> list[tuple[int, int]]:
+    """Spans of what a text gives beside the cells: a drug or treatment named ("fludarabine", "IL-2") or an amount
+    in a drug's unit ("30 mg/m2", "600,000 IU/kg"); bounded, so reading is linear."""
+    return [match.span() for match in _DRUG.finditer(text)]
+
+
+def find_cell_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words that name cells as a product ("NK cells", "MSCs", "islets")."""
+    return [match.span() for match in _CELLS.finditer(text)]
 
 
 def dose_level(text: str) -> tuple[int, str] | None:
@@ -58,9 +181,10 @@ def mentions_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+@lru_cache(maxsize=8192)  # an arm's words are asked about for its cells, its type and the arms it shares with
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
-    return _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
+    return _CELLS.search(text) is not None and _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
 
 
 def cell_free_product(text: str) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from .patterns import RANGE_JOIN, TIMES, lookup, words
-from .vocabulary import SCALE_LETTERS, SCALE_WORDS
+from .vocabulary import NUMBER_WORDS, SCALE_LETTERS, SCALE_WORDS, TRAILING_BOUNDS
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺", "0123456789+")
 MAX_EXPONENT = 13  # more cells than a human body holds (about 3×10^13): no dose is written with a larger power
@@ -54,14 +54,17 @@ _SCANNER = re.compile(
     rf"|(?P<gm>{_MANTISSA}){TIMES}(?P<gn>\d{{1,3}}(?:,\d{{3}}){{1,4}})(?![,.]?\d)"
     # 1.0×10^6, 2 x 107, 2·0×106: a mantissa times a power of ten
     rf"|(?P<mant>{_MANTISSA}){TIMES}10{_power_pattern('_m', True)}"
+    # 1-3xE7: a mantissa times an exponent written without its ten
+    rf"|(?P<xmant>{_MANTISSA}){TIMES}[eE]\+?(?P<xexp>\d{{1,2}})(?![\d.])"
     # 1.10^6, 1.106: a full stop for the times sign
     rf"|(?P<dot>\d{{1,2}})\.10(?:{_power_pattern('_d', False)}|(?P<dotlost>[3-9])(?![\d]|[.,]\d))"
     # 10^6 cells, 10(6) cells: a bare power of ten
     rf"|10{_power_pattern('_b', False)}"
     # 1.0E6, 1e6, 1.5E+06
     rf"|(?P<emant>\d{{1,4}}(?:\.\d{{1,3}})?)[eE]\+?(?P<eexp>\d{{1,3}})(?![\w.])"
-    # 100 million, 1.5 billion, 5 lakh
-    rf"|(?P<smant>{_MANTISSA})\s{{0,2}}(?P<scale>{words(SCALE_WORDS, plural=True)})\b"
+    # 100 million, 1.5 billion, 5 lakh, 10 or more million
+    rf"|(?P<smant>{_MANTISSA})(?:\s{{1,3}}(?P<sbound>{words(TRAILING_BOUNDS)}))?\s{{0,2}}"
+    rf"(?P<scale>{words(SCALE_WORDS, plural=True)})\b"
     # 2M cells/kg
     rf"|(?P<lmant>\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?P<letter>{words(SCALE_LETTERS)})(?![\w])"
     # 15,000,000; 500.000; 50000000
@@ -103,6 +106,7 @@ class Quantity:
     listed: int = 0  # one of a list of alternatives ("1, 3 or 5 x 10^6"): the list's number in the text, else 0
     refused: str = ""  # why no dose can be this number ("a power of ten of 100"), said in a flag
     letter: bool = False  # "2M": a scale letter, a number only before cells or a per-body unit
+    bound: str = ""  # "10 or more million": a bound written inside the number
 
     @property
     def is_range(self) -> bool:
@@ -112,10 +116,28 @@ class Quantity:
 MAX_QUANTITIES = 256  # no registry paragraph states more numbers of cells; a text that does is not read past them
 
 
+# "a dosage of two million cells/ cm2": a number written as a word before a scale word. Looked for only in texts
+# holding a scale word, since a scanner starting at every letter would cost more than all the others.
+_WORD_SCANNER = re.compile(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}(?P<scale>{words(SCALE_WORDS, plural=True)})\b",
+                           re.I)
+_SCALE_GATE = tuple(word.lower() for word in SCALE_WORDS)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """The numbers of cells `text` may state (the first MAX_QUANTITIES), in reading order, ranges and lists joined."""
     singles = [q for m in islice(_SCANNER.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None]
+    lowered = text.lower()
+    if any(word in lowered for word in _SCALE_GATE):
+        worded = [_read_word(m) for m in islice(_WORD_SCANNER.finditer(text), MAX_QUANTITIES)]
+        if worded:
+            singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
     return _join(text, singles) if singles else []
+
+
+def _read_word(match: re.Match[str]) -> Quantity:
+    number = float(lookup(NUMBER_WORDS, match.group("word")))  # type: ignore[arg-type]
+    scale = float(lookup(SCALE_WORDS, match.group("scale")))  # type: ignore[arg-type]
+    return Quantity(number * scale, match.start(), match.end(), scientific=False)  # a cell count only beside "cells"
 
 
 def _read(match: re.Match[str]) -> Quantity | None:
@@ -132,6 +154,9 @@ def _read(match: re.Match[str]) -> Quantity | None:
         mantissa = _mantissa(groups["mant"])
         return Quantity(mantissa * 10.0**power, start, end, mantissa=mantissa or None, restored=restored,
                         refused=refused)
+    if groups["xmant"] is not None:
+        mantissa, exponent = _mantissa(groups["xmant"]), int(groups["xexp"])
+        return Quantity(mantissa * 10.0**exponent, start, end, mantissa=mantissa or None, refused=_refused(exponent))
     if groups["dot"] is not None:
         mantissa = float(groups["dot"])
         if groups["dotlost"] is not None:
@@ -144,8 +169,9 @@ def _read(match: re.Match[str]) -> Quantity | None:
         return Quantity(float(groups["emant"]) * 10.0 ** min(exponent, 99), start, end, refused=_refused(exponent))
     if groups["smant"] is not None:
         mantissa = _mantissa(groups["smant"])
+        bound = str(lookup(TRAILING_BOUNDS, groups["sbound"])) if groups["sbound"] else ""
         return Quantity(mantissa * float(lookup(SCALE_WORDS, groups["scale"])), start, end,  # type: ignore[arg-type]
-                        mantissa=mantissa or None)
+                        mantissa=None if bound else mantissa or None, bound=bound)
     if groups["lmant"] is not None:
         scale = float(lookup(SCALE_LETTERS, groups["letter"]))  # type: ignore[arg-type]
         return Quantity(float(groups["lmant"]) * scale, start, end, letter=True)

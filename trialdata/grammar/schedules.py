@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, led, lookup, words
+from .patterns import TIMES_SIGNS, gate, led, lookup, words
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
     GIVING_STEMS,
@@ -28,7 +28,9 @@ from .vocabulary import (
     OPTIONAL_PHRASES,
     ORDINALS,
     OTHER_THERAPIES,
+    PEOPLE_WORDS,
     SCALE_WORDS,
+    SEVERAL_PHRASES,
     TIME_UNITS,
 )
 
@@ -44,11 +46,11 @@ _NOT_ADJECTIVE = (
     r"before|after|post|prior|of|the|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
     r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several)\b"
 )
-_ADJECTIVES = rf"(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}\s{{1,3}}){{0,3}}?"
+_ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}\))\s{{1,3}}){{0,3}}?"
 # "3 dose cohorts", "one treatment arm": the noun names a group of patients, not administrations.
 _NOT_GROUP = (
     r"(?![-\s]{1,3}(?:cohorts?|levels?|groups?|arms?|panels?|tiers?|steps?|escalation|regimens?|finding|ranging|"
-    r"limiting|volume|visits?|follow|of\s{1,3}follow|points?|frames?)\b)"
+    r"limiting|volume|visits?|follow|of\s{1,3}follow|points?|frames?|determination|selection)\b)"
 )
 _COUNTED = rf"(?P<noun>{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b{_NOT_GROUP}"  # what a count counts
 _ADVERB = words(INTERVAL_ADVERBS)
@@ -72,14 +74,14 @@ _INTERVALS = [
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
 _QUANTITY_FOLLOWS = (
     rf"(?!\s{{0,2}}(?:[{TIMES_SIGNS}]\s{{0,2}}\d|[.,]\d|\d|\^|[eE]\d|{words(SCALE_WORDS, plural=True)}\b|M\b|"
-    r"cells?\b|MSCs?\b|ml\b|mL\b|cc\b))"
+    rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|{words(PEOPLE_WORDS, plural=True)}\b))"
 )
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
     led(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
-    led(rf"(?=\d)(?<![\w.])(?<![-–~,]\d)(?<![-–~,])(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}",
+    led(rf"(?=\d)(?<![\w.^~])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s)(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}",
                re.I),
     # "three infusions", "two doses"
     led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s)(?P<n>{words(NUMBER_WORDS)})\b"
@@ -235,7 +237,7 @@ def find_schedules(text: str) -> list[ScheduleMention]:
         nearest, gap = None, 0
         for anchor in anchors:
             distance = _distance(anchor, clue)
-            if nearest is None or distance < gap:
+            if (nearest is None or distance < gap) and not _then_between(text, anchor, clue):
                 nearest, gap = anchor, distance
         if nearest is not None and gap <= _CLUE_REACH:
             groups[id(nearest)].append(clue)
@@ -245,6 +247,27 @@ def find_schedules(text: str) -> list[ScheduleMention]:
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
     return sorted(schedules, key=_START)
+
+
+_SEVERAL = re.compile("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
+_SEVERAL_GATE = frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES))
+
+
+def find_several(text: str) -> str | None:
+    """The words that speak of several administrations without counting them ("the first NK cell infusion")."""
+    lowered = text.lower()
+    match = _SEVERAL.search(text) if any(need in lowered for need in _SEVERAL_GATE) else None
+    return match.group(0) if match else None
+
+
+_SAMPLING = re.compile(r"\bblood\b[^.;]{0,60}?\b(?:taken|drawn|draws?|collected|sampled)\b"
+                       r"|\b(?:blood|serum|plasma)\s{1,3}(?:samples?|sampling|draws?)\b", re.I)
+
+
+def mentions_sampling(text: str) -> bool:
+    """Whether the text speaks of blood draws: a schedule in it may time those, not doses ("blood will be taken
+    before the infusion and then at 1, 2, 4, 5, 6 and 8 weeks")."""
+    return _SAMPLING.search(text) is not None
 
 
 def find_optional(text: str) -> list[OptionalDoses]:
@@ -373,7 +396,6 @@ _OPENS = {word: tuple(i for i, (_, _, first, _) in enumerate(_GATED) if word in 
 
 def _clues(text: str) -> list[_Clue]:
     clues: list[_Clue] = []
-    taken: list[tuple[int, int]] = []
     present = set(filter(text.lower().__contains__, _GATE_WORDS))
     for i in sorted({i for word in present for i in _OPENS.get(word, ())}):
         kind, pattern, _, second = _GATED[i]
@@ -384,13 +406,20 @@ def _clues(text: str) -> list[_Clue]:
             clue = read(match)
             if clue is None:
                 continue
-            if any(clue.start < taken_end and taken_start < clue.end for taken_start, taken_end in taken):
+            if any(clue.start < other.end and other.start < clue.end and not _nested(clue, other) for other in clues):
                 continue
             if len(clues) >= MAX_CLUES:
                 return clues
-            taken.append((clue.start, clue.end))
             clues.append(clue)
     return clues
+
+
+def _nested(a: _Clue, b: _Clue) -> bool:
+    """"three weekly infusions": a count may hold an interval ("weekly"); the two then join as one schedule."""
+    if {a.kind, b.kind} != {"count", "interval"}:
+        return False
+    count, interval = (a, b) if a.kind == "count" else (b, a)
+    return count.start <= interval.start and interval.end <= count.end
 
 
 def _follow_up(match: re.Match[str]) -> bool:
@@ -504,6 +533,15 @@ def _number(word: str) -> int | None:
 
 def _distance(a: _Clue, b: _Clue) -> int:
     return max(0, b.start - a.end, a.start - b.end)
+
+
+_THEN = re.compile(r"\bthen\b", re.I)
+
+
+def _then_between(text: str, a: _Clue, b: _Clue) -> bool:
+    """"6 times in first 3 months; then ... once every 3 months": two stages of a regimen, not one schedule."""
+    start, end = min(a.end, b.end), max(a.start, b.start)
+    return end > start and _THEN.search(text, start, end) is not None
 
 
 def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMention | None:

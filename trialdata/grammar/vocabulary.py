@@ -15,6 +15,8 @@ SCALE_WORDS: dict[str, float] = {
     "million": 1e6,
     "mil": 1e6,
     "billion": 1e9,
+    "mio": 1e6,  # "20 mio DC per vaccination"
+    "milj": 1e6,  # "10 milj cells/vaccination"
 }
 # A scale letter glued to its number ("2M cells/kg", "24M cell/kg"): read only before cells or a per-body unit,
 # since "20m" is also twenty metres.
@@ -55,7 +57,7 @@ MULTIPLES: dict[str, int] = {"once": 1, "twice": 2}
 ADMINISTRATION_NOUNS: tuple[str, ...] = (
     "dose", "time", "administration", "infusion", "injection", "transfusion", "transplantation", "transplant",
     "treatment", "course", "cycle", "application", "session", "implantation", "instillation", "inoculation",
-    "shot", "round", "bolus", "boluses", "procedure", "dosis", "dosing",
+    "shot", "round", "bolus", "boluses", "procedure", "dosis", "dosing", "vaccination", "vaccine",
 )
 # Injections into several places in one procedure: "15 injections in the anterior wall", "20 injection sites".
 SITE_WORDS: tuple[str, ...] = (
@@ -77,28 +79,56 @@ GIVING_STEMS: tuple[str, ...] = (
     "transfus", "treated with", "instill", "apply", "applied", "application", "therap", "treatment",
 )
 
+# What "a total of 12" may count that is not administrations: "a total of 12 subjects per dose cohort".
+PEOPLE_WORDS: tuple[str, ...] = (
+    "patient", "subject", "participant", "people", "person", "individual", "case", "volunteer", "child", "children",
+    "adult", "men", "women", "eye", "site", "center", "centre", "cohort", "group", "arm", "evaluable", "enrolled",
+)
+
 # Treatments given beside the cells: "Three cycles of HRT following MSC transplantation" counts cycles of HRT.
 OTHER_THERAPIES: tuple[str, ...] = (
     "chemotherapy", "chemo", "hrt", "hormone", "hormonal", "radiotherapy", "radiation", "antibiotic", "antibiotics",
     "steroid", "steroids", "corticosteroid", "corticosteroids", "plasma exchange", "pe", "dialysis", "hemodialysis",
     "physiotherapy", "rehabilitation", "exercise", "fludarabine", "cyclophosphamide", "il-2", "interleukin-2",
-    "rituximab", "placebo", "saline", "conditioning", "lymphodepletion", "lymphodepleting",
+    "rituximab", "placebo", "saline", "conditioning", "lymphodepletion", "lymphodepleting", "mesna", "busulfan",
+    "tacrolimus", "sirolimus", "methotrexate", "mycophenolate", "cyclosporine", "g-csf", "filgrastim",
+    "temozolomide", "tmz", "sunitinib", "basiliximab", "daclizumab", "etanercept", "antithymocyte globulin", "atg",
+)
+
+# Amounts of a drug, not of cells: "fludarabine 30 mg/m2", "IL-2 600,000 IU/kg", "AP1903 0.4 mg/kg". A schedule
+# nearer to one of these (or to a drug named in OTHER_THERAPIES) than to the cells is the drug's schedule.
+DRUG_UNITS: tuple[str, ...] = (
+    "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq", "gy", "cgy",
 )
 
 # --- what a number is counted in -------------------------------------------------------------------------------
 
-# The body measure after "/" or "per": the dose unit it makes.
+# The body measure after "/" or "per": the dose unit it makes. Body-surface area ("cells/m2") is how many T-cell
+# and virus-specific T-cell trials dose; wound and cartilage products are dosed per cm² of the lesion.
 BODY_UNITS: dict[str, str] = {
     "kg": "cells/kg",
     "kilogram": "cells/kg",
     "kilo": "cells/kg",
     "weight range": "cells/kg",  # "1x10^6 cells/weight range per administration": a per-weight dose (flagged)
+    "m2": "cells/m2",
+    "m^2": "cells/m2",
+    "me2": "cells/m2",  # "1-3xE7 /mE2": m² with its power written as an exponent
+    "cm2": "cells/cm2",
+    "cm²": "cells/cm2",
+    "square cm": "cells/cm2",
 }
-# What may follow "per kg" and still be part of it: "per kg of body weight", "/kg BW", "/kg of ideal body weight".
+# What may follow the body measure and still be part of it: "per kg of body weight", "/kg BW", "per cm² lesion".
 BODY_WEIGHT_WORDS: tuple[str, ...] = (
     "body weight", "bodyweight", "body", "bw", "b.w.", "weight", "ideal body weight", "actual body weight",
-    "recipient body weight", "recipient weight", "patient weight", "patient's weight", "of the recipient",
+    "recipient body weight", "recipient weight", "patient weight", "patient's weight", "of the recipient", "lesion",
 )
+# What a number counts when it is not cells: islets are dosed in islet equivalents ("10,000 islet equivalents
+# per kilogram of body weight (IE/kg)"). The unit is the thing counted, then the body measure: "IEQ/kg".
+COUNTED_UNITS: dict[str, str] = {
+    "islet equivalent": "IEQ",
+    "ieq": "IEQ",
+    "ie": "IEQ",
+}
 # Volumes, in mL: "in 40 mL", "/3mL", "(2ml)".
 VOLUME_UNITS: dict[str, float] = {
     "ml": 1.0, "milliliter": 1.0, "cc": 1.0, "cm3": 1.0, "cubic centimeter": 1.0,
@@ -117,6 +147,7 @@ RATE_UNITS: tuple[str, ...] = ("min", "minute", "hour", "hr", "h", "second", "se
 # Numbers in these are not cells: drugs, vectors, particles, volumes, lengths.
 OTHER_UNITS: tuple[str, ...] = (
     "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "u", "unit", "units", "copies", "copy", "vg", "gc",
+    "microm", "µci", "μci", "uci",
     "pfu", "tcid50", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%", "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",
     "gy", "mgy", "mci", "mbq", "bq", "nm", "µm", "μm", "beads", "cluster", "clusters", "patients", "subjects",
@@ -129,6 +160,45 @@ CELL_NOUN_ENDINGS: tuple[str, ...] = (
     "cell", "cells", "msc", "mscs", "sc", "scs", "mnc", "mncs", "bmc", "bmcs", "cytes", "cyte", "blasts", "blast",
     "islets", "islet", "ieq", "tnc", "tncs", "pbmc", "pbmcs", "car-t", "cart", "tils", "til", "ctl", "ctls",
     "vsts", "vst", "svf", "csm", "cme", "admcs", "mapc", "mapcs", "mpc", "mpcs", "ecfc", "ecfcs",
+)
+
+# What a dose counts when it is a subset of the cells given, as registries name it: "2 x 10^6 anti-CD19 CAR T
+# cells/kg", "10 or more million CD34+ cells", "total nucleated cells (TNC)/kg", "CD56+ cells/kg". Patterns,
+# tried in order on the words between the number and its unit (then just before the number); the first that
+# matches names the population.
+POPULATIONS: dict[str, str] = {
+    r"CAR[-\s]?NK": "CAR+ NK cells",
+    r"CAR\s?\+|CAR[-\s](?:positive|expressing|modified|transduced)|CAR[-\s]?T|CART(?:[-\s]?\d{1,3})?": "CAR+ T cells",
+    r"(?:TCR|gene)[-\s]?(?:transduced|modified|engineered)|transduced|genetically\s{1,3}(?:modified|engineered)":
+        "transduced cells",
+    r"CD34\s?\+|CD34[-\s]?(?:positive|selected|cells?)": "CD34+ cells",
+    r"total\s{1,3}nucleated|TNCs?|nucleated": "TNC",
+    r"CD3\s?\+|CD3[-\s]?(?:positive|cells?)": "CD3+ cells",
+    r"CD56\s?\+|CD56[-\s]?(?:positive|selected|cells?)": "CD56+ cells",
+    r"CD54\s?\+|CD54[-\s]?(?:positive|cells?)": "CD54+ cells",
+    r"NK|natural\s{1,3}killer": "NK cells",
+    r"mononuclear|MNCs?": "mononuclear cells",
+    r"viable|live": "viable cells",
+    r"T[-\s]cells?|T[-\s]?lymphocytes?|lymphocytes?": "T cells",
+}
+# A weight band: which patients a dose is for ("(for patients ≤ 50 kg)", "Patients <40 kg will be dosed per
+# body weight"). The comparison, normalised.
+WEIGHT_BAND_SIGNS: dict[str, str] = {"≤": "≤", "<": "<", "≥": "≥", ">": ">"}
+# Who a weight band speaks of, before its sign: "patients ≥40 kg", "for subjects weighing more than 50 kg".
+WEIGHT_BAND_SUBJECTS: tuple[str, ...] = ("patient", "patients", "subject", "subjects")
+# A dose the protocol aims at, beside the ranges it accepts ("A target dose of ... The following cell dose ranges
+# may be infused if all other safety release criteria are met: ...").
+TARGET_WORDS: tuple[str, ...] = ("target", "targeted")
+# A dose level the record keeps listed but no longer gives: "Dose Level 3: 1x10^5 cells/m2 (NOT BEING USED)".
+NOT_USED_PHRASES: tuple[str, ...] = (r"not\s{1,3}(?:being\s{1,3})?used",)
+# A dose that is split over several days or bags is one administration: "split dose infusion over 3 days",
+# "Day 0: 10% of total dose, Day 1: 30% ..., Day 2: 60%".
+FRACTION_PHRASES: tuple[str, ...] = (
+    r"split(?:\s{1,3}(?:dose|doses|infusion|infusions))*\s{1,3}(?:over|into|across)",
+    r"\d{1,3}\s{0,2}%\s{0,3}of\s{1,3}(?:the\s{1,3})?(?:total|target|planned)\s{1,3}(?:cell\s{1,3})?dose",
+    r"(?:\w{0,6}fu\w{0,4}ion|injection)s?\s{1,3}in\s{1,3}(?:\d|two|three|four|five)\s{1,3}(?:times|portions|parts|bags)",
+    r"(?:infusion|dose|product)\s{1,3}(?:will\s{1,3}be\s{1,3})?divided\s{1,3}into\s{1,3}(?:\d|two|three|four|five)\s{1,3}"
+    r"(?:portions|parts|bags)",
 )
 
 # --- what stands before a number ---------------------------------------------------------------------------------
@@ -145,6 +215,7 @@ BOUND_WORDS: dict[str, str] = {
     "not more than": "at most",
     "no more than": "at most",
     "not exceeding": "at most",
+    "less than": "at most",
     "not to exceed": "at most",
     "at most": "at most",
     "≤": "at most",
@@ -156,6 +227,7 @@ BOUND_WORDS: dict[str, str] = {
     "not less than": "at least",
     "no less than": "at least",
     "in excess of": "at least",
+    "exceeding": "at least",
     "more than": "at least",
     "≥": "at least",
     ">=": "at least",
@@ -179,15 +251,25 @@ OPTIONAL_PHRASES: tuple[str, ...] = (
     r"possible\s+(?:repeat|additional|second|further)",
     r"if\s+(?:the\s+)?(?:\w+\s+){0,4}?(?:not|no|fails?|persists?|insufficient|incomplete|relapses?|recurs?|worsens?)\b",
     r"in\s+case\s+of",
-    r"(?:with\s+)?the\s+option\s+of",
+    r"(?:with\s+)?(?:the|an?)\s+option\s+(?:of|to|for)",
     r"cross(?:-|\s)?over",
     r"could\s+(?:be\s+)?(?:receive|given|repeated)",
+    r"(?:allowed|able|eligible)\s+to\s+(?:receive|have|get|be\s+(?:re-?)?treated)",
 )
 # A schedule without an end: "every 3 months until progression".
 OPEN_ENDED_PHRASES: tuple[str, ...] = (
     r"until\s+(?:\w+\s+){0,3}?(?:progression|relapse|toxicity|death|intolerance|withdrawal|recovery|remission)",
     r"indefinitely",
     r"as\s+long\s+as",
+)
+
+# Words that speak of several administrations without counting them: "until 20 weeks after the last NK Infusion",
+# "multiple high-activity natural killer (HANK) immunotherapies". With no count stated, the count is open, not one.
+SEVERAL_PHRASES: tuple[str, ...] = (
+    r"the\s+(?:last|final)\s+(?:[\w-]{1,15}\s+){0,3}?(?:infusion|injection|administration|transfusion)\b",
+    r"(?:multiple|several|repeated)\s+(?:[\w()-]{1,25}\s+){0,4}?(?:infusions|transfusions|administrations|doses|"
+    r"treatments|immunotherapies|courses|cycles|vaccinations)\b",
+    r"at\s+(?:several|multiple|various)\s+(?:time\s+)?(?:intervals|times|time\s+points)",
 )
 
 # --- what is not cells -------------------------------------------------------------------------------------------
@@ -199,6 +281,13 @@ CELL_FREE_WORDS: tuple[str, ...] = (
     "lysate", "platelet-rich plasma", "platelet rich plasma", "prp", "platelet-rich fibrin", "prf",
     "cell-free", "cell free", "supernatant", "nanovesicles", "nano vesicles", "derived factors",
     "pleiotropic factor", "pleiotropic factors", "vesicle", "nanoparticle",
+)
+# Cells a text speaks of that are the patient's, not a product given: "circulating tumor cell", "white blood cell
+# count", "B-cell lymphoma". The word before "cell(s)".
+NOT_PRODUCT_CELLS: tuple[str, ...] = (
+    "tumor", "tumour", "cancer", "malignant", "leukemia", "leukemic", "leukaemia", "blast", "circulating", "blood",
+    "red", "white", "infected", "target", "host", "sickle", "b", "plasma", "squamous", "germ", "hair", "giant",
+    "mast", "goblet", "beta", "β", "epithelial", "endothelial", "killing", "clear", "small", "non-small",
 )
 # What a placebo or vehicle is called (convention 5.2).
 PLACEBO_WORDS: tuple[str, ...] = (

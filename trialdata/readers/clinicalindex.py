@@ -75,7 +75,7 @@ def read_clinicalindex(text: str, name: str) -> Trial:
                               "intervention is shown as an arm of its own."))
     phases = brief.get("phases", ())
     summaries = tuple(sections.body.get("Detailed Summary", []))
-    arms, trial_flags = build_arms(arm_texts, phases, summaries)
+    arms, trial_flags = build_arms(arm_texts, phases, summaries, (sections.title,))
     stem = re.sub(r"\.[^.]*$", "", name.rsplit("/", 1)[-1])
     # The record's own number: in its file name, else in its headline sections; never one its summary cites.
     nct = NCT_ID.search(stem) or next((found for line in sections.own_lines if (found := NCT_ID.search(line))), None)

@@ -70,7 +70,8 @@ def read_study(study: Any, name: str) -> Trial:
     description = _module(protocol, "descriptionModule")
     summaries = tuple(t for t in (_text(description.get("briefSummary")), _text(description.get("detailedDescription")))
                       if t)
-    arms, trial_flags = build_arms(arm_texts, phases, summaries)
+    titles = (_text(identification.get("officialTitle")), _text(identification.get("briefTitle")))
+    arms, trial_flags = build_arms(arm_texts, phases, summaries, titles)
     status = _module(protocol, "statusModule")
     enrollment = _module(design, "enrollmentInfo").get("count")
     try:

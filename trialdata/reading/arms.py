@@ -16,13 +16,25 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
 
 from ..grammar.phases import find_phase
-from ..grammar.products import cell_free_product, dose_level, mentions_cells, mentions_control, mentions_placebo
-from ..grammar.schedules import GIVING
+from ..grammar.products import (
+    NO_TYPE,
+    cell_free_product,
+    dose_level,
+    find_drugs,
+    is_generic_type,
+    mentions_cells,
+    mentions_control,
+    mentions_placebo,
+    type_name,
+    type_rank,
+)
+from ..grammar.schedules import GIVING, mentions_sampling
 from ..models import Arm, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, read_paragraph
@@ -34,6 +46,8 @@ _SUMMARY_SCHEDULE_WORDS = ("once", "twice", "single", "weekly", "daily", "monthl
 _DIGIT = re.compile(r"\d")
 _SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
+_ACTIVE_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR")
+_ONLY = re.compile(r"\bonly\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -60,13 +74,15 @@ class _Draft:
 
 
 def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...],
-               summaries: tuple[str, ...] = ()) -> tuple[list[Arm], list[Flag]]:
+               summaries: tuple[str, ...] = (), titles: tuple[str, ...] = ()) -> tuple[list[Arm], list[Flag]]:
     """Arms with regimens, labels and flags, plus flags about the trial as a whole. `summaries` (the trial's
-    brief summary and detailed description) are read only for what the arms leave out."""
+    brief summary and detailed description) and `titles` are read only for what the arms leave out."""
     interventions = {i.name: i for text in arm_texts for i in text.interventions}
     intervention_readings = {name: _read_intervention(i) for name, i in interventions.items()}
     sharing = Counter(i.name for text in arm_texts for i in text.interventions)
-    drafts = [_draft(text, intervention_readings, _own_parts(text, arm_texts, sharing)) for text in arm_texts]
+    contested = _contested(arm_texts, sharing)
+    drafts = [_draft(text, intervention_readings, _own_parts(text, arm_texts, sharing), contested)
+              for text in arm_texts]
     all_readings = [r for reading in intervention_readings.values() for r in reading.readings]
     _from_summaries(drafts, summaries)
     for draft in drafts:
@@ -75,6 +91,7 @@ def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...],
     _check_level_labels(drafts)
     trial_flags = _check_phases(drafts, trial_phases)
     labels = _labels(drafts)
+    types = _CellTypes(titles, summaries)
     arms = [
         Arm(
             label=label,
@@ -84,12 +101,55 @@ def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...],
             description=draft.text.description,
             interventions=tuple(i.name for i in draft.text.interventions),
             cellular=draft.cellular,
+            cell_type=types.of(draft) if draft.cellular else None,
             regimens=tuple(draft.regimens),
             flags=tuple(_unique(draft.flags)),
         )
         for draft, label in zip(drafts, labels)
     ]
     return arms, trial_flags
+
+
+class _CellTypes:
+    """Cell types read once per text a trial's arms share: each intervention's, the titles', the summaries'."""
+
+    def __init__(self, titles: tuple[str, ...], summaries: tuple[str, ...]) -> None:
+        self._titles, self._summaries = titles, summaries
+        self._interventions: dict[str, int] = {}
+        self._trial: dict[str, int] = {}
+
+    def of(self, draft: _Draft) -> str | None:
+        """The arm's own words and its cell interventions' first; the trial's titles when those name only generic
+        cells ("HER2-specific T cells" in a trial titled "Her2 Chimeric Antigen Receptor Expressing T Cells"), its
+        summaries last."""
+        given = [i for i in draft.text.interventions if gives_cells(i)] or list(draft.text.interventions)
+        own = NO_TYPE
+        # Short texts first, and no further once one names a specific type: the label and the product's names
+        # mostly say it ("MSC group", "CAR-T cells"), and reading every description would cost more than the rest.
+        for rank in self._ranks(draft, given):
+            own = min(own, rank)
+            if not is_generic_type(type_name(own)):
+                return type_name(own)
+        return type_name(self._trial_rank("titles")) or type_name(own) or type_name(self._trial_rank("summaries"))
+
+    def _ranks(self, draft: _Draft, given: list[Intervention]) -> Iterator[int]:
+        yield type_rank(draft.text.label or "")
+        for intervention in given:
+            yield self._cached(f"names {intervention.name}", " ".join((intervention.name, *intervention.other_names)))
+        yield type_rank(draft.text.description)
+        for intervention in given:
+            yield self._cached(f"description {intervention.name}", intervention.description)
+
+    def _cached(self, key: str, text: str) -> int:
+        if key not in self._interventions:
+            self._interventions[key] = type_rank(text)
+        return self._interventions[key]
+
+    def _trial_rank(self, which: str) -> int:
+        if which not in self._trial:
+            texts = self._titles if which == "titles" else self._summaries
+            self._trial[which] = min((type_rank(text) for text in texts), default=NO_TYPE)
+        return self._trial[which]
 
 
 def _read_intervention(intervention: Intervention) -> ParagraphReading:
@@ -131,8 +191,23 @@ def _naming(label: str) -> re.Pattern[str]:
     return re.compile(rf"(?:\b(?:arm|group|cohort)\s{{0,3}}{escaped}\b|(?<![\w-]){escaped}\s{{0,3}}[:：])", re.I)
 
 
+def _contested(arm_texts: list[ArmText], sharing: Counter[str]) -> frozenset[str]:
+    """Cell interventions the record also links to arms whose own words name no cells, while another arm's words do
+    ("skin grafting only" linked to "mesenchymal stem cell application"): for those arms the link says nothing."""
+    named = {i.name for text in arm_texts if any(sharing[i.name] > 1 for i in text.interventions)
+             and mentions_cells(f"{text.label or ''} {text.description}")
+             for i in text.interventions if sharing[i.name] > 1}
+    return frozenset(named)
+
+
+def _sounds_like_control(text: ArmText) -> bool:
+    """"skin grafting only", "Conventional Therapy": an arm whose own words say it is the comparison."""
+    words = f"{text.label or ''} {text.description}"
+    return mentions_control(words) or _ONLY.search(text.label or "") is not None
+
+
 def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
-           parts: dict[str, ParagraphReading]) -> _Draft:
+           parts: dict[str, ParagraphReading], contested: frozenset[str] = frozenset()) -> _Draft:
     words = f"{text.label or ''}. {text.description}"
     own = read_paragraph(text.description, text.location)
     label_reading = read_paragraph(text.label, f"{text.location} label") if text.label and _has_digit(text.label) \
@@ -145,7 +220,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     elif label_dosed:
         flags.extend(_label_check(label_reading, own))  # type: ignore[arg-type]
     linked = [parts.get(i.name) or intervention_readings[i.name] for i in text.interventions
-              if i.name in intervention_readings]
+              if i.name in intervention_readings and not _is_drug(i, intervention_readings[i.name])]
     flags.extend(f for reading in linked for f in reading.flags)
     arm_phase = find_phase(words)
     route = own.route or next((r.route for r in linked if r.route), None)
@@ -162,6 +237,8 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
                                                                    r.dose == reading.regimen.dose) for r in regimens):
             flags.extend(reading.flags)
     regimens = [_with(r, route=r.route or route, route_source=r.route_source or route_source) for r in regimens]
+    if own.several and not own.optional and not any(r.regimen.administrations for r in own.readings):
+        regimens = _several(regimens, readings, own.several, flags)
     placebo = text.type in _PLACEBO_TYPES or (text.type is None and mentions_placebo(text.label or "")) or \
         (text.type is None and text.label is None and mentions_placebo(words) and not mentions_cells(words))
     cell_free = _cell_free(text)
@@ -177,8 +254,13 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     elif cell_free:
         flags.append(Flag(code="cell-free", message=f"The arm gives a cell-free product ({cell_free}), not cells."))
     regimens = regimens or [Regimen(route=route, route_source=route_source, phase=arm_phase)]
+    # An experimental or active arm that also names a placebo gives it at other visits or to others (a crossover, a
+    # blinded design); an arm of no stated type that names one is the placebo arm.
+    placebo_words = mentions_placebo(words) and text.type not in _ACTIVE_TYPES
     cellular = any(r.dose for r in regimens) or (
-        not placebo and not cell_free and not mentions_placebo(words) and mentions_cells(words)
+        not placebo and not cell_free and not placebo_words
+        and (mentions_cells(words) or any(gives_cells(i) for i in text.interventions
+                                          if i.name not in contested or not _sounds_like_control(text)))
     )
     for regimen in regimens:
         flags.extend(_regimen_flags(regimen))
@@ -186,6 +268,62 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
         said = f" (the record says '{level[1]} dose' only)" if level else ""
         flags.append(Flag(code="no-dose", message=f"No cell number is stated for this arm{said}."))
     return _Draft(text, regimens, flags, cellular, level, readings, placebo=placebo or bool(cell_free))
+
+
+# Intervention types whose description speaks of the product itself; a drug's or a procedure's may name cells it
+# precedes or that the patient has.
+_PRODUCT_TYPES = frozenset(("BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"))
+
+
+def gives_cells(intervention: Intervention) -> bool:
+    """Whether an intervention is a cell product: its names say cells ("CAR-NK Cells", "Islets of Langerhans"),
+    or it is a biological whose description does ("keratinocytes and fibroblasts", "NK cells")."""
+    return _gives_cells(intervention.name, intervention.other_names, intervention.type, intervention.description)
+
+
+@lru_cache(maxsize=4096)  # an arm's interventions are asked about by each arm that links them, and twice
+def _gives_cells(name: str, other_names: tuple[str, ...], kind: str, description: str) -> bool:
+    names = " ".join((name, *other_names))
+    if mentions_placebo(names) or cell_free_product(names):
+        return False
+    if mentions_cells(names):
+        return True
+    return kind in _PRODUCT_TYPES and mentions_cells(description)
+
+
+def _several(regimens: list[Regimen], readings: list[Reading], words: str, flags: list[Flag]) -> list[Regimen]:
+    """The arm "will receive multiple high-activity natural killer (HANK) immunotherapies" and its intervention
+    gives one treatment's dose (split into transfusions, or with no count): how many treatments is not said."""
+    fractionated = {id(r.regimen) for r in readings if any(f.code == "fractionated" for f in r.flags)}
+    opened = []
+    for regimen in regimens:
+        if regimen.dose is not None and (regimen.administrations is None or (
+                regimen.administrations == 1 and any(regimen is r.regimen or regimen.dose == r.regimen.dose
+                                                     for r in readings if id(r.regimen) in fractionated))):
+            flags.append(Flag(code="count-open", message=f"The arm receives several treatments (“{words}”), each of "
+                              f"{describe_dose(regimen.dose)}, but the record does not say how many: the number of "
+                              "administrations and the cumulative dose are unknown."))
+            regimen = _with(regimen, administrations=None, administration_days=(), interval_days=None,
+                            schedule_source=None)
+        opened.append(regimen)
+    return opened
+
+
+def _drug_or_sampling(sentence: str) -> bool:
+    return mentions_sampling(sentence) or (bool(find_drugs(sentence)) and not mentions_cells(sentence))
+
+
+def _is_drug(intervention: Intervention, reading: ParagraphReading) -> bool:
+    """A drug given beside the cells (busulfan 32 mg/m2, IL-2 0.5 million units, tacrolimus): its schedule and
+    route are not the cells' (convention 7.4). A drug-typed intervention that states a cell dose or names cells is
+    a cell product."""
+    if intervention.type != "DRUG" or any(r.regimen.dose for r in reading.readings) or gives_cells(intervention):
+        return False
+    if mentions_placebo(" ".join((intervention.name, *intervention.other_names))):
+        return False  # the comparator's vehicle: its schedule is the placebo arm's
+    if find_drugs(" ".join((intervention.name, *intervention.other_names, intervention.description))):
+        return True
+    return not mentions_cells(intervention.description)
 
 
 def _has_digit(text: str) -> bool:
@@ -220,26 +358,38 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
     undosed = [d for d in cell_arms if not any(r.dose for r in d.regimens)]
     unscheduled = [d for d in cell_arms if any(r.dose and r.administrations is None and not r.interval_days
                                                for r in d.regimens)]
-    if not summaries or not ((undosed and len(cell_arms) == 1) or unscheduled):
+    alike = len(undosed) == len(cell_arms) > 1 and _same_product(undosed)
+    if not summaries or not ((undosed and (len(cell_arms) == 1 or alike)) or unscheduled or len(undosed) > 1):
         return
+    if len(undosed) > 1 and not alike:
+        _from_named_parts(undosed, summaries)
+        if not unscheduled:
+            return
     kept = " ".join(sentence for text in summaries for sentence in _regimen_sentences(text))
     readings = list(read_paragraph(kept, "the trial's summary").readings) if kept else []
-    if undosed and len(cell_arms) == 1:
-        draft = undosed[0]
-        dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
+    dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
+    if alike and len(dosed) > 1 and not _every_arm_gets_all(dosed, undosed):
+        dosed = []  # several doses for arms that receive one product: which arm has which is not said
+    for draft in undosed if len(cell_arms) == 1 or alike else []:
         if dosed:
-            route, route_source = draft.regimens[0].route, draft.regimens[0].route_source
-            draft.regimens = [_with(r.regimen, route=r.regimen.route or route,
-                                    route_source=r.regimen.route_source or route_source) for r in dosed]
+            own = draft.regimens[0]  # the arm's texts may give the schedule the summary's dose lacks
+            schedule = _schedule_of(own) if own.administrations else {}
+            draft.regimens = [_with(r.regimen, route=r.regimen.route or own.route,
+                                    route_source=r.regimen.route_source or own.route_source,
+                                    **(schedule if r.regimen.administrations is None else {})) for r in dosed]
             draft.flags = [f for f in draft.flags if f.code != "no-dose"]
             draft.flags.append(Flag(code="dose-from-summary", message="The arm's texts state no cell number; "
                                     + "; ".join(f"{describe_dose(r.regimen.dose)} is read from the trial's summary "  # type: ignore[arg-type]
                                                 f"(“{r.regimen.dose.source.text}”)" for r in dosed) + "."))  # type: ignore[union-attr]
             draft.readings.extend(dosed)
+            draft.flags.extend(f for r in dosed for f in r.flags)
             for regimen in draft.regimens:
                 draft.flags.extend(_regimen_flags(regimen))
     levels = len({(r.dose.unit, r.dose.value) for d in cell_arms for r in d.regimens if r.dose})
-    scheduled = [r.regimen for r in readings if r.regimen.administrations and not _dose_levels(r.regimen, levels)]
+    # A summary's schedule is not the cells' when its sentence names a drug and no cells ("You will also receive
+    # mesna by vein ... every 4 hours for a total of 10 mesna doses"), or times blood draws.
+    scheduled = [r.regimen for r in readings if r.regimen.administrations and not _dose_levels(r.regimen, levels)
+                 and r.regimen.schedule_source and not _drug_or_sampling(r.regimen.schedule_source.text)]
     distinct = {(r.administrations, r.interval_days, r.administration_days): r for r in scheduled}
     for draft in unscheduled:
         settled = []
@@ -257,6 +407,70 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                     f"schedule, {_schedule_text(found)}, is read from the trial's summary "
                                     f"(“{found.schedule_source.text if found.schedule_source else ''}”)."))
         draft.regimens = settled
+
+
+def _from_named_parts(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
+    """"Cohort A receives escalating doses ... A1: 1x10(6) NK cells/kg ... cohort B will receive ... B1: 1 x 10(7)
+    NK cells/kg": where a summary speaks of each undosed arm by its label, the doses in what it says of an arm are
+    that arm's (flagged as read from the summary)."""
+    labels = {d.text.label: d for d in drafts if d.text.label}
+    for text in summaries:
+        starts = sorted((at, label) for label in labels for at in _all_named_at(text, label))
+        if len({label for _, label in starts}) < 2:
+            continue
+        parts: dict[str, list[str]] = {}
+        for (at, label), following in zip(starts, [*starts[1:], (len(text), "")]):
+            parts.setdefault(label, []).append(text[at:following[0]])
+        for label, pieces in parts.items():
+            draft = labels[label]
+            if any(r.dose for r in draft.regimens):
+                continue
+            kept = "\n".join(pieces)  # what follows an arm's name speaks of it, giving words or not ("A1: 1x10(6)")
+            readings = [r for r in read_paragraph(kept, f"the trial's summary, part for '{label}'").readings
+                        if r.regimen.dose]
+            if not readings:
+                continue
+            own = draft.regimens[0]
+            draft.regimens = [_with(r.regimen, route=r.regimen.route or own.route,
+                                    route_source=r.regimen.route_source or own.route_source) for r in readings]
+            draft.flags = [f for f in draft.flags if f.code != "no-dose"]
+            draft.flags.append(Flag(code="dose-from-summary", message="The arm's texts state no cell number; "
+                                    f"what the trial's summary says of '{label}' gives "
+                                    + ", ".join(describe_dose(r.regimen.dose) for r in readings)  # type: ignore[arg-type]
+                                    + f" (“{readings[0].regimen.dose.source.text}”)."))  # type: ignore[union-attr]
+            draft.flags.extend(f for r in readings for f in r.flags)
+            draft.readings.extend(readings)
+            for regimen in draft.regimens:
+                draft.flags.extend(_regimen_flags(regimen))
+
+
+def _all_named_at(text: str, label: str) -> list[int]:
+    """Every place a summary starts speaking of the arm `label` ("Cohort A", "A1:", "Group 2:")."""
+    if label.strip().lower() not in text.lower():
+        return []
+    return [m.start() for m in _naming_in_summary(label.strip()).finditer(text)]
+
+
+@lru_cache(maxsize=1024)
+def _naming_in_summary(label: str) -> re.Pattern[str]:
+    escaped = re.escape(label)
+    return re.compile(rf"\b(?:arm|group|cohort)\s{{0,3}}{escaped}\b|(?<![\w-]){escaped}\d{{0,2}}\s{{0,3}}[:：]", re.I)
+
+
+def _every_arm_gets_all(dosed: list[Reading], arms: list[_Draft]) -> bool:
+    """Weight bands apply to every arm; so do dose levels or cohorts, when no arm's label or text names a level or
+    a dose of its own (three disease arms, each escalating through the same cohorts)."""
+    if all(r.banded for r in dosed):
+        return True
+    return all(r.regimen.applies_to for r in dosed) and not any(d.level or _has_digit(d.text.label or "")
+                                                                 for d in arms)
+
+
+def _same_product(drafts: list[_Draft]) -> bool:
+    """Arms that all receive the same interventions (cohorts differing in conditioning, say) get one dose from a
+    summary that states one."""
+    products = {tuple(sorted(i.name for i in d.text.interventions)) for d in drafts}
+    return len(products) == 1 and bool(next(iter(products)))
 
 
 def _regimen_sentences(text: str) -> list[str]:
@@ -299,14 +513,15 @@ def _quoted(regimen: Regimen) -> str:
 
 def _settle_count(draft: _Draft) -> None:
     """A dose with no stated repeat is one administration (convention 2.1); an open-ended schedule stays open."""
-    open_ended = any(r.open_ended for r in draft.readings)
+    open_ended = any(r.open_ended for r in draft.readings) or any(f.code == "count-open" for f in draft.flags)
     settled = []
     for regimen in draft.regimens:
         if regimen.dose is not None and regimen.administrations is None:
             if open_ended or regimen.interval_days:
-                draft.flags.append(Flag(code="count-open", message=f"{describe_dose(regimen.dose)} is given "
-                                        f"{_schedule_text(regimen)} with no end stated: the number of "
-                                        "administrations and the cumulative dose are unknown."))
+                if not any(f.code == "count-open" for f in draft.flags):  # else the reading has said why
+                    draft.flags.append(Flag(code="count-open", message=f"{describe_dose(regimen.dose)} is given "
+                                            f"{_schedule_text(regimen)} with no end stated: the number of "
+                                            "administrations and the cumulative dose are unknown."))
             else:
                 draft.flags.append(Flag(code="count-assumed", message="count not stated: one administration "
                                         f"assumed for {describe_dose(regimen.dose)}."))
@@ -371,7 +586,10 @@ def _from_interventions(
                 flags.append(_disagreement("schedule", _schedule_text(own_schedule), _schedule_text(regimen), regimen))
             regimen = _with(regimen, **_schedule_of(own_schedule))
         regimens.append(regimen)
-    return regimens
+    # "2x10^7 ... DCs ... up to a total of 10 DC vaccines" and "111In-labeled DCs are 2 x 10^7 ... given as fourth
+    # vaccine": one dose two interventions state, one of them with its count, is one regimen.
+    return [r for r in regimens if r.administrations is not None or not any(
+        o is not r and o.administrations is not None and _same_dose(o, r) for o in regimens)]
 
 
 def _pick_listed(dosed: list[Reading], level: tuple[int, str] | None, flags: list[Flag]) -> list[Reading]:

@@ -15,19 +15,31 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from pydantic import ValidationError
 
 from ..flags import FLAGS
+from ..grammar.cohorts import (
+    Label,
+    by_cohort,
+    find_fraction,
+    find_level_labels,
+    find_weight_bands,
+    not_used_after,
+    target_at,
+)
 from ..grammar.doses import DoseMention, find_doses
 from ..grammar.patterns import words
 from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
+from ..grammar.products import find_cell_words, find_drugs
 from ..grammar.routes import find_route
 from ..grammar.schedules import (
     OptionalDoses,
     ScheduleMention,
     find_optional,
     find_schedules,
+    find_several,
     may_state_schedule,
 )
 from ..grammar.sentences import split_sentences
@@ -40,6 +52,22 @@ MAX_PARAGRAPH_CHARS = 20_000  # registry arm and intervention texts are capped a
 # No registry paragraph states more doses or schedules than this; reading them is pairwise, so more are not read.
 MAX_MENTIONS = 64
 _SAME = 1e-6
+_THEN = re.compile(r"\bthen\b", re.I)
+_CYCLE_NOUNS = ("cycle", "course", "round")
+# "on days 1, 3 and 5 of each cycle", "three administrations per cycle", "3 cycles each consisting of 3 injections"
+_PER_CYCLE = re.compile(
+    r"\b(?:of|in|per|during)\s{1,3}(?:each|every|a|the)?\s{0,3}(?:treatment\s{1,3})?(?:cycle|course|round)\b"
+    r"|\b(?:cycles?|courses?|rounds?)\s{1,3}(?:each\s{1,3})?(?:consisting|comprising|composed)\s{1,3}of\b",
+    re.I,
+)
+MAX_ADMINISTRATIONS = 366
+_PER_CYCLE_REACH = 40
+# "NK cells (CD3-,CD 56+ cells)/kg recipient body weight": a text saying its doses are counted per kg.
+_PER_KG_BASIS = re.compile(r"\b(?:cells?|MSCs?)\W{0,3}\s{0,2}(?:/|per)\s{0,2}(?:kg|kilogram)\b(?!\s{0,3}\d)", re.I)
+_BARE = re.compile(r"[\d\s.,^×xX*·()~+\-–—]{1,40}")  # "10^6", "3 x 10^7": a number with nothing it counts
+_OR_GAP = re.compile(r"\s{0,3}(?:,\s{0,3})?(?:or|/)\s{0,3}", re.I)
+_DRUG_REACH = 40  # in a sentence naming no cells, a schedule this near a drug is the drug's
+_LABEL_REACH = 40  # a dose level's or weight band's words stand this near the dose they label
 _TOTAL_SLACK = 0.02  # a stated total within 2% of dose × count agrees with it
 _PROCEDURE = re.compile(rf"\b{words(PROCEDURE_WORDS)}", re.I)
 _SITE_NOUN = re.compile(rf"^(?:injections?|{words(SITE_WORDS, plural=True)})$", re.I)
@@ -65,6 +93,7 @@ class Reading:
     listed: bool = False
     flags: tuple[Flag, ...] = ()
     open_ended: bool = False
+    banded: bool = False  # one of the arm's weight bands: every patient of the arm is in one, so none is an option
 
 
 @dataclass(frozen=True)
@@ -74,6 +103,7 @@ class ParagraphReading:
     route: str | None
     route_source: Source | None
     optional: tuple[str, ...] = ()  # conditional doses the text describes, in its words
+    several: str | None = None  # "multiple HANK immunotherapies": several administrations, not counted
 
 
 @dataclass
@@ -84,12 +114,17 @@ class _Sentence:
     optional: list[OptionalDoses]
     text: str  # what the grammar read (invisible characters removed)
     sites: int | None = None  # injections into several places in one procedure ("15 injections in the wall")
+    fraction: str | None = None  # "split dose infusion over 3 days": one dose given in parts
+    bands: list[Label] = field(default_factory=list)  # weight bands ("(for patients ≤ 50 kg)")
+    levels: list[Label] = field(default_factory=list)  # dose levels, cohorts and groups ("Dose Level 2:")
+    target: int = -1  # where "target dose" stands, or -1
 
 
 @dataclass
 class _Part:
     sentences: list[_Sentence] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    text: str = ""
 
 
 def read_paragraph(text: str, location: str) -> ParagraphReading:
@@ -106,15 +141,16 @@ def read_paragraph(text: str, location: str) -> ParagraphReading:
         route_source = Source(text=_sentence_holding(text, route_found[1]), location=location)
     readings: list[Reading] = []
     optional: list[str] = []
+    several = find_several(text)
     if not may_state_schedule(text):  # no digit and no schedule word: no dose, no schedule (most arm texts)
-        return ParagraphReading((), tuple(flags), route, route_source)
+        return ParagraphReading((), tuple(flags), route, route_source, several=several)
     for phase, part_text in split_phase_parts(text):
         part = _read_sentences(part_text, location)
         flags.extend(part.flags)
         readings.extend(_regimens(part, phase, location, route, route_source, flags))
         optional.extend(o.text for s in part.sentences for o in s.optional)
     return ParagraphReading(tuple(readings), tuple(dict.fromkeys(flags)), route, route_source,
-                            tuple(dict.fromkeys(optional)))
+                            tuple(dict.fromkeys(optional)), several)
 
 
 def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
@@ -134,7 +170,7 @@ def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
 
 
 def _read_sentences(text: str, location: str) -> _Part:
-    part = _Part()
+    part = _Part(text=text)
     for sentence in split_sentences(text):
         if not may_state_schedule(sentence.text):  # \d is any digit, fullwidth ones too
             continue
@@ -150,8 +186,102 @@ def _read_sentences(text: str, location: str) -> _Part:
                                     f"(“{sentence.text}”); it was read without it."))
         read = _Sentence(source, doses, schedules, optional, words_)
         read.schedules = _without_sites(read)
+        if doses:
+            _read_cohorts(read)
+        if read.schedules:
+            read.schedules = _without_drug_schedules(read)
+            read.fraction = find_fraction(words_) if not any(x.interval_days for x in read.schedules) else None
+            if read.fraction:
+                first = read.schedules[0]
+                read.schedules = [ScheduleMention(1, None, (0.0,), read.fraction, first.start, first.end, single=True)]
         part.sentences.append(read)
+    _compose_cycles(part)
     return part
+
+
+def _open_cycles(found: list[tuple[ScheduleMention, _Sentence]]) -> None:
+    """"During each cycle, subjects will receive ... on Days 1, 8, and 15", and no number of cycles: the doses of
+    one cycle are counted, the cycles are not, so the count is open."""
+    for schedule, sentence in found:
+        if schedule.administrations and not schedule.noun.lower().startswith(_CYCLE_NOUNS) \
+                and _PER_CYCLE.search(sentence.text) and "cycle" in sentence.text.lower():
+            opened = replace(schedule, administrations=None, days=(), open_ended=True,
+                             text=f"{schedule.text} of each cycle, cycles not counted")
+            sentence.schedules = [opened if s is schedule else s for s in sentence.schedules]
+
+
+def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
+    """Whether a schedule counts what one cycle holds: "per cycle", "of each cycle", "cycles each consisting of"
+    stand right by it."""
+    window = text[max(0, schedule.start - _PER_CYCLE_REACH):schedule.end + _PER_CYCLE_REACH]
+    return _PER_CYCLE.search(window) is not None
+
+
+def _compose_cycles(part: _Part) -> None:
+    """"on days 1, 3 and 5 of each cycle ... up to 6 cycles, which are administered monthly", "a maximum of 3
+    cycles each consisting of 3 nDC injections": administrations per cycle times cycles, as one schedule."""
+    found = [(s, sentence) for sentence in part.sentences for s in sentence.schedules]
+    cycles = [(s, t) for s, t in found if s.noun.lower().startswith(_CYCLE_NOUNS) and s.administrations]
+    if not cycles:
+        _open_cycles(found)
+        return
+    cycle, where = cycles[0]
+    per = next(((s, t) for s, t in found if s is not cycle and (s.administrations or 0) > 0
+                and not s.noun.lower().startswith(_CYCLE_NOUNS) and _per_cycle(t.text, s)), None)
+    if per is None:
+        return
+    each, there = per
+    count = cycle.administrations * each.administrations  # type: ignore[operator]
+    if any((s.administrations or 0) >= count for s, _ in found):
+        return  # "a total of 9 intravenous administrations ... three administrations per cycle": already counted
+    interval = cycle.interval_days or next((s.interval_days for s, t in found if t is where and s.interval_days
+                                            and s is not each), None)
+    days: tuple[float, ...] = ()
+    if each.days and interval and count <= MAX_ADMINISTRATIONS:
+        days = tuple(sorted(d + k * interval for k in range(cycle.administrations) for d in each.days))  # type: ignore[arg-type]
+        if len(set(days)) != len(days):
+            days = ()
+    words_ = f"{each.text} … {cycle.text}" if where is not there else where.text[min(each.start, cycle.start):
+                                                                                  max(each.end, cycle.end)]
+    composite = ScheduleMention(count, None, days, words_, min(each.start, cycle.start), max(each.end, cycle.end),
+                                count_bound=cycle.count_bound or each.count_bound, noun="administrations")
+    for sentence in part.sentences:
+        sentence.schedules = [s for s in sentence.schedules if s is not each and s is not cycle and not (
+            sentence is where and s.interval_days == interval and s.administrations is None)]
+    where.schedules.append(composite)
+
+
+def _read_cohorts(sentence: _Sentence) -> None:
+    """Weight bands, dose levels and target words of a sentence that states doses, each looked for only when a
+    word it needs is there."""
+    lowered = sentence.text.lower()
+    if "kg" in lowered:
+        sentence.bands = find_weight_bands(sentence.text)
+    if ":" in lowered or any(word in lowered for word in ("level", "cohort", "group", "dl")):
+        sentence.levels = find_level_labels(sentence.text)
+    if "target" in lowered or "intended" in lowered:
+        sentence.target = target_at(sentence.text)
+
+
+def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
+    """Schedules of what is given beside the cells (convention 7.4): "fludarabine 30 mg/m2 on Days -5 to -3",
+    "cyclophosphamide 25 mg b.i.d. for 7 days on and 7 days off; a total of 6 cycles". A schedule belongs to the
+    nearer of the cells (a cell dose or a word naming cells) and a drug (named, or an amount in a drug's unit)."""
+    drugs = find_drugs(sentence.text)
+    if not drugs:
+        return sentence.schedules
+    cells = [(m.start, m.end) for m in sentence.doses] + find_cell_words(sentence.text)
+    kept = []
+    for schedule in sentence.schedules:
+        to_drug = min(_span_gap(schedule.start, schedule.end, span) for span in drugs)
+        to_cells = min((_span_gap(schedule.start, schedule.end, span) for span in cells), default=None)
+        if (to_cells is None and to_drug > _DRUG_REACH) or (to_cells is not None and to_cells <= to_drug):
+            kept.append(schedule)
+    return kept
+
+
+def _span_gap(start: int, end: int, span: tuple[int, int]) -> int:
+    return max(0, span[0] - end, start - span[1])
 
 
 def _may_be_optional(text: str) -> bool:
@@ -190,6 +320,9 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
                 flags.append(_flag("impossible-dose", f"Ignored '{mention.text}' in {location}: {mention.refused}."))
             elif any(start <= mention.start < end for start, end in spans):
                 continue  # a conditional dose ("If needed a second dose of 100 million ASCs"): counted apart
+            elif unused := not_used_after(sentence.text, mention.end):
+                flags.append(_flag("level-not-used", f"{describe(mention)} is marked '{unused}' in {location} "
+                                   f"(“{sentence.source.text}”); it is left out."))
             else:
                 doses.append((mention, sentence))
     schedules = [(schedule, s) for s in sentences for schedule in s.schedules]
@@ -197,24 +330,192 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         flags.append(_flag("text-truncated", f"{location} states {len(doses):,} numbers of cells and "
                            f"{len(schedules):,} schedules; only the first {MAX_MENTIONS} of each were read."))
         doses, schedules = doses[:MAX_MENTIONS], schedules[:MAX_MENTIONS]
+    doses = _with_stated_basis(doses, part.text, location, flags)
     primary = [(m, s) for m, s in doses if m.role == "dose"]
     if any(s.sites for s in sentences) and any(m.role == "total" for m, _ in doses):
         primary = []  # injections into several sites with a stated total: the total is the procedure's dose (2.4)
-    primary = _without_caps(primary, location, flags)
+    primary = _without_population_limits(_without_caps(primary, location, flags), flags)
+    labels, banded = _who(primary)
+    primary = _targets(primary, labels if banded else {}, flags)
     readings: list[Reading] = []
     if primary:
-        readings = _from_doses(primary, doses, schedules, part, location, flags)
+        readings = _from_doses(primary, doses, schedules, part, location, flags, labels, banded)
     else:
         readings = _from_totals(doses, schedules, part, location, flags)
     if not readings and schedules:
         schedule, sentence = schedules[0]
         readings = [Reading(_regimen(None, schedule, sentence.source), open_ended=schedule.open_ended)]
+    readings = _with_maintenance(readings, schedules)
+    if not optional_texts and any(r.regimen.dose and r.regimen.administrations is None and not r.open_ended
+                                  for r in readings):
+        readings = _several(readings, part.text)
     finished = []
     for reading in readings:  # route and phase cannot make a regimen impossible: a copy needs no validation
         regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
         extra = _optional_flag(regimen, optional_texts)
-        finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended))
+        finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended, reading.banded))
     return finished
+
+
+def _several(readings: list[Reading], text: str) -> list[Reading]:
+    """A dose with no count in a text that speaks of "the first NK cell infusion" or "the last NK Infusion": there
+    are several administrations, and how many is not said (unless the others are optional, read apart)."""
+    words_ = find_several(text)
+    if words_ is None:
+        return readings
+    note = _flag("count-open", f"The record speaks of several administrations (“{words_}”) but does not say how "
+                 "many: the number of administrations and the cumulative dose are unknown.")
+    return [Reading(r.regimen, r.listed, (*r.flags, note), True, r.banded)
+            if r.regimen.dose and r.regimen.administrations is None else r for r in readings]
+
+
+def _with_maintenance(readings: list[Reading], schedules: list[tuple[ScheduleMention, _Sentence]]) -> list[Reading]:
+    """"6 times in first 3 months; then interval treatment: once every 3 months": a counted course followed by
+    repeats with no end leaves the number of administrations open."""
+    for (first, where), (then, there) in pairwise(schedules):
+        if where is there and first.administrations and then.interval_days and then.administrations is None \
+                and not then.days and _THEN.search(where.text, first.end, then.start):
+            return [_maintained(r, first, then, where.source) for r in readings]
+    return readings
+
+
+def _maintained(reading: Reading, first: ScheduleMention, then: ScheduleMention, source: Source) -> Reading:
+    regimen = reading.regimen
+    if regimen.administrations != first.administrations:
+        return reading
+    regimen = regimen.model_copy(update={"administrations": None, "administration_days": (),
+                                         "interval_days": then.interval_days, "schedule_source": source})
+    note = _flag("count-open", f"{first.administrations} administrations (“{first.text}”), then “{then.text}” with "
+                 "no end stated: the number of administrations and the cumulative dose are unknown.")
+    return Reading(regimen, reading.listed, (*reading.flags, note), True, reading.banded)
+
+
+def _with_stated_basis(doses: list[tuple[DoseMention, _Sentence]], text: str, location: str,
+                       flags: list[Flag]) -> list[tuple[DoseMention, _Sentence]]:
+    """"based on the number of NK cells (CD3-,CD 56+ cells)/kg recipient body weight. Dose levels are: 10^6, 10^7,
+    3 x 10^7, 10^8": bare numbers after a statement that doses are counted per kg are per kg (flagged)."""
+    bare = [m for m, _ in doses if m.unit == "cells" and not m.unit_written and _BARE.fullmatch(m.text)]
+    if not bare:
+        return doses
+    basis = next((b for b in _PER_KG_BASIS.finditer(text)), None)
+    if basis is None:
+        return doses
+    flags.append(_flag("per-kg-assumed", f"{', '.join(f'“{m.text}”' for m in bare)} in {location} state no unit; "
+                       f"the record counts its doses per kg (“{basis.group(0).strip()}”), so they are read per kg."))
+    return [(replace(m, unit="cells/kg") if m in bare else m, s) for m, s in doses]
+
+
+def _without_population_limits(primary: list[tuple[DoseMention, _Sentence]],
+                               flags: list[Flag]) -> list[tuple[DoseMention, _Sentence]]:
+    """"up to 1 X 10(7) CD56+ cells/kg patient weight with less than 0.5 X 10(6) CD3+ cells/kg": a ceiling on
+    another population of the product, after its dose, is a purity limit, not a dose."""
+    kept = []
+    for mention, sentence in primary:
+        if mention.bound == "at most" and mention.population and any(
+                where is sentence and other.start < mention.start and other.population
+                and other.population != mention.population for other, where in primary):
+            flags.append(_flag("population-limit", f"“{mention.text}” limits another population of the cells "
+                               f"given; it is not a dose (“{sentence.source.text}”)."))
+            continue
+        kept.append((mention, sentence))
+    return kept
+
+
+def _who(primary: list[tuple[DoseMention, _Sentence]]) -> tuple[dict[int, str], bool]:
+    """Which patients each dose is for (by `id` of its mention): its weight band, else its dose level, cohort or
+    group; and whether the labels are weight bands. Labels count only when they tell two or more doses apart."""
+    if len(primary) < 2:
+        return {}, False
+    bands: dict[int, str] = {}
+    for mention, sentence in primary:
+        if sentence.bands and (band := _band_of(mention, sentence, primary)):
+            bands[id(mention)] = band
+    by_unit: dict[str, set[str]] = {}
+    for mention, _ in primary:
+        if id(mention) in bands:
+            by_unit.setdefault(mention.unit, set()).add(bands[id(mention)])
+    for mention, _ in primary:  # "The target dose for this protocol is 5x10⁹": the band its unit's doses share
+        if id(mention) not in bands and len(by_unit.get(mention.unit, ())) == 1:
+            bands[id(mention)] = next(iter(by_unit[mention.unit]))
+    if len(set(bands.values())) > 1:
+        return bands, True
+    levels = _levels_of(primary)
+    return (levels, False) if len(set(levels.values())) > 1 else ({}, False)
+
+
+# What stands between a dose and the band or level it names right after: "(for patients ≤ 50 kg)", " to subjects".
+_BRACKETED = re.compile(r"\s{0,3}(?:[(\[,]\s{0,3})?(?:for|in|to)?\s{0,3}(?:the\s{1,3})?", re.I)
+
+
+def _band_of(mention: DoseMention, sentence: _Sentence, primary: list[tuple[DoseMention, _Sentence]]) -> str | None:
+    """"1.0 to 2.5 x 10^8 cells (for patients > 50 kg)" names its band right after the dose; "Patients <40 kg
+    will be dosed ... 0.125 x10⁹ cells/kg" before it, in the same sentence."""
+    for band in sentence.bands:
+        if band.start >= mention.end and _BRACKETED.fullmatch(sentence.text, mention.end, band.start):
+            return band.text
+    before = [band for band in sentence.bands if band.end <= mention.start]
+    if not before:
+        return None
+    nearest = before[-1]
+    others = [m for m, s in primary if s is sentence and nearest.end <= m.start < mention.start]
+    if any(_BRACKETED.fullmatch(sentence.text, m.end, nearest.start) for m in others):
+        return None  # that band is the bracketed band of an earlier dose
+    return nearest.text
+
+
+def _levels_of(primary: list[tuple[DoseMention, _Sentence]]) -> dict[int, str]:
+    """"Dose Level 2: 3x10^4 cells/m2", "group B: 1.0 × 10^8", "2.5 x 10^7 (cohort 1)", "The second cohort will
+    receive 0.4 x10^8 cells", and doses listed "depending on assigned cohort" (numbered in order)."""
+    levels: dict[int, str] = {}
+    used: set[tuple[int, int]] = set()
+    for mention, sentence in primary:
+        mentions = [m for m, s in primary if s is sentence]
+        after = next((label for label in sentence.levels if label.start >= mention.end
+                      and _BRACKETED.fullmatch(sentence.text, mention.end, label.start)
+                      and "(" in sentence.text[mention.end:label.start]), None)
+        if after is not None and (id(sentence), after.start) not in used:
+            levels[id(mention)] = after.text
+            used.add((id(sentence), after.start))
+            continue
+        before = [label for label in sentence.levels if label.end <= mention.start
+                  and mention.start - label.end <= _LABEL_REACH and (id(sentence), label.start) not in used
+                  and not any(label.end <= m.start < mention.start for m in mentions)]
+        if before:
+            levels[id(mention)] = before[-1].text
+            used.add((id(sentence), before[-1].start))
+    for sentence in {id(s): s for _, s in primary}.values():
+        unlabelled = [m for m, s in primary if s is sentence and id(m) not in levels and m.listed]
+        kind = by_cohort(sentence.text) if len(unlabelled) > 1 else None
+        if kind:
+            for number, mention in enumerate(unlabelled, start=1):
+                levels[id(mention)] = f"{kind} {number}"
+    return levels
+
+
+def _targets(primary: list[tuple[DoseMention, _Sentence]], bands: dict[int, str],
+             flags: list[Flag]) -> list[tuple[DoseMention, _Sentence]]:
+    """"A target dose of ... 2.0 to 5.0 x 10^6 ... The following cell dose ranges may be infused if all other
+    safety release criteria are met: 0.2 to 5.0 x 10^6": the protocol's target is the dose; the ranges it accepts
+    are not further regimens. Read per weight band, when the arm has them."""
+    if all(sentence.target < 0 for _, sentence in primary):
+        return primary
+    targets = {id(m) for m, s in primary if _is_target(m, s, primary)}
+    kept = []
+    for mention, sentence in primary:
+        band = bands.get(id(mention))
+        aimed = [m for m, _ in primary if id(m) in targets and bands.get(id(m)) == band]
+        if id(mention) not in targets and aimed:
+            flags.append(_flag("dose-target", f"The record gives a target dose, {describe(aimed[0])}, and also "
+                               f"{describe(mention)} (“{sentence.source.text}”); the target is used."))
+            continue
+        kept.append((mention, sentence))
+    return kept
+
+
+def _is_target(mention: DoseMention, sentence: _Sentence, primary: list[tuple[DoseMention, _Sentence]]) -> bool:
+    if sentence.target < 0 or sentence.target > mention.start:
+        return False
+    return not any(s is sentence and sentence.target < m.start < mention.start for m, s in primary)
 
 
 def _without_caps(primary: list[tuple[DoseMention, _Sentence]], location: str,
@@ -258,15 +559,20 @@ def _bounds_as_ranges(primary: list[tuple[DoseMention, _Sentence]]) -> list[tupl
 
 def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[DoseMention, _Sentence]],
                 schedules: list[tuple[ScheduleMention, _Sentence]], part: _Part, location: str,
-                flags: list[Flag]) -> list[Reading]:
+                flags: list[Flag], labels: dict[int, str], banded: bool) -> list[Reading]:
     distinct: list[tuple[DoseMention, _Sentence]] = []
     for mention, sentence in primary:
         same = next((i for i, (m, _) in enumerate(distinct) if _same_mention(m, mention)), None)
         if same is None:
             distinct.append((mention, sentence))
+        elif labels.get(id(mention)) and labels.get(id(distinct[same][0])) != labels[id(mention)]:
+            # "B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 ... B2: 1 x 10(7) NK cells/kg + rhIL15 0.5": cohorts that
+            # differ in something else get one row for their one cell dose, naming them all
+            kept = distinct[same][0]
+            labels[id(kept)] = f"{labels.get(id(kept), '')}, {labels[id(mention)]}".strip(", ")
         elif not distinct[same][0].unit_written and mention.unit_written:
             distinct[same] = (mention, sentence)
-    distinct = _tolerances_merged(distinct)
+    distinct = _unit_alternatives(_tolerances_merged(distinct), flags)
     steps = [d for d in distinct if d[0].ordinal]
     readings = []
     if len(steps) > 1 and len({m.value for m, _ in steps}) > 1:
@@ -279,16 +585,32 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
         distinct = [d for d in distinct if not d[0].ordinal]
     distinct = _without_cumulative(distinct, schedules)
     options = len(distinct) > 1
+    labelled = options and all(id(m) in labels for m, _ in distinct) and \
+        len({labels[id(m)] for m, _ in distinct}) == len(distinct)
     for mention, sentence in distinct:
         dose = _dose(mention, sentence, location, flags)
         if dose is None:
             continue
         schedule, schedule_sentence = _schedule_for(mention, sentence, schedules)
-        regimen = _regimen(dose, schedule, schedule_sentence.source if schedule_sentence else None)
+        regimen = _regimen(dose, schedule, schedule_sentence.source if schedule_sentence else None,
+                           labels.get(id(mention)) if options else None)
         extra: tuple[Flag, ...] = ()
-        if options:
-            extra += (_flag("dose-options", "The text gives several doses for this arm ("
-                            + ", ".join(describe(m) for m, _ in distinct) + "); each is a row of its own."),)
+        regimen, extra = _with_additional(regimen, schedule, schedules)
+        listing = ", ".join(f"{labels[id(m)]}: {describe(m)}" if id(m) in labels else describe(m)
+                            for m, _ in distinct) if options else ""
+        if labelled and banded:
+            extra += (_flag("weight-bands", f"The dose depends on body weight ({listing}); each band is a row of "
+                            "its own."),)
+        elif labelled:
+            extra += (_flag("dose-levels", f"The arm has several dose levels or cohorts ({listing}); each is a row "
+                            "of its own."),)
+        elif options:
+            extra += (_flag("dose-options", f"The text gives several doses for this arm ({listing}); each is a row "
+                            "of its own."),)
+        if sentence.fraction or (schedule_sentence is not None and schedule_sentence.fraction):
+            words_ = sentence.fraction or schedule_sentence.fraction  # type: ignore[union-attr]
+            extra += (_flag("fractionated", f"The dose is given in fractions (“{words_}”); it is counted as one "
+                            "administration of the whole dose."),)
         if schedule is not None and schedule.count_bound:
             extra += (_flag("count-bound", f"The count is {schedule.count_bound} {schedule.administrations} "
                             f"(“{schedule.text}”); that many are charted."),)
@@ -297,9 +619,43 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
                             "body weight."),)
         extra += _total_check(regimen, doses, sentence)
         extra += _volume_check(mention, sentence)
-        readings.append(Reading(regimen, listed=bool(mention.listed) or options, flags=extra,
-                                open_ended=bool(schedule and schedule.open_ended)))
+        readings.append(Reading(regimen, listed=(bool(mention.listed) or options) and not banded, flags=extra,
+                                open_ended=bool(schedule and schedule.open_ended), banded=banded and options))
     return readings
+
+
+_ADDITIONAL = re.compile(r"^(?:[\w-]{1,12}\s{1,3})?(?:additional|further|extra|more)\b|^another\b", re.I)
+
+
+def _with_additional(regimen: Regimen, schedule: ScheduleMention | None,
+                     schedules: list[tuple[ScheduleMention, _Sentence]]) -> tuple[Regimen, tuple[Flag, ...]]:
+    """"DCs (10^7 cells) were injected intratumorally three times ... One additional DC injection was given before
+    surgery": administrations the text adds to a stated count (not optional ones, which are read apart)."""
+    if schedule is None or not regimen.administrations:
+        return regimen, ()
+    added = [s for s, _ in schedules if s is not schedule and s.administrations and _ADDITIONAL.match(s.text)]
+    if not added:
+        return regimen, ()
+    total = regimen.administrations + sum(s.administrations or 0 for s in added)
+    note = _flag("count-added", f"{regimen.administrations} administrations and "
+                 + " and ".join(f"“{s.text}”" for s in added) + f" make {total}; the added ones' days are not stated.")
+    return regimen.model_copy(update={"administrations": total, "administration_days": ()}), (note,)
+
+
+def _unit_alternatives(distinct: list[tuple[DoseMention, _Sentence]],
+                       flags: list[Flag]) -> list[tuple[DoseMention, _Sentence]]:
+    """"minimum: 250,000 IEQ / injection or 3500 IEQ / kg / injection": one dose written flat and per kg, as
+    alternatives of one list; the per-kg figure is the one trials are compared on."""
+    kept = []
+    for mention, sentence in distinct:
+        per_kg = [m for m, s in distinct if s is sentence and m.unit.endswith("/kg")
+                  and m.unit.split("/")[0] == mention.unit and _OR_GAP.fullmatch(sentence.text, mention.end, m.start)]
+        if per_kg and "/" not in mention.unit:
+            flags.append(_flag("unit-alternative", f"The record writes this dose both as {describe(mention)} and as "
+                               f"{describe(per_kg[0])} (“{sentence.source.text}”); the per-kg figure is used."))
+            continue
+        kept.append((mention, sentence))
+    return kept
 
 
 def _tolerances_merged(distinct: list[tuple[DoseMention, _Sentence]]) -> list[tuple[DoseMention, _Sentence]]:
@@ -412,6 +768,10 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
     own = [s for s in sentence.schedules]
     if own:
         nearest = min(own, key=lambda s: _gap(mention, s))
+        if nearest.administrations is None and nearest.interval_days and not nearest.open_ended:
+            counted = [(s, t) for s, t in schedules if s.administrations and s.interval_days == nearest.interval_days]
+            if counted:  # "three weekly infusions ... Each weekly dose will provide 2 x 10^6 T cells/kg"
+                return counted[0]
         if nearest.weak:
             stronger = [(s, t) for s, t in schedules if t is not sentence and (s.administrations or 0) > 1
                         and (s.interval_days or s.days)]
@@ -427,9 +787,11 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
     return None, None
 
 
-def _regimen(dose: Dose | None, schedule: ScheduleMention | None, source: Source | None) -> Regimen:
+def _regimen(dose: Dose | None, schedule: ScheduleMention | None, source: Source | None,
+             applies_to: str | None = None) -> Regimen:
     return Regimen(
         dose=dose,
+        applies_to=applies_to,
         administrations=schedule.administrations if schedule else None,
         interval_days=schedule.interval_days if schedule else None,
         administration_days=schedule.days if schedule else (),
@@ -440,7 +802,8 @@ def _regimen(dose: Dose | None, schedule: ScheduleMention | None, source: Source
 def _dose(mention: DoseMention, sentence: _Sentence, location: str, flags: list[Flag]) -> Dose | None:
     try:
         return Dose(value=mention.value, unit=mention.unit, low=mention.low, high=mention.high,  # type: ignore[arg-type]
-                    source=sentence.source, exponent_restored=mention.exponent_restored, bound=mention.bound)  # type: ignore[arg-type]
+                    source=sentence.source, exponent_restored=mention.exponent_restored, bound=mention.bound,  # type: ignore[arg-type]
+                    population=mention.population)
     except ValidationError as error:
         reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
         flags.append(_flag("impossible-dose", f"Ignored '{mention.text}' in {location}: {reason}."))
