@@ -1,4 +1,5 @@
-"""Across trials: how each trial's dosing sits among the others, on one cells/kg axis."""
+"""Across trials: how each trial's dosing sits among the others, on one cells/kg axis; doses per cm² or in islet
+equivalents, which have no cells/kg equivalent, on axes of their own below it."""
 
 import streamlit as st
 
@@ -6,7 +7,7 @@ from pages.common import page_setup
 from pages.common.across_filters import choose_trials, downloads, pick_focus
 from trialdata.across_charts import across_cumulative_chart, across_dose_chart, charted_trials
 from trialdata.across_views import across_table, focus_summary, summary_table
-from trialdata.charts import CHART_CONFIG, CHART_THEME
+from trialdata.charts import CHART_CONFIG, CHART_THEME, own_axis_units
 from trialdata.frames import cumulative_frame
 
 comparison = page_setup("pages/across.py", arm_filters=False)
@@ -19,7 +20,7 @@ if arms.empty:
             icon=":material/filter_alt_off:")
     st.stop()
 
-dosed = arms[arms["dose_cells_per_kg"].notna()]
+dosed = arms[arms["dose_per_administration"].notna()]
 top = st.columns([1, 2], vertical_alignment="bottom")
 focus = pick_focus(top[0], arms)
 if focus:
@@ -29,18 +30,21 @@ figures[0].metric("Trials chosen", f"{arms['trial_id'].nunique()} of {comparison
 figures[1].metric("Arms", arms["arm_key"].nunique())  # arms, as Compare counts them: not their regimens
 figures[2].metric("Arms with a dose", dosed["arm_key"].nunique())
 figures[3].metric("Converted doses", int(dosed["dose_converted"].sum()),
-                  help=f"Flat doses (total cells) are divided by the reference weight, {comparison.weight_kg:g} kg.")
+                  help=f"Flat doses (total cells) are divided by the reference weight, {comparison.weight_kg:g} kg; "
+                       f"doses per m² are multiplied by the reference body-surface area, {comparison.bsa_m2:g} m², "
+                       "first.")
 
 if dosed.empty:
     st.info("None of the chosen trials states a cell dose; the table below lists their arms.", icon=":material/info:")
 else:
     drawn = charted_trials(arms, focus)
     charts = st.columns(2, gap="small")
+    cumulative = cumulative_frame(drawn)
     charts[0].plotly_chart(across_dose_chart(drawn, comparison.colors, comparison.codes, comparison.weight_kg,
-                                             focus, log=log), width="stretch", config=CHART_CONFIG,
-                           theme=CHART_THEME, key="across_dose_chart")
-    charts[1].plotly_chart(across_cumulative_chart(cumulative_frame(drawn), drawn, comparison.colors,
-                                                   comparison.codes, focus, log=log),
+                                             focus, log=log, bsa_m2=comparison.bsa_m2), width="stretch",
+                           config=CHART_CONFIG, theme=CHART_THEME, key="across_dose_chart")
+    charts[1].plotly_chart(across_cumulative_chart(cumulative, drawn, comparison.colors, comparison.codes, focus,
+                                                   log=log),
                            width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key="across_cumulative_chart")
     hidden = arms["trial_id"].nunique() - drawn["trial_id"].nunique()
     if hidden:
@@ -48,8 +52,24 @@ else:
                    f"chosen (the one in focus, then the first loaded); narrow the choice to draw others. The "
                    "summary, the table and the downloads hold every chosen trial.")
     st.caption(f"Each marker is an arm (its code as on every page); open markers and dashed lines are flat doses "
-               f"converted at {comparison.weight_kg:g} kg. Error bars span a stated dose range. Day 0 is each arm's "
-               "first administration. Arms that state no dose are in the table only.")
+               f"converted at {comparison.weight_kg:g} kg and doses per m² converted at {comparison.bsa_m2:g} m² and "
+               f"{comparison.weight_kg:g} kg. Error bars span a stated dose range. Day 0 is each arm's first "
+               "administration. Arms that state no dose are in the table only.")
+    for unit in own_axis_units(drawn):
+        in_unit = drawn[drawn["dose_axis"] == unit]
+        trials_in_unit = in_unit["trial_id"].unique()
+        st.markdown(f"**Doses in {unit}**")
+        own = st.columns(2, gap="small")
+        own[0].plotly_chart(across_dose_chart(drawn[drawn["trial_id"].isin(trials_in_unit)], comparison.colors,
+                                              comparison.codes, comparison.weight_kg, focus, log=log, unit=unit),
+                            width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=f"across_dose_chart_{unit}")
+        own[1].plotly_chart(across_cumulative_chart(cumulative, in_unit, comparison.colors, comparison.codes, focus,
+                                                    log=log, unit=unit),
+                            width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
+                            key=f"across_cumulative_chart_{unit}")
+        codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in in_unit["arm_key"]))
+        st.caption(f"Doses of {codes} ({', '.join(trials_in_unit)}) are in {unit}, which has no cells/kg equivalent: "
+                   "they are drawn on this axis of their own and never converted.")
 
 st.subheader("Summary of the chosen arms")
 st.dataframe(summary_table(arms, comparison.codes), hide_index=True, width="stretch")

@@ -1,4 +1,5 @@
-"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side.
+"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side, and, below, the doses
+that have no cells/kg equivalent (per cm² of a lesion, islet equivalents) on axes of their own.
 
 Everything the page shows is computed before the first element is drawn, so the browser receives the page in
 one burst and lays it out once, not once per element while the figures are still being built.
@@ -8,8 +9,16 @@ import streamlit as st
 
 from pages.common import page_setup
 from trialdata.across_views import default_focus, focus_summary
-from trialdata.charts import CHART_CONFIG, CHART_THEME, cumulative_chart, dose_chart, schedule_chart, split_charted
-from trialdata.views import arm_key_table
+from trialdata.charts import (
+    CHART_CONFIG,
+    CHART_THEME,
+    cumulative_chart,
+    dose_chart,
+    own_axis_units,
+    schedule_chart,
+    split_charted,
+)
+from trialdata.views import arm_key_table, conversion_caption
 
 comparison = page_setup("pages/compare.py")
 log = bool(st.session_state.get("log"))
@@ -22,6 +31,13 @@ figures = [] if charted.empty else [
     ("schedule_chart", schedule_chart(charted, comparison.colors, comparison.codes)),
     ("cumulative_chart", cumulative_chart(comparison.cumulative, charted, comparison.colors, comparison.codes,
                                           log=log)),
+]
+own_units = [] if charted.empty else own_axis_units(charted)
+own_figures = [
+    (unit, dose_chart(charted[charted["dose_axis"] == unit], comparison.colors, comparison.codes, log=log, unit=unit),
+     cumulative_chart(comparison.cumulative, charted[charted["dose_axis"] == unit], comparison.colors,
+                      comparison.codes, log=log, unit=unit))
+    for unit in own_units
 ]
 key_table = None if comparison.arms.empty else arm_key_table(comparison)
 
@@ -55,8 +71,18 @@ if not figures:
 else:
     for column, (key, figure) in zip(st.columns(3, gap="small"), figures, strict=True):
         column.plotly_chart(figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=key)
-    st.caption("Doses in cells/kg per administration; flat doses (hatched) are converted at "
-               f"{comparison.weight_kg:g} kg. Error bars span a dose range. Day 0 is each arm's first administration.")
+    st.caption(conversion_caption(charted, comparison))
+    for unit, dose_figure, cumulative_figure in own_figures:
+        arms_in_unit = charted[charted["dose_axis"] == unit]
+        codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in arms_in_unit["arm_key"]))
+        st.markdown(f"**Doses in {unit}**")
+        columns = st.columns(2, gap="small")
+        columns[0].plotly_chart(dose_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
+                                key=f"dose_chart_{unit}")
+        columns[1].plotly_chart(cumulative_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
+                                key=f"cumulative_chart_{unit}")
+        st.caption(f"Doses of {codes} are in {unit}, which has no cells/kg equivalent: they are drawn here, on an axis "
+                   "of their own, and never converted. Their schedules are in the schedule chart above.")
 if not uncharted.empty:
     codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in uncharted["arm_key"]))
     st.caption(f"Not charted, as their records state neither a cell dose nor a schedule: {codes}.")

@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "seeds" / "NCT06740149.txt"
 HEADER = (
-    "trial_id,trial_title,arm,arm_type,phase,cellular,route,dose_per_administration,dose_unit,administrations,"
-    "interval_days,administration_days,cumulative_dose,cumulative_cells_per_kg,flags,source"
+    "trial_id,trial_title,arm,applies_to,arm_type,phase,cellular,cell_type,route,dose_per_administration,dose_unit,"
+    "population,dose_cells_per_kg,administrations,interval_days,administration_days,cumulative_dose,"
+    "cumulative_cells_per_kg,flags,source"
 )
 FLAT_RECORD = """\
 At a glance
@@ -251,3 +252,19 @@ def test_weight_does_not_change_per_kg_doses(default_csv):
     result = run(str(SEED), "--weight-kg", "60")
     assert result.returncode == 0
     assert rows(result.stdout) == rows(default_csv.stdout)
+
+
+def test_bsa_m2_converts_a_per_m2_dose() -> None:
+    """NCT02108522: "Patients will receive 2 x 10^7 VSTs/m2 as a single infusion"."""
+    record = ROOT / "tests" / "data" / "gold" / "cell-therapies" / "NCT02108522.json"
+    rows = {}
+    for area in ("1.73", "2.0"):
+        result = subprocess.run([sys.executable, "-m", "trialdata", "export", str(record), "--bsa-m2", area],
+                                capture_output=True, check=True, cwd=ROOT)
+        rows[area] = next(csv.DictReader(io.StringIO(result.stdout.decode("utf-8"))))
+    assert rows["1.73"]["dose_unit"] == "cells/m2"
+    assert float(rows["1.73"]["dose_cells_per_kg"]) == pytest.approx(2e7 * 1.73 / 70)
+    assert float(rows["2.0"]["dose_cells_per_kg"]) == pytest.approx(2e7 * 2.0 / 70)
+    failed = subprocess.run([sys.executable, "-m", "trialdata", "export", str(record), "--bsa-m2", "9"],
+                            capture_output=True, cwd=ROOT)
+    assert failed.returncode == 2 and b"--bsa-m2 must be between 0.1 and 3.5" in failed.stderr

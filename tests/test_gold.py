@@ -56,6 +56,64 @@ def test_no_gold_study_fails_to_load_and_every_arm_is_matched(msc_score) -> None
     assert msc_score.unknown_arms == []
 
 
+# --- other cell products: CAR-T, NK, TIL and other T cells, dendritic cells, cord blood and CD34+, islets, tissue ---
+
+CELL_THERAPIES = GOLD / "cell-therapies"
+
+
+@pytest.fixture(scope="module")
+def products_score():
+    table = load_arms_frame([CELL_THERAPIES]).arms
+    return score(read_gold(GOLD / "gold-cell-therapies.csv"), library_arms(table))
+
+
+def test_the_other_products_gold_covers_at_least_40_real_trials_of_every_kind() -> None:
+    import json
+    gold = read_gold(GOLD / "gold-cell-therapies.csv")
+    trials = {arm.trial_id for arm in gold}
+    assert trials == {path.stem for path in CELL_THERAPIES.glob("NCT*.json")}
+    assert len(trials) >= 40
+    kinds: dict[str, set[str]] = {}
+    for path in CELL_THERAPIES.glob("NCT*.json"):
+        study = json.loads(path.read_text(encoding="utf-8"))["protocolSection"]
+        text = json.dumps(study).lower()
+        for kind, words in (("car-t", ("chimeric antigen receptor", "car t", "car-t", "cart", "ctl019")),
+                            ("nk", ("natural killer", "nk cell", "nk-")),
+                            ("dendritic", ("dendritic", "sipuleucel")),
+                            ("cord blood or cd34", ("cord blood", "cd34")),
+                            ("islet or tissue", ("islet", "chondrocyte", "keratinocyte", "fibroblast", "hepatocyte"))):
+            if any(word in text for word in words):
+                kinds.setdefault(kind, set()).add(path.stem)
+    assert len(kinds["car-t"]) >= 8
+    assert all(len(trials) >= 4 for trials in kinds.values()), {k: len(v) for k, v in kinds.items()}
+
+
+def test_every_arm_of_every_other_product_trial_is_annotated() -> None:
+    import json
+    gold = read_gold(GOLD / "gold-cell-therapies.csv")
+    for path in CELL_THERAPIES.glob("NCT*.json"):
+        study = json.loads(path.read_text(encoding="utf-8"))["protocolSection"]
+        labels = {group["label"].strip() for group in study["armsInterventionsModule"]["armGroups"]}
+        assert labels == {arm.arm for arm in gold if arm.trial_id == path.stem}, path.stem
+
+
+def test_other_products_are_read_with_an_f1_of_at_least_0_90(products_score) -> None:
+    assert products_score.regimens.f1 >= 0.90, products_score.report()
+    assert products_score.doses.f1 >= 0.90, products_score.report()
+
+
+def test_every_miss_on_other_products_carries_a_flag(products_score) -> None:
+    assert products_score.unflagged == [], products_score.report()
+    assert products_score.missing_trials == []
+    assert products_score.unknown_arms == []
+
+
+def test_the_gold_writes_only_the_units_the_table_uses() -> None:
+    units = {row["unit"] for row in csv.DictReader((GOLD / "gold-cell-therapies.csv").open(encoding="utf-8"))}
+    assert units <= {"", "cells/kg", "cells", "cells/m2", "cells/cm2", "IEQ/kg"}
+    assert {"cells/m2", "cells/cm2", "IEQ/kg"} <= units
+
+
 # --- the scorer itself -------------------------------------------------------------------------------------------
 
 def _arm(regimens: list[Regimen], flags: tuple[str, ...] = ()) -> ArmRegimens:

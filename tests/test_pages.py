@@ -292,3 +292,34 @@ def test_landing_places_the_richest_dosing_program_among_its_peers() -> None:
     peers = others[(others["trial_id"] != SEED) & others["dose_cells_per_kg"].notna()]
     assert f"{peers['arm_key'].nunique()} dosed arm(s) of {peers['trial_id'].nunique()} other trial(s)" in sentence
     assert [link.proto.page for link in at.get("page_link")][-1] == "across"  # the Across trials page
+
+
+MIXED = ROOT / "tests" / "data" / "mixed-products"
+
+
+def test_compare_draws_per_cm2_and_islet_doses_on_charts_of_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CAR-T, CAR-NK, NK, virus-specific T-cell, MSC, islet and burn-wound trials loaded together."""
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(MIXED))
+    at = run(trial=[p.stem for p in MIXED.glob("NCT*.json")])
+    assert [m.value for m in at.markdown if m.value.startswith("**Doses in")] == ["**Doses in IEQ/kg**",
+                                                                                 "**Doses in cells/cm2**"]
+    assert len(at.get("plotly_chart")) == 3 + 2 * 2
+    caption = next(c.value for c in at.caption if c.value.startswith("Doses in cells/kg"))
+    assert "flat doses (hatched /) are converted at 70 kg" in caption
+    assert "doses per m² (hatched ×) at 1.73 m² and 70 kg" in caption
+    assert "charted below on their own axes" in caption
+
+
+def test_the_reference_body_surface_area_converts_per_m2_doses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(MIXED))
+    at = run(trial="NCT00078533", bsa="2.0")
+    rows = comparison(at).arms
+    assert list(rows["dose_cells_per_kg"]) == pytest.approx([1e7 * 2.0 / 70, 1e8 * 2.0 / 70])
+    shown = at.dataframe[0].value
+    assert any("at 2 m², 70 kg" in str(text) for text in shown["Dose per administration"])
+
+
+def test_across_trials_filters_by_cell_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(MIXED))
+    at = run("pages/across.py", x_type=["CAR-T", "CAR-NK"])
+    assert metrics(at)["Trials chosen"] == f"2 of {len(list(MIXED.glob('NCT*.json')))}"

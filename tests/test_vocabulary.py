@@ -79,11 +79,11 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
                             "cm2 applied once during a surgical procedure", [(2e6, "cells/cm2")]),
     ("BODY_UNITS", "cm²"): ("NCT01399749", "Implantation of autologous ASC or chondrocytes, 1 million per cm² lesion, "
                             "covered by autologous periosteal membrane", [(1e6, "cells/cm2")]),
-    ("BODY_UNITS", "square cm"): ("NCT02104713", "Initial dose level will be 2.5 x 10³ Allogeneic MSCs cells/square cm.",
-                                  [(2.5e3, "cells/cm2")]),
+    ("BODY_UNITS", "square cm"): ("NCT02104713", "Initial dose level will be 2.5 x 10³ Allogeneic MSCs cells/square "
+                                  "cm.", [(2.5e3, "cells/cm2")]),
     ("SCALE_WORDS", "mio"): ("NCT01983748", "Patients in arm A receive 8 vaccinations over a period of 2 years "
-                             "consisting of autologous, mature, monocyte-derived Dendritic Cells loaded with autologous "
-                             "tumor RNA (20 mio DC per vaccination)", [(2e7, "cells")]),
+                             "consisting of autologous, mature, monocyte-derived Dendritic Cells loaded with "
+                             "autologous tumor RNA (20 mio DC per vaccination)", [(2e7, "cells")]),
     ("SCALE_WORDS", "milj"): ("NCT02432846", "Two Intuvax (ilixadencel) vaccinations (10 milj cells/vaccination) 14 "
                               "days apart before nephrectomy", [(1e7, "cells")]),
     ("VOLUME_UNITS", "ml"): ("NCT01573923", "combination of conventional therapy with umbilical mesenchymal stem cells "

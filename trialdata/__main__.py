@@ -11,7 +11,7 @@ from pathlib import Path
 from .bulk import load_arms_frame
 from .export import to_csv, to_json, to_xlsx
 from .fetch import FetchError, fetch_study
-from .frames import DEFAULT_WEIGHT_KG
+from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from .scoring import library_arms, read_gold, score
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--workers must be at least 1, got {args.workers}")
     if not 1 <= args.weight_kg <= 500:
         parser.error(f"--weight-kg must be between 1 and 500, got {args.weight_kg:g}")
-    result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers)
+    if not 0.1 <= args.bsa_m2 <= 3.5:
+        parser.error(f"--bsa-m2 must be between 0.1 and 3.5, got {args.bsa_m2:g}")
+    result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers,
+                             bsa_m2=args.bsa_m2)
     for problem in result.problems:
         print(f"{problem.path}: {problem.message}", file=sys.stderr)
     if not result.trials:
@@ -90,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=sorted(_WRITERS), default="csv")
     export.add_argument("--out", type=Path, help="file to write; CSV and JSON go to stdout without it")
     export.add_argument("--weight-kg", type=float, default=DEFAULT_WEIGHT_KG,
-                        help="reference body weight for converting flat doses to cells/kg (default 70)")
+                        help="reference body weight for converting flat and per-m² doses to cells/kg (default 70)")
+    export.add_argument("--bsa-m2", type=float, default=DEFAULT_BSA_M2,
+                        help="reference body-surface area for converting per-m² doses to cells/kg (default 1.73)")
     export.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes that parse records, used from 1,000 files on (default: one per core)")
     scorer = commands.add_parser("score", help="precision, recall and F1 of the table against a gold standard")

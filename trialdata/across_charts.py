@@ -1,8 +1,9 @@
 """Across-trial figures: every selected arm on one cells/kg axis, a row per trial, and one
-cumulative-exposure chart.
+cumulative-exposure chart; doses with no cells/kg equivalent (per cm², islet equivalents) get the
+same two charts on an axis of their own unit.
 
-Arms keep the colour and code (A1, A2, ...) they have on every other page. A flat dose is
-drawn as an open marker and a dashed line, because its cells/kg depend on the reference weight.
+Arms keep the colour and code (A1, A2, ...) they have on every other page. A flat or per-m² dose is
+drawn as an open marker and a dashed line, because its cells/kg depend on the reference patient.
 The trial in focus is shaded and drawn boldly, so its regimens read against their peers.
 """
 
@@ -17,15 +18,19 @@ import plotly.graph_objects as go
 from .charts import (
     AXIS_POWER,
     LEGEND_LIMIT,
+    PER_KG,
     TITLE_FONT,
     StepLine,
+    dose_values,
     line_traces,
-    range_per_kg,
+    no_days_note,
+    range_on_axis,
     row_note,
     schedule_text,
     step_lines,
     themed,
 )
+from .frames import DEFAULT_BSA_M2
 from .notation import format_cells
 
 TRIAL_ROW_HEIGHT = 64
@@ -55,14 +60,15 @@ def across_height(arms: pd.DataFrame) -> int:
 
 def across_dose_chart(
     arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], weight_kg: float,
-    focus: str | None = None, log: bool = False,
+    focus: str | None = None, log: bool = False, unit: str = PER_KG, bsa_m2: float = DEFAULT_BSA_M2,
 ) -> go.Figure:
-    """Dose per administration in cells/kg, one row per trial and a labelled marker per arm regimen.
+    """Dose per administration in cells/kg (or `unit`), one row per trial and a labelled marker per arm regimen.
 
     Markers share a trace per look (stated or converted, in focus or not, with a range or not), so
     hundreds of trials draw fast.
     """
-    dosed = arms[arms["dose_cells_per_kg"].notna()]
+    values = dose_values(arms, unit)
+    dosed = arms.assign(axis_dose=values)[values.notna()]
     order = trial_order(arms, focus)
     rows = {trial: len(order) - 1 - i for i, trial in enumerate(order)}  # first trial at the top
     looks: dict[tuple[bool, bool, bool], dict[str, list]] = {}
@@ -71,14 +77,15 @@ def across_dose_chart(
             bold = focus is None or trial == focus
             ranged = pd.notna(row.dose_low)  # apart, so a marker without a range draws no error-bar caps
             points = looks.setdefault((bool(row.dose_converted), bold, ranged), collections.defaultdict(list))
-            points["x"].append(row.dose_cells_per_kg)
+            points["x"].append(row.axis_dose)
             points["y"].append(rows[trial] + offset)
             points["text"].append(codes.get(row.arm_key, "?"))
             points["color"].append(colors[row.arm_key])
-            low, high = range_per_kg(row)
-            points["plus"].append(high - row.dose_cells_per_kg)
-            points["minus"].append(row.dose_cells_per_kg - low)
-            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg), schedule_text(row)])
+            low, high = range_on_axis(row, row.axis_dose)
+            points["plus"].append(high - row.axis_dose)
+            points["minus"].append(row.axis_dose - low)
+            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg, unit, bsa_m2),
+                                         schedule_text(row)])
     traces: list[go.BaseTraceType] = []
     for (converted, bold, ranged), points in looks.items():
         traces.append(go.Scatter(
@@ -94,20 +101,23 @@ def across_dose_chart(
                           "<br>%{customdata[3]}<extra></extra>",
         ))
     figure = go.Figure(data=traces)
-    _symbol_legend(figure, weight_kg)
+    _symbol_legend(figure, weight_kg, unit, bsa_m2)
     if not dosed.empty:
-        median = float(dosed["dose_cells_per_kg"].median())
+        median = float(dosed["axis_dose"].median())
         figure.add_vline(x=median, line={"color": "#888", "dash": "dot", "width": 1.5})
         # annotations on a log axis take the power of ten, not the value
         figure.add_annotation(x=math.log10(median) if log else median, y=1, yref="paper", yanchor="bottom",
                               text=f"median {format_cells(median)}", showarrow=False,
                               font={"size": 11, "color": "#555"})
     with_dose = set(dosed["trial_id"])
+    elsewhere = arms[arms["dose_axis"].ne("") & arms["dose_axis"].ne(unit)].groupby("trial_id")["dose_axis"].first()
     figure.update_layout(annotations=[*figure.layout.annotations, *(
-        row_note(rows[trial], "no cell dose stated") for trial in order if trial not in with_dose)])
+        row_note(rows[trial], f"dose in {elsewhere[trial]}: own chart" if trial in elsewhere else "no cell dose stated")
+        for trial in order if trial not in with_dose)])
     _trial_axis(figure, order, rows, arms, focus)
-    _layout(figure, "Dose per administration, trial by trial", across_height(arms))
-    figure.update_xaxes(title_text="cells/kg per administration", type="log" if log else "linear",
+    title = "Dose per administration, trial by trial" + ("" if unit == PER_KG else f", {unit}")
+    _layout(figure, title, across_height(arms))
+    figure.update_xaxes(title_text=f"{unit} per administration", type="log" if log else "linear",
                         range=_dose_range(dosed, log), gridcolor="#e5e5e5", zeroline=False, **AXIS_POWER)
     return figure
 
@@ -116,22 +126,22 @@ def _dose_range(dosed: pd.DataFrame, log: bool) -> list[float] | None:
     """Room on the right for the last marker's code; from zero on a linear axis."""
     if dosed.empty:
         return None
-    high = float((dosed["dose_high"] * dosed["dose_cells_per_kg"] / dosed["dose_per_administration"])
+    high = float((dosed["dose_high"] * dosed["axis_dose"] / dosed["dose_per_administration"])
                  .fillna(0).max())
-    high = max(high, float(dosed["dose_cells_per_kg"].max()))
+    high = max(high, float(dosed["axis_dose"].max()))
     if log:
-        low = float(dosed["dose_cells_per_kg"].min())
+        low = float(dosed["axis_dose"].min())
         return [math.log10(low) - 0.3, math.log10(high) + 0.35]
     return [0, high * 1.15]
 
 
 def across_cumulative_chart(
     cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str],
-    focus: str | None = None, log: bool = False,
+    focus: str | None = None, log: bool = False, unit: str = PER_KG,
 ) -> go.Figure:
-    """Cumulative cells/kg over days since the first dose, a step line per arm regimen (shared traces
+    """Cumulative cells/kg (or `unit`) over days since the first dose, a step line per arm regimen (shared traces
     past a legend's worth, as on the Compare page)."""
-    lines = step_lines(cumulative)
+    lines = step_lines(cumulative, unit)
 
     def style(line: StepLine) -> dict:
         bold = focus is None or line.trial_id == focus
@@ -139,13 +149,16 @@ def across_cumulative_chart(
                 "line": {"width": 3 if bold else 1.5, "dash": "dash" if line.converted else "solid"}}
 
     figure = go.Figure(data=line_traces(lines, colors, lambda line: f"{codes.get(line.arm_key, '?')} · "
-                                        f"{line.trial_id}", style, lambda line: f"{line.trial_id} · {line.arm}"))
-    _layout(figure, "Cumulative dose", across_height(arms))
+                                        f"{line.trial_id}", style, lambda line: f"{line.trial_id} · {line.arm}",
+                                        unit=unit))
+    _layout(figure, "Cumulative dose" + ("" if unit == PER_KG else f", {unit}"), across_height(arms))
     figure.update_xaxes(title_text="day (0 = first dose)", gridcolor="#e5e5e5", zeroline=False)
-    figure.update_yaxes(title_text="cumulative cells/kg", type="log" if log else "linear",
+    figure.update_yaxes(title_text=f"cumulative {unit}", type="log" if log else "linear",
                         rangemode="tozero" if not log else "normal", gridcolor="#e5e5e5", **AXIS_POWER)
     figure.update_layout(showlegend=len(lines) <= LEGEND_LIMIT,
                          legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
+    if not lines:
+        figure.add_annotation(no_days_note(arms, codes, unit))
     return figure
 
 
@@ -176,9 +189,11 @@ def _trial_axis(figure: go.Figure, order: list[str], rows: dict[str, int], arms:
     figure.update_layout(shapes=[*figure.layout.shapes, *shapes])
 
 
-def _symbol_legend(figure: go.Figure, weight_kg: float) -> None:
+def _symbol_legend(figure: go.Figure, weight_kg: float, unit: str = PER_KG, bsa_m2: float = DEFAULT_BSA_M2) -> None:
+    if unit != PER_KG:
+        return  # every dose on an axis of its own unit is stated in it: nothing to tell apart
     for name, symbol in (("dose stated in cells/kg", "circle"),
-                         (f"flat dose, converted at {weight_kg:g} kg", "circle-open")):
+                         (f"flat or per-m² dose, converted at {weight_kg:g} kg ({bsa_m2:g} m²)", "circle-open")):
         figure.add_scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True,
                            marker={"color": "#555", "size": 11, "symbol": symbol,
                                    "line": {"width": 2, "color": "#555"}})
@@ -191,10 +206,16 @@ def _layout(figure: go.Figure, title: str, height: int) -> None:
     themed(figure)
 
 
-def _dose_hover(row: object, weight_kg: float) -> str:
-    text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
-    if row.dose_converted:  # type: ignore[attr-defined]
-        text += (f" — converted from a flat {format_cells(row.dose_per_administration, 'cells')}"  # type: ignore[attr-defined]
-                 f" at {weight_kg:g} kg")
+def _dose_hover(row: object, weight_kg: float, unit: str = PER_KG, bsa_m2: float = DEFAULT_BSA_M2) -> str:
+    text = format_cells(row.axis_dose, unit)  # type: ignore[attr-defined]
+    if row.dose_converted and unit == PER_KG:  # type: ignore[attr-defined]
+        if row.dose_unit == "cells/m2":  # type: ignore[attr-defined]
+            text += (f" — converted from {format_cells(row.dose_per_administration, 'cells/m2')}"  # type: ignore[attr-defined]
+                     f" at {bsa_m2:g} m² and {weight_kg:g} kg")
+        else:
+            text += (f" — converted from a flat {format_cells(row.dose_per_administration, 'cells')}"  # type: ignore[attr-defined]
+                     f" at {weight_kg:g} kg")
+    if row.population:  # type: ignore[attr-defined]
+        text += f"<br>counted: {row.population}"  # type: ignore[attr-defined]
     return text
 

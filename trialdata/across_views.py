@@ -14,7 +14,7 @@ from .views import dose_text
 
 def default_focus(arms: pd.DataFrame) -> str | None:
     """The trial with the most arms that state a dose: the richest dosing program loaded (first on a tie)."""
-    dosed = arms[arms["dose_cells_per_kg"].notna()]
+    dosed = arms[arms["dose_per_administration"].notna()]
     if dosed.empty:
         return None
     counts = dosed.groupby("trial_id", sort=False)["arm_key"].nunique()  # arms, not their regimens
@@ -26,6 +26,8 @@ def across_table(arms: pd.DataFrame, codes: dict[str, str], weight_kg: float) ->
     rows = []
     for row in arms.itertuples():
         per_kg = format_cells(row.dose_cells_per_kg, "cells/kg")
+        if not per_kg and row.dose_axis and row.dose_axis != "cells/kg":
+            per_kg = f"none ({row.dose_unit}: own axis)"
         rows.append({
             "Code": codes.get(row.arm_key, ""),
             "Trial": row.trial_id,
@@ -33,17 +35,20 @@ def across_table(arms: pd.DataFrame, codes: dict[str, str], weight_kg: float) ->
             "Trial phase": "/".join(p.removeprefix("Phase ") for p in row.trial_phases) or "not stated",
             "Status": " / ".join(row.status) or "not stated",
             "Start": "" if pd.isna(row.start_year) else str(row.start_year),
+            "Cell type": (row.cell_type or "not stated") if row.cellular else "no cells",
             "Cell source": row.cell_source or "no cells",
             "Arm": row.arm,
+            "For": row.applies_to,
             "Route": row.route or "not stated",
             "Dose as stated": dose_text(row, weight_kg, converted=False),
+            "Counted": row.population,
             "Dose (cells/kg)": f"{per_kg} (converted)" if per_kg and row.dose_converted else per_kg or "—",
             "Schedule": schedule_text(row) if row.cellular or len(row.administration_days) else "—",
             "Cumulative (cells/kg)": format_cells(row.cumulative_cells_per_kg, "cells/kg") or "—",
         })
-    return pd.DataFrame(rows, columns=["Code", "Trial", "Condition", "Trial phase", "Status", "Start", "Cell source",
-                                       "Arm", "Route", "Dose as stated", "Dose (cells/kg)", "Schedule",
-                                       "Cumulative (cells/kg)"])
+    return pd.DataFrame(rows, columns=["Code", "Trial", "Condition", "Trial phase", "Status", "Start", "Cell type",
+                                       "Cell source", "Arm", "For", "Route", "Dose as stated", "Counted",
+                                       "Dose (cells/kg)", "Schedule", "Cumulative (cells/kg)"])
 
 
 def summary_table(arms: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:

@@ -22,7 +22,16 @@ import numpy as np
 import pandas as pd
 
 from . import load
-from .frames import DEFAULT_WEIGHT_KG, SOURCE_COLUMNS, arm_rows, arms_frame, check_weight, rows_frame
+from .frames import (
+    DEFAULT_BSA_M2,
+    DEFAULT_WEIGHT_KG,
+    SOURCE_COLUMNS,
+    arm_rows,
+    arms_frame,
+    check_bsa,
+    check_weight,
+    rows_frame,
+)
 from .load import Problem, read_each, record_files
 from .merge import merge_trials
 from .models import Trial
@@ -52,13 +61,14 @@ class _Part:
 
 
 def load_arms_frame(paths: Iterable[str | Path], weight_kg: float = DEFAULT_WEIGHT_KG,
-                    workers: int = 1) -> ArmsLoad:
-    """`arms_frame(load_paths(paths).trials, weight_kg)` without `SOURCE_COLUMNS`, row for row, without
+                    workers: int = 1, bsa_m2: float = DEFAULT_BSA_M2) -> ArmsLoad:
+    """`arms_frame(load_paths(paths).trials, weight_kg, bsa_m2)` without `SOURCE_COLUMNS`, row for row, without
     ever holding every trial's models.
 
     With `workers` > 1 and enough files, parts are read in that many processes (see `load_paths`).
     """
     check_weight(weight_kg)
+    check_bsa(bsa_m2)
     problems: list[Problem] = []
     files = record_files(paths, problems)
     parallel = load.in_parallel(files, workers)
@@ -66,16 +76,16 @@ def load_arms_frame(paths: Iterable[str | Path], weight_kg: float = DEFAULT_WEIG
     offsets = list(accumulate((len(run) for run in runs[:-1]), initial=0))
     if parallel:
         with load.process_pool(workers) as pool:
-            parts = list(pool.map(_read_part, runs, offsets, repeat(weight_kg)))
+            parts = list(pool.map(_read_part, runs, offsets, repeat(weight_kg), repeat(bsa_m2)))
     else:
-        parts = list(map(_read_part, runs, offsets, repeat(weight_kg)))
+        parts = list(map(_read_part, runs, offsets, repeat(weight_kg), repeat(bsa_m2)))
     for part in parts:
         problems.extend(part.problems)
-    arms, trials = _assemble(parts, files, weight_kg, problems)
+    arms, trials = _assemble(parts, files, weight_kg, bsa_m2, problems)
     return ArmsLoad(arms, trials, problems)
 
 
-def _read_part(files: Sequence[Path], offset: int, weight_kg: float) -> _Part:
+def _read_part(files: Sequence[Path], offset: int, weight_kg: float, bsa_m2: float) -> _Part:
     rows: list[dict] = []
     trial_ids: list[str] = []
     numbers: list[int] = []
@@ -84,7 +94,7 @@ def _read_part(files: Sequence[Path], offset: int, weight_kg: float) -> _Part:
     for number, result in enumerate(read_each(files), start=offset):
         problems.extend(result.problems)
         for trial in result.trials:
-            trial_rows = arm_rows(trial, weight_kg)
+            trial_rows = arm_rows(trial, weight_kg, bsa_m2)
             rows.extend(trial_rows)
             trial_ids.append(trial.trial_id)
             numbers.append(number)
@@ -92,7 +102,7 @@ def _read_part(files: Sequence[Path], offset: int, weight_kg: float) -> _Part:
     return _Part(_table(rows_frame(rows)), trial_ids, numbers, counts, problems)
 
 
-def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float,
+def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float, bsa_m2: float,
               problems: list[Problem]) -> tuple[pd.DataFrame, int]:
     """The parts' rows in one frame, with each trial read more than once merged at its first place."""
     seen = Counter(trial_id for part in parts for trial_id in part.trial_ids)
@@ -107,7 +117,7 @@ def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float,
         single = np.repeat(np.array([t not in repeated for t in part.trial_ids], dtype=bool), part.rows)
         kept.append(part.frame[single])
         order.append(keys[single])
-    merged = _table(arms_frame(merge_trials(_records_of(repeated, parts, files, problems)), weight_kg))
+    merged = _table(arms_frame(merge_trials(_records_of(repeated, parts, files, problems)), weight_kg, bsa_m2))
     kept.append(merged)
     order.append(np.array([place[t] for t in merged["trial_id"]], dtype=np.int64))
     arms = _concat([frame for frame in kept if len(frame)])

@@ -207,7 +207,20 @@ def cumulative_chart(
                            zerolinecolor="#e6eaf1", **AXIS_POWER)
     layout.update(showlegend=len(steps) <= LEGEND_LIMIT,
                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11, "color": "#262730"}})
+    if not steps:
+        layout["annotations"] = [no_days_note(arms, codes, unit)]
     return _figure(line_traces(steps, colors, lambda line: labels.get(line.series, line.arm), unit=unit), layout)
+
+
+def no_days_note(arms: pd.DataFrame, codes: dict[str, str], unit: str = PER_KG) -> dict:
+    """A chart without steps says why (no arm gives its administration days) and gives the totals it can."""
+    column = "cumulative_cells_per_kg" if unit == PER_KG else "cumulative_dose"
+    on_axis = arms[arms[column].notna() & (arms["dose_axis"] == unit)]
+    totals = [f"{_axis_label(row, codes)}: {format_cells(getattr(row, column), unit)}"
+              for row in on_axis.head(6).itertuples()]
+    text = "No administration days stated" + (";<br>cumulative doses:<br>" + "<br>".join(totals) if totals else "")
+    return {"x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False, "text": text,
+            "font": {"color": "#777", "size": 12}}
 
 
 

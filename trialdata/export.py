@@ -17,14 +17,15 @@ import pandas as pd
 from .frames import administrations_frame, quote_source
 
 TABLE_COLUMNS = [
-    "trial_id", "trial_title", "arm", "arm_type", "phase", "cellular", "route", "dose_per_administration",
-    "dose_unit", "administrations", "interval_days", "administration_days", "cumulative_dose",
-    "cumulative_cells_per_kg", "flags", "source",
+    "trial_id", "trial_title", "arm", "applies_to", "arm_type", "phase", "cellular", "cell_type", "route",
+    "dose_per_administration", "dose_unit", "population", "dose_cells_per_kg", "administrations", "interval_days",
+    "administration_days", "cumulative_dose", "cumulative_cells_per_kg", "flags", "source",
 ]
 # The across-trials table: each arm with its trial's facts, and its dose in cells/kg whether stated so or converted.
 ACROSS_COLUMNS = [
-    "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_source", "arm",
-    "arm_type", "phase", "cellular", "route", "dose_per_administration", "dose_unit", "dose_cells_per_kg",
+    "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_type", "cell_source",
+    "arm", "applies_to", "arm_type", "phase", "cellular", "route", "dose_per_administration", "dose_unit",
+    "population", "dose_cells_per_kg",
     "dose_converted", "administrations", "interval_days", "administration_days", "cumulative_dose",
     "cumulative_cells_per_kg", "flags", "source", "cell_source_quote",
 ]
@@ -32,10 +33,10 @@ _FLAG_COLUMNS = {"cellular", "dose_converted"}
 _LIST_COLUMNS = {"conditions", "trial_phases", "status"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_HEADERS = {
-    "dose_per_administration": "dose_per_administration (cells or cells/kg, see dose_unit)",
+    "dose_per_administration": "dose_per_administration (in dose_unit)",
     "interval_days": "interval_days (days)",
     "administration_days": "administration_days (day 0 = first dose)",
-    "cumulative_dose": "cumulative_dose (cells or cells/kg, see dose_unit)",
+    "cumulative_dose": "cumulative_dose (in dose_unit)",
     "cumulative_cells_per_kg": "cumulative_cells_per_kg (cells/kg)",
     "day": "day (day 0 = first dose)",
     "dose_cells_per_kg": "dose_cells_per_kg (cells/kg)",

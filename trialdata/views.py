@@ -183,6 +183,23 @@ def flags_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Flag", "What to know"])
 
 
+def conversion_caption(arms: pd.DataFrame, comparison: Comparison) -> str:
+    """What the cells/kg charts convert and how, and which arms are drawn elsewhere: the caption under them."""
+    parts = ["Doses in cells/kg per administration"]
+    units = set(arms.loc[arms["dose_converted"].astype(bool), "dose_unit"])
+    if "cells" in units:
+        parts.append(f"flat doses (hatched /) are converted at {comparison.weight_kg:g} kg")
+    if "cells/m2" in units:
+        parts.append(f"doses per m² (hatched ×) at {comparison.bsa_m2:g} m² and {comparison.weight_kg:g} kg")
+    elsewhere = arms[arms["dose_axis"].ne("") & arms["dose_axis"].ne("cells/kg")]
+    text = "; ".join(parts) + ". Error bars span a dose range. Day 0 is each arm's first administration."
+    if not elsewhere.empty:
+        codes = ", ".join(dict.fromkeys(comparison.codes.get(key, "") for key in elsewhere["arm_key"]))
+        units_elsewhere = " and ".join(dict.fromkeys(elsewhere["dose_axis"]))
+        text += f" {codes}: doses in {units_elsewhere}, charted below on their own axes."
+    return text
+
+
 def arm_key_table(comparison: Comparison) -> Styler:
     """The key to the charts: each arm's code on its chart colour, with its label and numbers."""
     full = display_table(comparison)

@@ -34,13 +34,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_streamlit(app: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start `streamlit run app` on localhost:port and wait until it answers its health check."""
+def start_streamlit(app: Path, port: int, records: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start `streamlit run app` on localhost:port (on the records folder `records`, else the bundled seeds/) and
+    wait until it answers its health check."""
+    env = {**os.environ, "TRIALDATA_RECORDS": str(records)} if records else None
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--global.developmentMode", "false",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -60,6 +62,16 @@ def start_streamlit(app: Path, port: int) -> subprocess.Popen[bytes]:
 def server() -> Iterator[str]:
     port = free_port()
     process = start_streamlit(ROOT / "app.py", port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def mixed_server() -> Iterator[str]:
+    """The app on real CAR-T, CAR-NK, NK, virus-specific T-cell, MSC, islet and burn-wound records together."""
+    port = free_port()
+    process = start_streamlit(ROOT / "app.py", port, ROOT / "tests" / "data" / "mixed-products")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=20)
@@ -92,3 +104,9 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def scroll_main(page: Page, y: int) -> None:
+    """Scroll the page's main column (Streamlit scrolls it, not the window) to `y` pixels."""
+    page.evaluate(f"document.querySelector('[data-testid=stMain]').scrollTo(0, {y})")
+    page.wait_for_timeout(800)

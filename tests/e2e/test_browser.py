@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from trialdata.export import ACROSS_COLUMNS, TABLE_COLUMNS
 
-from .conftest import ROOT, screenshot, wait_for_app
+from .conftest import ROOT, screenshot, scroll_main, wait_for_app
 
 SEED = "NCT06740149"
 REMOVED = f"{SEED} · Phase I dose group 3 (4.0×10^6 cells/kg)"
@@ -167,7 +167,8 @@ def test_across_trials_page_puts_every_trial_on_one_dose_axis(server: str, page:
     expect(charts).to_have_count(2, timeout=30_000)
     expect(charts.nth(0).locator(".xtitle")).to_have_text("cells/kg per administration")
     expect(charts.nth(1).locator(".ytitle")).to_have_text("cumulative cells/kg")
-    expect(charts.nth(0).locator(".legendtext").nth(1)).to_have_text("flat dose, converted at 70 kg")
+    expect(charts.nth(0).locator(".legendtext").nth(1)).to_have_text(
+        "flat or per-m² dose, converted at 70 kg (1.73 m²)")
     shown = page.locator("[data-testid='stMetric']").first.inner_text()
     total = int(shown.split(" of ")[-1].strip())
     rows = trial_rows(page)
@@ -219,3 +220,35 @@ def test_arm_detail_figures_are_read_whole_at_1280(server: str, page: Page) -> N
         cut = values.nth(i).evaluate(
             "e => [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)")
         assert not cut, f"'{values.nth(i).inner_text()}' is cut short"
+
+
+MIXED_TRIALS = sorted(path.stem for path in (ROOT / "tests" / "data" / "mixed-products").glob("NCT*.json"))
+
+
+def test_cell_products_of_every_unit_side_by_side_at_both_screen_sizes(mixed_server: str, page: Page) -> None:
+    """CAR-T (per kg and flat by weight band), CAR-NK (flat), NK (per kg), virus-specific T cells (per m²), MSC (per
+    kg), islets (IEQ/kg) and a burn-wound MSC product (per cm²): Compare and Across trials at 1280×800 and
+    1920×1080, with the doses that have no cells/kg equivalent on charts of their own."""
+    trials = "&".join(f"trial={quote(trial)}" for trial in MIXED_TRIALS)
+    for width, height in ((1280, 800), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, f"{mixed_server}/?{trials}")
+        expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(7, timeout=30_000)
+        notes = page.locator("[data-testid='stPlotlyChart']").first.locator(".annotation-text")
+        expect(notes.filter(has_text="in cells/cm2: own chart").first).to_be_attached()
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-testid='stException']").count() == 0
+        screenshot(page, f"cell-products-compare-{width}")
+        heading = page.get_by_text("Doses in cells/cm2", exact=True)
+        heading.scroll_into_view_if_needed()
+        expect(page.locator("[data-testid='stPlotlyChart']").nth(5).locator(".xtitle")).to_have_text(
+            "cells/cm2 per administration")
+        page.wait_for_timeout(1000)
+        screenshot(page, f"cell-products-compare-own-axes-{width}")
+        open_page(page, f"{mixed_server}/across")
+        expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(6, timeout=30_000)
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-testid='stException']").count() == 0
+        screenshot(page, f"cell-products-across-{width}")
+        scroll_main(page, height - 100)
+        screenshot(page, f"cell-products-across-{width}-below")

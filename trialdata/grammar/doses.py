@@ -90,7 +90,7 @@ _TOTAL_BEFORE = re.compile(
 )
 _ORDINAL_BEFORE = re.compile(
     rf"\b(?P<ordinal>{words(ORDINALS)})\s{{1,3}}(?:dose|infusion|injection|administration|transplantation)s?\b"
-    r"[^.;]{0,60}$",
+    r"(?!\s{1,3}(?:levels?|groups?|cohorts?)\b)[^.;]{0,60}$",
     re.IGNORECASE,
 )
 # "two vials or a total of ≈ 30 million cells": the total of the containers given at once, not of the regimen.

@@ -12,8 +12,8 @@ from functools import lru_cache
 from .patterns import gate, led, words
 from .vocabulary import CELL_FREE_WORDS, DRUG_UNITS, NOT_PRODUCT_CELLS, OTHER_THERAPIES, PLACEBO_WORDS
 
-_LEVELS = {"low": 1, "lower": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
-           "high": 3, "higher": 3}
+_LEVELS = {"low": 1, "lower": 1, "lowest": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
+           "high": 3, "higher": 3, "highest": 3}
 _LEVEL = re.compile(
     rf"\b(?P<level>{words(_LEVELS)})[-\s]{{1,3}}dos(?:e|age)\b"
     rf"|\bdos(?:e|age)\s{{0,3}}[:(]?\s{{0,3}}(?P<after>{words(_LEVELS)})\b",
@@ -65,7 +65,8 @@ CELL_TYPES: list[tuple[str, str]] = [
               r"|\bT[-\s]cell\s{1,3}receptor\b|(?:engineered|transduced)\s{1,3}(?:[\w()-]{1,20}\s{1,3}){0,3}T[-\s]?cells?"),
     ("TIL", r"(?-i:\bTILs?\b)|\btumou?r[-\s]infiltrating\s{1,3}lymphocytes?\b"),
     ("CIK", r"(?-i:\bCIKs?\b)|\bcytokine[-\s]induced\s{1,3}killer\b"),
-    ("virus-specific T cells", r"(?-i:\bVSTs?\b)|\bvirus[-\s]specific\b|\b(?:CMV|EBV|adenovir\w{0,3}|BKV?|HHV6|multi-?virus)"
+    ("virus-specific T cells", r"(?-i:\bVSTs?\b)|\bvirus[-\s]specific\b"
+                               r"|\b(?:CMV|EBV|adenovir\w{0,3}|BKV?|HHV6|multi-?virus)"
                                r"[-\s]?(?:specific\s{1,3})?(?:CTLs?|T[-\s]cells?)\b|(?-i:\bm?CTLs?\b)"
                                r"|\bcytotoxic\s{1,3}T[-\s]lymphocytes?\b"),
     ("Treg", r"\bT?regs?\b|\bregulatory\s{1,3}T[-\s]cells?\b"),
@@ -80,7 +81,7 @@ CELL_TYPES: list[tuple[str, str]] = [
     ("islets", r"\bislets?\b|\bIEQ\b"),
     ("keratinocytes / fibroblasts", r"\bkeratinocytes?\b|\bfibroblasts?\b|\bazficel\b"),
     ("chondrocytes", r"\bchondrocytes?\b|\bchondrons?\b|\bchondrocelect\b"),
-    ("hepatocytes", r"\bhepatocytes?\b|\bliver\s{1,3}(?:progenitor\s{1,3})?cells\b"),
+    ("hepatocytes", r"\bhepatocytes?\b|\bliver\s{1,3}(?:progenitor\s{1,3})?cells?\b"),
     ("MSC", r"MSCs?\b|\bmesenchymal\b|\bstromal\s{1,3}cells?\b|\bh?AD[-\s]?SCs?\b|(?-i:\bh?ASCs?\b)"
             r"|\bMPCs?\b|\bMAPCs?\b|\bmedicinal\s{1,3}signall?ing\s{1,3}cells?\b"),
     ("mononuclear cells", r"\bmononuclear\b|MNCs?\b|\bBMAC\b|\bbone\s{1,3}marrow\s{1,3}(?:aspirate|concentrate)\b"),
@@ -165,12 +166,14 @@ def find_cell_words(text: str) -> list[tuple[int, int]]:
 
 
 def dose_level(text: str) -> tuple[int, str] | None:
-    """(rank, word) of the first "low/medium/high dose" the text uses, or None."""
-    match = _LEVEL.search(text)
-    if match is None:
+    """(rank, word) of the "low/medium/high dose" the text names, or None; None too when it names several ("started
+    on the lowest dose ... the 2nd group of 5 will receive a higher dose" tells an escalation, not one arm's level)."""
+    found = {_LEVELS[(m.group("level") or m.group("after")).lower()]: (m.group("level") or m.group("after")).lower()
+             for m in _LEVEL.finditer(text)}
+    if len(found) != 1:
         return None
-    word = (match.group("level") or match.group("after")).lower()
-    return _LEVELS[word], word
+    rank, word = next(iter(found.items()))
+    return rank, word
 
 
 def mentions_placebo(text: str) -> bool:

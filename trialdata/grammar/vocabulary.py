@@ -167,7 +167,6 @@ CELL_NOUN_ENDINGS: tuple[str, ...] = (
 # tried in order on the words between the number and its unit (then just before the number); the first that
 # matches names the population.
 POPULATIONS: dict[str, str] = {
-    r"CAR[-\s]?NK": "CAR+ NK cells",
     r"CAR\s?\+|CAR[-\s](?:positive|expressing|modified|transduced)|CAR[-\s]?T|CART(?:[-\s]?\d{1,3})?": "CAR+ T cells",
     r"(?:TCR|gene)[-\s]?(?:transduced|modified|engineered)|transduced|genetically\s{1,3}(?:modified|engineered)":
         "transduced cells",

@@ -226,7 +226,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     route = own.route or next((r.route for r in linked if r.route), None)
     route_source = own.route_source or next((r.route_source for r in linked if r.route), None)
     linked_readings = [r for reading in linked for r in reading.readings]
-    level = dose_level(words)
+    level = dose_level(text.label or "") or dose_level(text.description)
     readings = list(own.readings) + linked_readings
     if any(r.regimen.dose for r in own.readings):
         regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
@@ -366,7 +366,8 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
         if not unscheduled:
             return
     kept = " ".join(sentence for text in summaries for sentence in _regimen_sentences(text))
-    readings = list(read_paragraph(kept, "the trial's summary").readings) if kept else []
+    summary = read_paragraph(kept, "the trial's summary") if kept else None
+    readings = list(summary.readings) if summary else []
     dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
     if alike and len(dosed) > 1 and not _every_arm_gets_all(dosed, undosed):
         dosed = []  # several doses for arms that receive one product: which arm has which is not said
@@ -383,6 +384,7 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                                 f"(“{r.regimen.dose.source.text}”)" for r in dosed) + "."))  # type: ignore[union-attr]
             draft.readings.extend(dosed)
             draft.flags.extend(f for r in dosed for f in r.flags)
+            draft.flags.extend(summary.flags if summary else ())  # what reading the summary's doses had to decide
             for regimen in draft.regimens:
                 draft.flags.extend(_regimen_flags(regimen))
     levels = len({(r.dose.unit, r.dose.value) for d in cell_arms for r in d.regimens if r.dose})

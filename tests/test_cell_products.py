@@ -1,0 +1,332 @@
+"""CAR-T, NK, T-cell, dendritic-cell, cord-blood, CD34+, islet and tissue products, read as an analyst reads them.
+
+Every row of the tables these products added to the grammar (counted populations, cell types, weight-band signs,
+islet equivalents, fractionated infusions, uncounted repeats, unused dose levels, target doses) has a real
+registry sentence here, quoted from the record named beside it (`tests/data/gold/cell-therapies/`, or the MSC
+corpus); `test_every_row_has_a_registry_example` fails for a row added without one. The record-level tests read
+whole real records and check what a user of the comparison table would see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trialdata.frames import arms_frame
+from trialdata.grammar import vocabulary as v
+from trialdata.grammar.cohorts import find_fraction, find_weight_bands, names_target, not_used_after
+from trialdata.grammar.doses import find_doses
+from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_type
+from trialdata.grammar.schedules import find_several
+from trialdata.load import read_file
+from trialdata.models import Trial
+
+GOLD = Path(__file__).parent / "data" / "gold" / "cell-therapies"
+
+# population -> (NCT, sentence); the sentence's first dose counts it (its last, for a purity limit)
+POPULATION_EXAMPLES = {
+    "CAR+ T cells": ("NCT02215967", "Amendment C, all patients with 50% or greater bone marrow plasma cells will "
+                     "receive 3x10(6)  anti-BCMA CAR T cells/kg."),
+    "transduced cells": ("NCT01343043", "On Day 0, patients ≥40 kg will receive the minimum cell dose of at least "
+                         "1x10⁹ transduced NY-ESO-1ᶜ²⁵⁹T cells with a maximum of 6x10⁹ transduced cells."),
+    "CD34+ cells": ("NCT01495364", "Dosage = 10 or more million CD34+ cells via intracoronary infusion"),
+    "TNC": ("NCT00684021", "One time infusion of approximately 150 million total nucleated cells (TNC) in 30 ml of 5% "
+            "HSA/saline solution"),
+    "CD56+ cells": ("NCT00586703", "The target cell dose for each NK cell infusion will be up to 1 X 10(7) CD56+ "
+                    "cells/kg patient weight with less than 0.5 X 10(6) CD3+ cells/kg patient weight."),
+    "CD3+ cells": ("NCT00586703", "The target cell dose for each NK cell infusion will be up to 1 X 10(7) CD56+ "
+                   "cells/kg patient weight with less than 0.5 X 10(6) CD3+ cells/kg patient weight."),
+    "CD54+ cells": ("NCT00065442", "Each dose of sipuleucel-T contains a minimum of 50 million autologous CD54+ cells "
+                    "activated with a PAP-GM-CSF."),
+    "NK cells": ("NCT01875601", "A1: 1x10(6) NK cells/kg"),
+    "mononuclear cells": ("NCT02648386", "transplanted NeuroRegen scaffold loaded with 5 million bone marrow "
+                          "mononuclear cells to the nerve."),
+    "viable cells": ("NCT02500550", "Two intravenous infusions with 2x10E6 viable T-cells/kg approximately 42 days "
+                     "apart"),
+    "T cells": ("NCT01498484", "Each weekly dose will provide 2 x 10^6 T cells/kg recipient weight (+/- 3 days)."),
+}
+# The purity limit of the same sentence counts another population.
+CD3_LIMIT = POPULATION_EXAMPLES["CD56+ cells"]
+
+# cell type -> (NCT, words of the record that name the product)
+CELL_TYPE_EXAMPLES = {
+    "CAR-NK": ("NCT03056339", "Fludarabine + Cyclophosphamide + CAR-NK Cells"),
+    "CAR-T": ("NCT02215967", "0.3x106- 15.0x106 CAR+ T cells per kg of recipient bodyweight one time dose on day 0"),
+    "TCR-T": ("NCT01343043", "Cytoreductive chemotherapy followed by infusion with NY-ESO-1(c259) transduced "
+              "autologous T cells."),
+    "TIL": ("NCT01174121", "Young unselected TIL (CLOSED)"),
+    "CIK": ("NCT00699816", "Adjuvant adoptive immune therapy using a CIK cell agent(Immuncell-LC) 16 times"),
+    "virus-specific T cells": ("NCT02108522", "Partially HLA-matched multivirus specific T cells (VSTs) will be thawed "
+                               "and given by intravenous injection."),
+    "Treg": ("NCT01210664", "Polyclonal Regulatory T Cells"),
+    "NK cells": ("NCT00660166", "The infusion of natural killer (NK) cells will be performed in the Infusion Center "
+                 "at New England Medical Center."),
+    "dendritic cells": ("NCT01635283", "Patients receive autologous glioma tumor lysate-pulsed autologous dendritic "
+                        "cell vaccine ID on days 0, 14, and 28."),
+    "ESC-derived": ("NCT01345006", "Sub-retinal Transplantation of hESC Derived RPE(MA09-hRPE)Cells in Patients With "
+                    "Stargardt's Macular Dystrophy"),
+    "iPSC-derived": ("NCT02923375", "Cymerus™ refers to the process of generating cell-based products from "
+                     "intermediate cells, MCAs, which in turn are derived from induced pluripotent stem cells or "
+                     "iPSCs."),
+    "cord blood": ("NCT02176317", "Autologous Umbilical Cord Blood (UCB)"),
+    "HSC / CD34+": ("NCT01508910", "10 intramyocardial injections of 0.2 mL per injection site of Auto-CD34+ cells"),
+    "islets": ("NCT00014911", "Participants will receive portal vein islet infusions (up to 3)"),
+    "keratinocytes / fibroblasts": ("NCT00655356", "Autologous Human Fibroblasts (azficel-T)"),
+    "chondrocytes": ("NCT00414700", "10.000 cells/µl cell suspension for implantation (Autologous Chondrocyte "
+                     "Implantation)."),
+    "hepatocytes": ("NCT00718627", "Multiple applications of liver cell suspension for infusion"),
+    "MSC": ("NCT06740149", "Administration procedure of CG-BM1 is 1.0×10^6 cells/kg CG-BM1 once a week for a total of "
+            "4 administrations. Bone marrow mesenchymal stem cells (low dose)"),
+    "mononuclear cells": ("NCT02648386", "NeuroRegen scaffold loaded with 5 million bone marrow mononuclear cells"),
+    "SVF / adipose tissue": ("NCT01548092", "The purpose of this study is to determine safety of Stromal Vascular "
+                             "Fraction (SVF) for the treatment of recto-vaginal fistula."),
+    "T cells": ("NCT00534118", "Patients receive up to four donor lymphocyte infusions at least 1 month apart"),
+    "stem cells": ("NCT01446640", "adult stem cells"),
+}
+
+# (table, row) -> (NCT, sentence); each checked by the finder the row feeds.
+ROW_EXAMPLES = {
+    ("WEIGHT_BAND_SIGNS", "≤"): ("NCT02228096", "2.0 to 5.0 x 10^6 CTL019 transduced cells per kg body weight (for "
+                                "patients ≤ 50 kg)"),
+    ("WEIGHT_BAND_SIGNS", ">"): ("NCT02228096", "1.0 to 2.5 x 10^8 CTL019 transduced viable T cells (for patients > "
+                                "50 kg)"),
+    ("WEIGHT_BAND_SIGNS", "≥"): ("NCT01343043", "On Day 0, patients ≥40 kg will receive the minimum cell dose"),
+    ("WEIGHT_BAND_SIGNS", "<"): ("NCT05061030", "100 million cells to subjects < 50 kg and 200 million cells to "
+                                "subjects 50-100 kg"),
+    ("COUNTED_UNITS", "islet equivalent"): ("NCT00014911", "with a targeted total of exceeding 10,000 islet "
+                                            "equivalents per kilogram of body weight (IE/kg) per infusion."),
+    ("COUNTED_UNITS", "ieq"): ("NCT01148680", "Iterative injection of pancreatic islets (minimum: 250,000 IEQ / "
+                               "injection or 3500 IEQ / kg / injection)"),
+    ("COUNTED_UNITS", "ie"): ("NCT00014911", "(IE/kg) per infusion"),
+    ("FRACTION_PHRASES", 0): ("NCT02546167", "Subjects will receive 1-5x10^7 CART-BCMA cells given as a split dose "
+                              "infusion over 3 days."),
+    ("FRACTION_PHRASES", 1): ("NCT01626495", "Day 0: 10% of total dose Day 1: 30% of total dose if patient is stable "
+                              "(no significant toxicity) from prior dose."),
+    ("FRACTION_PHRASES", 2): ("NCT03007836", "Each treatment: 8~10 billion cells in all, transfuion in 3 times, i.v."),
+    ("FRACTION_PHRASES", 3): ("NCT02274506", "The infusion will be divided into 2 parts at least 24 hours apart."),
+    ("SEVERAL_PHRASES", 0): ("NCT00586703", "Patients will be evaluated for toxicity and response until 20 weeks after "
+                             "the last NK Infusion."),
+    ("SEVERAL_PHRASES", 1): ("NCT03007836", "In this group, the patients will receive multiple high-activity natural "
+                             "killer (HANK) immunotherapies."),
+    ("SEVERAL_PHRASES", 2): ("NCT01624077", "the administration of the CD4+CD25+ Tregs (1 x 106 cells/kg) at several "
+                             "intervals (for graft specific tolerance induction)."),
+    ("NOT_USED_PHRASES", 0): ("NCT00902044", "Dose Level 3: 1x10^5 cells/m2 (NOT BEING USED)"),
+    ("TARGET_WORDS", "target"): ("NCT02228096", "A target dose of CTL019 transduced cells will consist of a single "
+                                 "infusion"),
+    ("TARGET_WORDS", "targeted"): ("NCT00014911", "with a targeted total of exceeding 10,000 islet equivalents"),
+}
+_TABLES = ("WEIGHT_BAND_SIGNS", "COUNTED_UNITS", "FRACTION_PHRASES", "SEVERAL_PHRASES", "NOT_USED_PHRASES",
+           "TARGET_WORDS")
+
+
+def test_every_row_has_a_registry_example() -> None:
+    rows = {(name, row if isinstance(getattr(v, name), dict) or name == "TARGET_WORDS" else i)
+            for name in _TABLES for i, row in enumerate(getattr(v, name))}
+    assert rows == set(ROW_EXAMPLES), "a table row needs a registry sentence here"
+    assert set(v.POPULATIONS.values()) == set(POPULATION_EXAMPLES)
+    assert [name for name, _ in CELL_TYPES + GENERIC_CELL_TYPES] == list(CELL_TYPE_EXAMPLES)
+
+
+@pytest.mark.parametrize("population", sorted(POPULATION_EXAMPLES))
+def test_a_dose_keeps_the_population_it_counts(population: str) -> None:
+    nct, sentence = POPULATION_EXAMPLES[population]
+    doses = find_doses(sentence)
+    assert (doses[-1] if population == "CD3+ cells" else doses[0]).population == population, nct
+
+
+def test_a_purity_limit_counts_its_own_population() -> None:
+    _, sentence = CD3_LIMIT
+    assert [(m.population, m.bound) for m in find_doses(sentence)] == [("CD56+ cells", "at most"),
+                                                                       ("CD3+ cells", "at most")]
+
+
+@pytest.mark.parametrize("name", list(CELL_TYPE_EXAMPLES))
+def test_each_cell_type_is_named_by_the_words_registries_use(name: str) -> None:
+    nct, words = CELL_TYPE_EXAMPLES[name]
+    assert cell_type(words) == name, nct
+
+
+def test_a_specific_type_wins_over_a_generic_one_and_patients_cells_are_not_a_product() -> None:
+    assert cell_type("HER2-specific T cells", "Her2 Chimeric Antigen Receptor Expressing T Cells") == "CAR-T"
+    # NCT02843802's comparison arm: its tests count the patient's circulating tumour cells
+    assert cell_type("blood tests (including tumor markers, lymphocyte subsets, circulating tumor cell)") is None
+
+
+@pytest.mark.parametrize("key", sorted(ROW_EXAMPLES, key=str), ids=lambda key: f"{key[0]}-{key[1]}")
+def test_each_row_reads_in_its_registry_sentence(key: tuple[str, object]) -> None:
+    table, row = key
+    nct, sentence = ROW_EXAMPLES[key]
+    if table == "WEIGHT_BAND_SIGNS":
+        assert any(band.text.startswith(str(row)) for band in find_weight_bands(sentence)), nct
+    elif table == "COUNTED_UNITS":
+        doses = find_doses(sentence)
+        assert sentence.startswith("(IE/kg)") or doses[0].unit.startswith("IEQ"), nct
+        assert str(row) in sentence.lower()
+    elif table == "FRACTION_PHRASES":
+        assert find_fraction(sentence), nct
+    elif table == "SEVERAL_PHRASES":
+        assert find_several(sentence), nct
+    elif table == "NOT_USED_PHRASES":
+        assert not_used_after(sentence, sentence.index("m2") + 2) == "NOT BEING USED", nct
+    else:
+        assert names_target(sentence), nct
+
+
+# --- whole records, as the comparison table shows them ------------------------------------------------------------
+
+def _trial(nct: str) -> Trial:
+    result = read_file(f"{nct}.json", (GOLD / f"{nct}.json").read_bytes())
+    assert result.trials, result.problems
+    return result.trials[0]
+
+
+def _rows(nct: str, weight_kg: float = 70.0, bsa_m2: float = 1.73) -> list[tuple]:
+    frame = arms_frame([_trial(nct)], weight_kg, bsa_m2)
+    return [(r.applies_to, r.dose_per_administration, r.dose_unit, r.population,
+             None if r.administrations is None or r.administrations != r.administrations else int(r.administrations))
+            for r in frame.itertuples() if r.dose_per_administration == r.dose_per_administration]
+
+
+def test_weight_bands_are_regimens_of_one_arm() -> None:
+    """NCT02228096: "A target dose ... 2.0 to 5.0 x 10^6 CTL019 transduced cells per kg body weight (for patients ≤
+    50 kg) and 1.0 to 2.5 x 10^8 CTL019 transduced viable T cells (for patients > 50 kg). The following cell dose
+    ranges may be infused if all other safety release criteria are met: 0.2 to 5.0 x 10^6 ..."."""
+    assert _rows("NCT02228096") == [("≤ 50 kg", 3.5e6, "cells/kg", "transduced cells", 1),
+                                    ("> 50 kg", 1.75e8, "cells", "transduced cells", 1)]
+    assert "weight-bands" in {flag.code for flag in _trial("NCT02228096").arms[0].flags}
+
+
+def test_the_target_dose_wins_over_the_accepted_range_in_each_band() -> None:
+    """NCT01343043's detailed description: "patients ≥40 kg will receive the minimum cell dose of at least 1x10⁹
+    transduced NY-ESO-1ᶜ²⁵⁹T cells with a maximum of 6x10⁹ transduced cells. The target dose for this protocol is
+    5x10⁹ ... Patients <40 kg will be dosed per body weight with a minimum 0.025x10⁹ transduced cells/kg, with a
+    target dose of 0.125 x10⁹ transduced cells/kg", for each of its four cohorts."""
+    for arm in _trial("NCT01343043").arms:
+        assert [(r.applies_to, r.dose.value, r.dose.unit) for r in arm.regimens] == [  # type: ignore[union-attr]
+            ("≥ 40 kg", 5e9, "cells"), ("< 40 kg", 1.25e8, "cells/kg")]
+        assert {"weight-bands", "dose-target", "dose-from-summary"} <= {flag.code for flag in arm.flags}
+
+
+def test_a_per_m2_dose_is_converted_at_the_reference_patient_and_says_so() -> None:
+    """NCT02108522: "Patients will receive 2 x 10^7 VSTs/m2 as a single infusion"."""
+    frame = arms_frame([_trial("NCT02108522")], 70.0, 1.73)
+    row = frame.iloc[0]
+    assert (row.dose_unit, row.dose_axis, bool(row.dose_converted)) == ("cells/m2", "cells/kg", True)
+    assert row.dose_cells_per_kg == pytest.approx(2e7 * 1.73 / 70)
+    assert "dose-converted" in row["flag_codes"] and "1.73 m²" in row["flags"]
+    taller = arms_frame([_trial("NCT02108522")], 70.0, 2.0).iloc[0]
+    assert taller.dose_cells_per_kg == pytest.approx(2e7 * 2.0 / 70)
+
+
+def test_doses_per_cm2_and_in_islet_equivalents_keep_their_unit_and_axis() -> None:
+    """NCT02104713's four dose levels per square cm of burn; NCT00014911's islet equivalents per kg."""
+    burns = arms_frame([_trial("NCT02104713")])
+    assert list(burns["dose_unit"]) == ["cells/cm2"] * 4
+    assert list(burns["applies_to"]) == ["dose level 1", "dose level 2", "dose level 3", "dose level 4"]
+    assert burns["dose_cells_per_kg"].isna().all() and set(burns["dose_axis"]) == {"cells/cm2"}
+    assert all("dose-own-unit" in codes for codes in burns["flag_codes"])
+    islets = arms_frame([_trial("NCT00014911")]).iloc[0]
+    assert (islets.dose_per_administration, islets.dose_unit, islets.dose_axis) == (1e4, "IEQ/kg", "IEQ/kg")
+
+
+def test_a_level_the_record_no_longer_uses_is_left_out() -> None:
+    """NCT00902044: "Dose Level 3: 1x10^5 cells/m2 (NOT BEING USED)"."""
+    first = _trial("NCT00902044").arms[0]
+    assert [r.dose.value for r in first.regimens if r.dose] == [1e4, 3e4, 1e6, 3e6, 1e7, 3e7, 1e8]
+    assert "level-not-used" in {flag.code for flag in first.flags}
+
+
+def test_a_fractionated_treatment_is_one_administration_and_an_open_course_has_no_count() -> None:
+    """NCT02843802: "each treatment: about 10 billion cells transfusion in 3 times" and "6 times in first 3 months;
+    then interval treatment: once every 3 months"."""
+    arm = _trial("NCT02843802").arms[0]
+    assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(1e10, None)]
+    assert {"fractionated", "count-open"} <= {flag.code for flag in arm.flags}
+
+
+def test_doses_per_cycle_times_cycles_make_the_count() -> None:
+    """NCT00990717: "on days 1, 3 and 5 of each cycle of treatment. Patients can receive up to 6 cycles, which are
+    administered monthly"."""
+    regimen = _trial("NCT00990717").arms[0].regimens[0]
+    assert regimen.administrations == 18
+    assert regimen.administration_days[:6] == (0.0, 2.0, 4.0, 30.0, 32.0, 34.0)
+
+
+def test_the_schedule_of_a_drug_given_beside_the_cells_is_not_theirs() -> None:
+    """NCT03056339: fludarabine "30 mg/m2 by vein on Days -5 to -3" and "Starting dose: 10E5" CAR-NK cells."""
+    regimen = _trial("NCT03056339").arms[0].regimens[0]
+    assert (regimen.dose.value, regimen.administrations) == (1e5, 1)  # type: ignore[union-attr]
+    """NCT00753220: dendritic cells, then cyclophosphamide "b.i.d. for 7 days on and 7 days off; a total of 6
+    cycles"."""
+    assert {r.administrations for r in _trial("NCT00753220").arms[0].regimens} == {1}
+
+
+def test_each_arm_gets_the_doses_the_summary_gives_under_its_name() -> None:
+    """NCT01875601: "A1: 1x10(6) NK cells/kg ... B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 mcg/kg/d IV x 10"."""
+    arms = {arm.label: arm for arm in _trial("NCT01875601").arms}
+    assert [r.dose.value for r in arms["A"].regimens] == [1e6, 1e7, 1e8]  # type: ignore[union-attr]
+    assert [r.dose.value for r in arms["B"].regimens] == [1e7]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("nct, expected", [
+    ("NCT02228096", "CAR-T"), ("NCT03056339", "CAR-NK"), ("NCT01343043", "TCR-T"), ("NCT00586703", "NK cells"),
+    ("NCT01635283", "dendritic cells"), ("NCT02176317", "cord blood"), ("NCT00014911", "islets"),
+    ("NCT00902044", "CAR-T"),
+])
+def test_each_arm_carries_the_type_of_cells_it_gives(nct: str, expected: str) -> None:
+    cellular = [arm for arm in _trial(nct).arms if arm.cellular]
+    assert cellular and {arm.cell_type for arm in cellular} == {expected}
+
+
+# --- charts, the across-trials filter and the pages, on real records of several products -------------------------
+
+MIXED = Path(__file__).parent / "data" / "mixed-products"
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    from trialdata.load import load_paths
+    trials = load_paths([MIXED]).trials
+    return trials, arms_frame(trials)
+
+
+def test_a_dose_with_no_cells_per_kg_equivalent_is_drawn_on_its_own_axis_only(mixed) -> None:
+    from trialdata.charts import arm_codes, arm_colors, cumulative_chart, dose_chart, own_axis_units
+    from trialdata.frames import cumulative_frame
+    _, arms = mixed
+    codes, colors = arm_codes(arms["arm_key"]), arm_colors(arms["arm_key"])
+    assert own_axis_units(arms) == ["IEQ/kg", "cells/cm2"]
+    per_kg = dose_chart(arms, colors, codes)
+    per_cm2_rows = arms["dose_axis"] == "cells/cm2"
+    drawn = dict(zip(per_kg.data[0].y, per_kg.data[0].x, strict=True))
+    own_notes = {note.text for note in per_kg.layout.annotations}
+    assert "in cells/cm2: own chart" in own_notes and "in IEQ/kg: own chart" in own_notes
+    assert all(drawn[label] is None for label, own in zip(per_kg.data[0].y, per_cm2_rows, strict=True) if own)
+    burns = dose_chart(arms[per_cm2_rows], colors, codes, unit="cells/cm2")
+    assert list(burns.data[0].x) == [2.5e3, 5e3, 1e4, 2e4]
+    assert burns.layout.xaxis.title.text == "cells/cm2 per administration"
+    # no administration days stated for the burns: the cumulative chart says so, with each level's total
+    note = cumulative_chart(cumulative_frame(arms), arms[per_cm2_rows], colors, codes, unit="cells/cm2")
+    assert "No administration days stated" in note.layout.annotations[0].text
+
+
+def test_the_across_trials_filter_chooses_trials_by_cell_type(mixed) -> None:
+    from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
+    trials, arms = mixed
+    frame = across_frame(trials, arms)
+    options = across_options(frame)
+    assert {"CAR-T", "CAR-NK", "NK cells", "MSC", "islets", "virus-specific T cells"} <= set(options.cell_types)
+    chosen = apply_across(frame, AcrossFilter(cell_types=("CAR-T", "NK cells")))
+    assert set(chosen["trial_id"]) == {"NCT02228096", "NCT00586703"}
+
+
+def test_the_comparison_table_names_the_counted_population_and_the_patients_of_each_regimen(mixed) -> None:
+    from trialdata.export import TABLE_COLUMNS, comparison_table
+    _, arms = mixed
+    table = comparison_table(arms)
+    assert {"cell_type", "population", "applies_to", "dose_unit"} <= set(TABLE_COLUMNS)
+    bands = table[table["trial_id"] == "NCT02228096"]
+    assert list(bands["applies_to"]) == ["≤ 50 kg", "> 50 kg"]
+    assert set(bands["population"]) == {"transduced cells"} and set(bands["cell_type"]) == {"CAR-T"}
+    assert set(table["dose_unit"]) - {""} == {"cells/kg", "cells", "cells/m2", "cells/cm2", "IEQ/kg"}
