@@ -98,6 +98,9 @@ _CONTAINERS_BEFORE = re.compile(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|u
                                 r"\s{0,3}(?:a\s{1,3})?total\b", re.IGNORECASE)
 _CONCENTRATION_BEFORE = re.compile(r"\b(?:concentration|density)\s{1,3}(?:of\s{1,3})?[^.;]{0,10}$", re.IGNORECASE)
 _ORDINAL_WORDS = first_letters(ORDINALS)
+_DOSE_NOUNS = ("dose", "count", "number", "dosage")
+_PLAIN_CELLS = re.compile(
+    r"[\s(]{0,3}(?:[\w-]{0,12}MSCs?|cells?|(?:mesenchymal\s{1,3})?stem\s{1,3}cells?)[\s)]{0,3}", re.I)
 _RATIO_BEFORE = re.compile(r"[A-Za-zµμ]\s{0,2}/\s{0,2}$")
 _COUNTED = re.compile(rf"(?<![\w-])(?:{words(COUNTED_UNITS, plural=True)})(?![\w-])", re.I)
 # One pattern, a group per row: the words are searched once and the first row that matched names the population.
@@ -159,7 +162,7 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
         return None
     head_start = max(0, quantity.start - _HEAD_REACH)
     head = text[head_start:quantity.start]
-    if _RATIO_BEFORE.search(head):
+    if head.rstrip().endswith("/") and _RATIO_BEFORE.search(head):
         return None  # "(50 μCi / 5 x 10^7 DCs)": the cells a label's activity is per, not a dose
     bound = quantity.bound or _bound(head)
     trailing = _TRAILING_BOUND.match(text, end)
@@ -188,10 +191,13 @@ def _population(text: str, start: int, end: int, head: str) -> str | None:
     else just before the number ("a CD34+ cell dose of 5 x 10^6/kg")."""
     words_ = text[start:end]
     if not any(c.isalpha() for c in words_):
-        before = _POPULATION_BEFORE.search(head)
+        lowered = head.lower()
+        before = _POPULATION_BEFORE.search(head) if any(word in lowered for word in _DOSE_NOUNS) else None
         if before is None:
             return None
         words_ = before.group(0)
+    if _PLAIN_CELLS.fullmatch(words_):
+        return None  # "cells", "hUC-MSCs": the cells given, no subset of them
     ranks = [int(match.lastgroup[1:]) for match in _POPULATION.finditer(words_)]  # type: ignore[index]
     return _POPULATION_NAMES[min(ranks)] if ranks else None
 

@@ -105,6 +105,7 @@ _CELLS = re.compile(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
                     r"|(?-i:\bDC\b)(?=\s{0,3}(?:vaccin|cells?\b|injection|therap|immunotherap))", re.I)
 
 
+@lru_cache(maxsize=8192)  # arm labels and product names repeat across trials ("Control", "Mesenchymal stem cells")
 def type_rank(text: str) -> int:
     """The rank of the most specific cell type `text` names (lower is more specific), or `NO_TYPE`."""
     return _best_rank((text,))
@@ -147,17 +148,23 @@ _NO_CELLS = re.compile(
 _CELL_FREE = re.compile(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])", re.I)
 
 
-_DRUG = re.compile(
-    rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])"
-    rf"|(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(DRUG_UNITS)})(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
+_DRUG_NAME = re.compile(rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])", re.I)
+_DRUG_AMOUNT = re.compile(
+    rf"(?=\d)(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(DRUG_UNITS)})(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
     re.I,
 )
+_DRUG_GATE = tuple(word.lower() for word in OTHER_THERAPIES)
 
 
 def find_drugs(text: str) -> list[tuple[int, int]]:
     """Spans of what a text gives beside the cells: a drug or treatment named ("fludarabine", "IL-2") or an amount
-    in a drug's unit ("30 mg/m2", "600,000 IU/kg"); bounded, so reading is linear."""
-    return [match.span() for match in _DRUG.finditer(text)]
+    in a drug's unit ("30 mg/m2", "600,000 IU/kg"); bounded, so reading is linear. Names are looked for only in a
+    text holding one, as a plain substring."""
+    lowered = text.lower()
+    spans = [m.span() for m in _DRUG_AMOUNT.finditer(text)]
+    if any(word in lowered for word in _DRUG_GATE):
+        spans += [m.span() for m in _DRUG_NAME.finditer(text)]
+    return sorted(spans)
 
 
 def find_cell_words(text: str) -> list[tuple[int, int]]:

@@ -116,28 +116,32 @@ class Quantity:
 MAX_QUANTITIES = 256  # no registry paragraph states more numbers of cells; a text that does is not read past them
 
 
-# "a dosage of two million cells/ cm2": a number written as a word before a scale word. Looked for only in texts
-# holding a scale word, since a scanner starting at every letter would cost more than all the others.
-_WORD_SCANNER = re.compile(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}(?P<scale>{words(SCALE_WORDS, plural=True)})\b",
-                           re.I)
-_SCALE_GATE = tuple(word.lower() for word in SCALE_WORDS)
-
+# "a dosage of two million cells/ cm2": a number written as a word before a scale word. Looked for only before the
+# scale words a text holds, since a scanner trying every letter would cost more than all the others.
+_SCALE_WORD = re.compile(rf"\b(?:{words(SCALE_WORDS, plural=True)})\b", re.I)
+_WORD_BEFORE = re.compile(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}$", re.I)
+_WORD_REACH = 16
+_SCALE_GATE = tuple(f" {word.lower()}" for word in SCALE_WORDS)  # a scale word starts after a space
 
 def find_quantities(text: str) -> list[Quantity]:
     """The numbers of cells `text` may state (the first MAX_QUANTITIES), in reading order, ranges and lists joined."""
     singles = [q for m in islice(_SCANNER.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None]
     lowered = text.lower()
-    if any(word in lowered for word in _SCALE_GATE):
-        worded = [_read_word(m) for m in islice(_WORD_SCANNER.finditer(text), MAX_QUANTITIES)]
-        if worded:
-            singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
+    worded = [q for m in islice(_SCALE_WORD.finditer(text), MAX_QUANTITIES) if (q := _read_word(text, m)) is not None
+              ] if any(word in lowered for word in _SCALE_GATE) else []
+    if worded:
+        singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
     return _join(text, singles) if singles else []
 
 
-def _read_word(match: re.Match[str]) -> Quantity:
-    number = float(lookup(NUMBER_WORDS, match.group("word")))  # type: ignore[arg-type]
-    scale = float(lookup(SCALE_WORDS, match.group("scale")))  # type: ignore[arg-type]
-    return Quantity(number * scale, match.start(), match.end(), scientific=False)  # a cell count only beside "cells"
+def _read_word(text: str, scale: re.Match[str]) -> Quantity | None:
+    """"two million": the number word right before a scale word, or None when there is none."""
+    before = _WORD_BEFORE.search(text, max(0, scale.start() - _WORD_REACH), scale.start())
+    if before is None:
+        return None
+    number = float(lookup(NUMBER_WORDS, before.group("word")))  # type: ignore[arg-type]
+    value = number * float(lookup(SCALE_WORDS, scale.group(0)))  # type: ignore[arg-type]
+    return Quantity(value, before.start(), scale.end(), scientific=False)  # a cell count only beside "cells"
 
 
 def _read(match: re.Match[str]) -> Quantity | None:

@@ -195,7 +195,8 @@ NOT_USED_PHRASES: tuple[str, ...] = (r"not\s{1,3}(?:being\s{1,3})?used",)
 FRACTION_PHRASES: tuple[str, ...] = (
     r"split(?:\s{1,3}(?:dose|doses|infusion|infusions))*\s{1,3}(?:over|into|across)",
     r"\d{1,3}\s{0,2}%\s{0,3}of\s{1,3}(?:the\s{1,3})?(?:total|target|planned)\s{1,3}(?:cell\s{1,3})?dose",
-    r"(?:\w{0,6}fu\w{0,4}ion|injection)s?\s{1,3}in\s{1,3}(?:\d|two|three|four|five)\s{1,3}(?:times|portions|parts|bags)",
+    r"(?:(?:in|trans)?fu\w{0,4}ion|injection)s?\s{1,3}in\s{1,3}(?:\d|two|three|four|five)\s{1,3}(?:times|portions|parts|"
+    r"bags)",
     r"(?:infusion|dose|product)\s{1,3}(?:will\s{1,3}be\s{1,3})?divided\s{1,3}into\s{1,3}(?:\d|two|three|four|five)\s{1,3}"
     r"(?:portions|parts|bags)",
 )

@@ -43,6 +43,11 @@ from .paragraph import ParagraphReading, Reading, describe_dose, read_paragraph
 # ("as many as 1*107 cells from 300 ml of lipoaspirate") is not read.
 # Besides digits, the words of a schedule a summary may state without one ("a single infusion", "once weekly").
 _SUMMARY_SCHEDULE_WORDS = ("once", "twice", "single", "weekly", "daily", "monthly", "every ")
+# What a sentence stating a dose or a schedule holds at least one of: a power of ten, a scale word, cells, a time
+# unit or a count of administrations. Background sentences with years, ages and percentages hold none.
+_REGIMEN_WORDS = ("10", "×", " x ", "million", "billion", "cell", "/kg", "once", "twice", "single", "weekly",
+                  "daily", "monthly", "every", "day", "week", "month", "time", "dose", "infusion", "injection",
+                  "administration", "transplant")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
@@ -81,7 +86,8 @@ def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...],
     intervention_readings = {name: _read_intervention(i) for name, i in interventions.items()}
     sharing = Counter(i.name for text in arm_texts for i in text.interventions)
     contested = _contested(arm_texts, sharing)
-    drafts = [_draft(text, intervention_readings, _own_parts(text, arm_texts, sharing), contested)
+    drugs = frozenset(name for name, i in interventions.items() if _is_drug(i, intervention_readings[name]))
+    drafts = [_draft(text, intervention_readings, _own_parts(text, arm_texts, sharing), contested, drugs)
               for text in arm_texts]
     all_readings = [r for reading in intervention_readings.values() for r in reading.readings]
     _from_summaries(drafts, summaries)
@@ -207,7 +213,8 @@ def _sounds_like_control(text: ArmText) -> bool:
 
 
 def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
-           parts: dict[str, ParagraphReading], contested: frozenset[str] = frozenset()) -> _Draft:
+           parts: dict[str, ParagraphReading], contested: frozenset[str] = frozenset(),
+           drugs: frozenset[str] = frozenset()) -> _Draft:
     words = f"{text.label or ''}. {text.description}"
     own = read_paragraph(text.description, text.location)
     label_reading = read_paragraph(text.label, f"{text.location} label") if text.label and _has_digit(text.label) \
@@ -220,7 +227,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     elif label_dosed:
         flags.extend(_label_check(label_reading, own))  # type: ignore[arg-type]
     linked = [parts.get(i.name) or intervention_readings[i.name] for i in text.interventions
-              if i.name in intervention_readings and not _is_drug(i, intervention_readings[i.name])]
+              if i.name in intervention_readings and i.name not in drugs]
     flags.extend(f for reading in linked for f in reading.flags)
     arm_phase = find_phase(words)
     route = own.route or next((r.route for r in linked if r.route), None)
@@ -237,8 +244,10 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
                                                                    r.dose == reading.regimen.dose) for r in regimens):
             flags.extend(reading.flags)
     regimens = [_with(r, route=r.route or route, route_source=r.route_source or route_source) for r in regimens]
-    if own.several and not own.optional and not any(r.regimen.administrations for r in own.readings):
-        regimens = _several(regimens, readings, own.several, flags)
+    if not own.optional and not any(r.regimen.administrations for r in own.readings) and any(
+            r.dose and (r.administrations is None or r.administrations == 1) for r in regimens) and (
+            several := own.several()):
+        regimens = _several(regimens, readings, several, flags)
     placebo = text.type in _PLACEBO_TYPES or (text.type is None and mentions_placebo(text.label or "")) or \
         (text.type is None and text.label is None and mentions_placebo(words) and not mentions_cells(words))
     cell_free = _cell_free(text)
@@ -497,7 +506,8 @@ def _regimen_sentences(text: str) -> list[str]:
                 if e >= 0]
         covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
         sentence = text[start:covered]
-        if GIVING.search(sentence):
+        lowered_sentence = sentence.lower()
+        if any(word in lowered_sentence for word in _REGIMEN_WORDS) and GIVING.search(sentence):
             found[start] = sentence.strip()
     return list(found.values())
 

@@ -103,7 +103,11 @@ class ParagraphReading:
     route: str | None
     route_source: Source | None
     optional: tuple[str, ...] = ()  # conditional doses the text describes, in its words
-    several: str | None = None  # "multiple HANK immunotherapies": several administrations, not counted
+    text: str = ""  # what was read, for what only some arms need to look for ("multiple HANK immunotherapies")
+
+    def several(self) -> str | None:
+        """The words that speak of several administrations without counting them, or None."""
+        return find_several(self.text)
 
 
 @dataclass
@@ -141,16 +145,15 @@ def read_paragraph(text: str, location: str) -> ParagraphReading:
         route_source = Source(text=_sentence_holding(text, route_found[1]), location=location)
     readings: list[Reading] = []
     optional: list[str] = []
-    several = find_several(text)
     if not may_state_schedule(text):  # no digit and no schedule word: no dose, no schedule (most arm texts)
-        return ParagraphReading((), tuple(flags), route, route_source, several=several)
+        return ParagraphReading((), tuple(flags), route, route_source, text=text)
     for phase, part_text in split_phase_parts(text):
         part = _read_sentences(part_text, location)
         flags.extend(part.flags)
         readings.extend(_regimens(part, phase, location, route, route_source, flags))
         optional.extend(o.text for s in part.sentences for o in s.optional)
     return ParagraphReading(tuple(readings), tuple(dict.fromkeys(flags)), route, route_source,
-                            tuple(dict.fromkeys(optional)), several)
+                            tuple(dict.fromkeys(optional)), text)
 
 
 def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
@@ -203,8 +206,8 @@ def _open_cycles(found: list[tuple[ScheduleMention, _Sentence]]) -> None:
     """"During each cycle, subjects will receive ... on Days 1, 8, and 15", and no number of cycles: the doses of
     one cycle are counted, the cycles are not, so the count is open."""
     for schedule, sentence in found:
-        if schedule.administrations and not schedule.noun.lower().startswith(_CYCLE_NOUNS) \
-                and _PER_CYCLE.search(sentence.text) and "cycle" in sentence.text.lower():
+        if schedule.administrations and "cycle" in sentence.text.lower() \
+                and not schedule.noun.lower().startswith(_CYCLE_NOUNS) and _PER_CYCLE.search(sentence.text):
             opened = replace(schedule, administrations=None, days=(), open_ended=True,
                              text=f"{schedule.text} of each cycle, cycles not counted")
             sentence.schedules = [opened if s is schedule else s for s in sentence.schedules]
@@ -220,6 +223,8 @@ def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
 def _compose_cycles(part: _Part) -> None:
     """"on days 1, 3 and 5 of each cycle ... up to 6 cycles, which are administered monthly", "a maximum of 3
     cycles each consisting of 3 nDC injections": administrations per cycle times cycles, as one schedule."""
+    if "cycle" not in part.text.lower() and "course" not in part.text.lower() and "round" not in part.text.lower():
+        return
     found = [(s, sentence) for sentence in part.sentences for s in sentence.schedules]
     cycles = [(s, t) for s, t in found if s.noun.lower().startswith(_CYCLE_NOUNS) and s.administrations]
     if not cycles:
