@@ -9,8 +9,15 @@ library itself exports for that filter. The server's RSS is sampled every 0.5 s.
 
     cd /work/main && /tmp/venv/bin/python benchmarks/load_test.py [--sessions 20] [--rounds 5] [--timeout 120]
 
+With `--hostile H` it runs the hostile scenario of benchmarks/hostile_sessions.py instead: `--browsing B`
+sessions browse the table, quietly and then while H sessions upload hostile files, and the server's memory is
+read again after every session has closed.
+
+    cd /work/main && /tmp/venv/bin/python benchmarks/load_test.py --hostile 6 [--browsing 3] [--visits 6]
+
 Exit status 0 when every criterion passes (no errors, every download correct,
-memory steady), 1 otherwise.
+memory steady; for --hostile: browsing within 2× its quiet median, memory back
+within 10% of its baseline), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repo root: trialdata and tests.e2e.conftest
 
+from benchmarks.hostile_sessions import hostile_report, run_hostile  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, start_streamlit  # noqa: E402
 from trialdata import arms_frame, load_paths  # noqa: E402
 from trialdata.export import TABLE_COLUMNS, to_csv  # noqa: E402
@@ -360,15 +368,42 @@ def report(run: Run, samples: list[int], args: argparse.Namespace, stderr: Stder
     return all(checks.values())
 
 
+async def drive_hostile(base: str, server_pid: int, args: argparse.Namespace, scenarios: list[Scenario],
+                        folder: Path) -> bool:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            run = await run_hostile(browser, base, lambda: tree_rss_kib(server_pid), [s.query for s in scenarios],
+                                    folder, args.browsing, args.hostile, args.visits, args.timeout * 1000)
+        finally:
+            await browser.close()
+    figures, checks = hostile_report(run, args.browsing, args.hostile)
+    print("\n| figure | value |\n| --- | --- |")
+    for name, value in figures:
+        print(f"| {name} | {value} |")
+    for error in run.errors[:10]:
+        print(f"  error: {error}")
+    print()
+    for name, passed in checks.items():
+        print(f"{'PASS' if passed else 'FAIL'}  {name}")
+    return all(checks.values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20, help="simultaneous browser sessions (default 20)")
     parser.add_argument("--rounds", type=int, default=5, help="table visits + downloads per session (default 5)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for each wait (default 120)")
+    parser.add_argument("--hostile", type=int, default=0, help="run the hostile-upload scenario with this many "
+                                                                "uploading sessions (default: the download test)")
+    parser.add_argument("--browsing", type=int, default=3, help="browsing sessions beside them (default 3)")
+    parser.add_argument("--visits", type=int, default=6, help="table visits per browsing session and phase")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.rounds < 1 or args.timeout <= 0:
         parser.error("--sessions and --rounds must be at least 1, --timeout positive")
     scenarios = build_scenarios()
+    if args.hostile > 0:
+        return hostile_main(args, scenarios)
     port = free_port()
     process = start_streamlit(ROOT / "app.py", port)
     stderr = StderrDrain(process)
@@ -390,6 +425,31 @@ def main(argv: list[str] | None = None) -> int:
             process.kill()
             process.wait(timeout=10)
     return 0 if report(run, sampler.samples, args, stderr) else 1
+
+
+def hostile_main(args: argparse.Namespace, scenarios: list[Scenario]) -> int:
+    import tempfile
+
+    port = free_port()
+    process = start_streamlit(ROOT / "app.py", port)
+    stderr = StderrDrain(process)
+    stderr.start()
+    try:
+        print(f"streamlit pid {process.pid} on 127.0.0.1:{port}; {args.browsing} browsing and {args.hostile} "
+              "hostile sessions", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            passed = asyncio.run(drive_hostile(f"http://127.0.0.1:{port}", process.pid, args, scenarios,
+                                               Path(folder)))
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if stderr.lines:
+        print("\nLast server stderr lines:\n  " + "\n  ".join(stderr.lines))
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

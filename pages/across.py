@@ -9,6 +9,7 @@ from trialdata.across_charts import across_cumulative_chart, across_dose_chart, 
 from trialdata.across_views import across_table, focus_summary, summary_table
 from trialdata.charts import CHART_CONFIG, CHART_THEME, own_axis_units
 from trialdata.frames import cumulative_frame
+from trialdata.notation import markdown_literal
 
 comparison = page_setup("pages/across.py", arm_filters=False)
 log = bool(st.session_state.get("log"))
@@ -24,7 +25,7 @@ dosed = arms[arms["dose_per_administration"].notna()]
 top = st.columns([1, 2], vertical_alignment="bottom")
 focus = pick_focus(top[0], arms)
 if focus:
-    top[1].markdown(f":material/my_location: {focus_summary(arms, focus)}")
+    top[1].markdown(f":material/my_location: {markdown_literal(focus_summary(arms, focus))}")
 figures = st.columns(4)
 figures[0].metric("Trials chosen", f"{arms['trial_id'].nunique()} of {comparison.all_arms['trial_id'].nunique()}")
 figures[1].metric("Arms", arms["arm_key"].nunique())  # arms, as Compare counts them: not their regimens
@@ -68,8 +69,9 @@ else:
                             width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
                             key=f"across_cumulative_chart_{unit}")
         codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in in_unit["arm_key"]))
-        st.caption(f"Doses of {codes} ({', '.join(trials_in_unit)}) are in {unit}, which has no cells/kg equivalent: "
-                   "they are drawn on this axis of their own and never converted.")
+        trial_list = markdown_literal(", ".join(trials_in_unit))
+        st.caption(f"Doses of {codes} ({trial_list}) are in {unit}, which has no cells/kg equivalent: they are drawn "
+                   "on this axis of their own and never converted.")
 
 st.subheader("Summary of the chosen arms")
 st.dataframe(summary_table(arms, comparison.codes), hide_index=True, width="stretch")

@@ -18,6 +18,8 @@ from trialdata.charts import (
     schedule_chart,
     split_charted,
 )
+from trialdata.load import printable
+from trialdata.notation import markdown_literal
 from trialdata.views import arm_key_table, conversion_caption
 
 comparison = page_setup("pages/compare.py")
@@ -45,18 +47,19 @@ st.title("Compare arms")
 counts = st.columns(4)
 counts[0].metric("Trials loaded", len(comparison.trials))
 counts[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
-counts[2].metric("Records with problems", len(comparison.problems))
+problem_count = sum(problem.count for problem in comparison.problems)
+counts[2].metric("Problems in records", f"{problem_count:,}")
 counts[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
 if focus and all_trials > 1:
     peers = st.columns([4, 1], vertical_alignment="center")
-    peers[0].markdown(f":material/my_location: {focus_summary(comparison.all_arms, focus)}")
+    peers[0].markdown(f":material/my_location: {markdown_literal(focus_summary(comparison.all_arms, focus))}")
     peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
 if shown_trials < all_trials:
     st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "
                "are shown at first; pick trials in the sidebar, or compare every trial on Across trials.")
 if comparison.problems:
-    with st.expander(f"{len(comparison.problems)} record(s) could not be read"):
-        st.dataframe({"File": [p.path for p in comparison.problems],
+    with st.expander(f"{problem_count:,} problem(s) in the records: what could not be read, and why"):
+        st.dataframe({"File": [printable(p.path) for p in comparison.problems],
                       "What is wrong": [p.message for p in comparison.problems]}, hide_index=True)
 
 if key_table is None:

@@ -17,6 +17,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.chart_points import points
+from tests.page_text import as_read
 from tests.test_pages import APP, BUNDLED_TRIALS, SEED, UPLOAD_RECORD, metrics
 from trialdata.across import across_frame
 from trialdata.export import ACROSS_COLUMNS
@@ -59,7 +60,7 @@ def test_landing_shows_every_trial_on_one_dose_axis_with_the_seed_in_focus() -> 
     assert shown["Trials chosen"] == f"{BUNDLED_TRIALS} of {BUNDLED_TRIALS}"
     assert len(at.get("plotly_chart")) == 2
     assert at.selectbox(key="x_focus").value == SEED  # the trial with the most dosed arms
-    assert any(m.value.startswith(f":material/my_location: {SEED} gives 1.0×10⁶ to 4.0×10⁶ cells/kg")
+    assert any(as_read(m.value).startswith(f":material/my_location: {SEED} gives 1.0×10⁶ to 4.0×10⁶ cells/kg")
                for m in at.markdown)
     every = loaded(at)
     assert list(table(at)["Arm"]) == list(every["arm"])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.page_text import as_read
 from trialdata import load_paths
 from trialdata.load import read_file
 
@@ -264,6 +265,7 @@ def test_the_app_names_each_bad_upload_and_keeps_what_is_loaded(name: str) -> No
     before = {m.label: m.value for m in at.metric}
     at.file_uploader(key="uploader").set_value([(name, (BAD / name).read_bytes(), "application/octet-stream")]).run()
     assert not at.exception
-    assert [e.value for e in at.error if name in e.value] == [f"{name}: {OUTCOMES[name]}"]
+    shown = [as_read(e.value) for e in at.error]
+    assert [text for text in shown if name in text] == [f"{name}: {OUTCOMES[name]}"]
     after = {m.label: m.value for m in at.metric}
     assert after["Trials loaded"] == before["Trials loaded"] and after["Arms shown"] == before["Arms shown"]

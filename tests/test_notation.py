@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trialdata.notation import format_cells, format_dose_range, format_schedule, markdown_literal
+from trialdata.notation import WORD_JOINER, format_cells, format_dose_range, format_schedule, markdown_literal
 
 
 @pytest.mark.parametrize("value, text", [
@@ -33,4 +33,15 @@ def test_record_text_cannot_become_markdown_links_or_html() -> None:
     text = 'Arm [click](http://x) <img src=x onerror=alert(1)> :red[x] **b**'
     escaped = markdown_literal(text)
     assert "\\[click\\]\\(" in escaped and "\\<img" in escaped and "\\:red\\[" in escaped
-    assert escaped.replace("\\", "") == text
+    assert escaped.replace("\\", "").replace(WORD_JOINER, "") == text
+
+
+@pytest.mark.parametrize(("text", "inert"), [
+    ("see https://example.org", "see https\\:\u2060//example\\.org"),
+    ("HTTP://X.Y", "HTTP\\:\u2060//X\\.Y"),
+    ("www.example.org", "www\u2060\\.example\\.org"),
+    ("contact a.b@c.org", "contact a\\.b\u2060@c\\.org"),
+])
+def test_bare_addresses_in_record_text_cannot_become_links(text: str, inert: str) -> None:
+    """GitHub-flavoured Markdown links bare addresses whatever is escaped; a word joiner inside each stops it."""
+    assert markdown_literal(text) == inert

@@ -12,6 +12,7 @@ from .bulk import load_arms_frame
 from .export import to_csv, to_json, to_xlsx
 from .fetch import FetchError, fetch_study
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
+from .load import printable
 from .scoring import library_arms, read_gold, score
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -37,16 +38,32 @@ def main(argv: list[str] | None = None) -> int:
     result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers,
                              bsa_m2=args.bsa_m2)
     for problem in result.problems:
-        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+        print(problem, file=sys.stderr)
     if not result.trials:
         print("no record could be read", file=sys.stderr)
         return 1
     data = _WRITERS[args.format](result.arms)
     if args.out is None:
+        return _to_stdout(data)
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:  # a missing folder, a folder, a full or read-only disk
+        print(f"cannot write {printable(str(args.out))}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _to_stdout(data: bytes) -> int:
+    """The table on standard output; a reader that stops early (`| head`) is not an error, a full disk is."""
+    try:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        args.out.write_bytes(data)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more reaches the closed pipe
+    except OSError as error:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"cannot write the table to standard output: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -76,7 +93,7 @@ def _score(gold: Path, paths: list[Path]) -> int:
         return 1
     result = load_arms_frame(paths, DEFAULT_WEIGHT_KG, workers=1)
     for problem in result.problems:
-        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+        print(problem, file=sys.stderr)
     if not result.trials:
         print("no record could be read", file=sys.stderr)
         return 1

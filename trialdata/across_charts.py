@@ -31,7 +31,7 @@ from .charts import (
     themed,
 )
 from .frames import DEFAULT_BSA_M2
-from .notation import format_cells
+from .notation import format_cells, plotly_literal
 
 TRIAL_ROW_HEIGHT = 64
 MIN_HEIGHT = 320
@@ -84,8 +84,8 @@ def across_dose_chart(
             low, high = range_on_axis(row, row.axis_dose)
             points["plus"].append(high - row.axis_dose)
             points["minus"].append(row.axis_dose - low)
-            points["customdata"].append([trial, row.arm, _dose_hover(row, weight_kg, unit, bsa_m2),
-                                         schedule_text(row)])
+            points["customdata"].append([plotly_literal(str(trial)), plotly_literal(row.arm),
+                                         _dose_hover(row, weight_kg, unit, bsa_m2), schedule_text(row)])
     traces: list[go.BaseTraceType] = []
     for (converted, bold, ranged), points in looks.items():
         traces.append(go.Scatter(
@@ -176,8 +176,8 @@ def _trial_axis(figure: go.Figure, order: list[str], rows: dict[str, int], arms:
     labels = []
     for trial in order:
         condition = "; ".join(conditions.get(trial, ()) or ())
-        condition = condition if len(condition) <= 30 else condition[:29] + "…"
-        name = f"<b>{trial}</b>" if trial == focus else trial
+        condition = plotly_literal(condition if len(condition) <= 30 else condition[:29] + "…")
+        name = f"<b>{plotly_literal(trial)}</b>" if trial == focus else plotly_literal(trial)
         labels.append(f"{name}<br><span style='font-size:10px;color:#666'>{condition}</span>")
     figure.update_yaxes(tickvals=[rows[t] for t in order], ticktext=labels, range=[-0.6, len(order) - 0.4],
                         showgrid=False, zeroline=False, title_text=None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from .notation import format_cells, format_schedule
+from .notation import format_cells, format_schedule, plotly_literal
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
@@ -109,7 +109,7 @@ def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]
         "marker": {"color": [colors[row.arm_key] for row in rows],
                    "pattern": {"shape": [CONVERSION_PATTERN.get(row.dose_unit, "") if row.dose_converted else ""
                                          for row in rows]}},
-        "customdata": [[row.arm, _dose_hover(row, unit)] for row in rows],
+        "customdata": [[plotly_literal(row.arm), _dose_hover(row, unit)] for row in rows],
         "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
     }
     ranged = [(label, row, value) for label, row, value in zip(labels, rows, values, strict=True)
@@ -161,7 +161,7 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
         marks["x"] += days
         marks["y"] += [label] * len(days)
         marks["color"] += [colors[row.arm_key]] * len(days)
-        marks["customdata"] += [[row.arm, n, schedule] for n in range(1, len(days) + 1)]
+        marks["customdata"] += [[plotly_literal(row.arm), n, schedule] for n in range(1, len(days) + 1)]
         spans["y"].append(label)
         spans["base"].append(min(days))
         spans["x"].append(max(days) - min(days))
@@ -277,10 +277,11 @@ def line_traces(
         }
 
     def hovers(line: StepLine) -> list[list[str]]:
-        return [[hover_name(line), format_cells(t, unit)] for t in line.totals]
+        return [[plotly_literal(hover_name(line)), format_cells(t, unit)] for t in line.totals]
 
     if len(lines) <= LEGEND_LIMIT:
-        return [trace(colors[line.arm_key], style(line), line.days, line.totals, hovers(line), name=name(line))
+        return [trace(colors[line.arm_key], style(line), line.days, line.totals, hovers(line),
+                      name=plotly_literal(name(line)))
                 for line in lines]
     groups: dict[tuple[str, str], tuple[dict, list, list, list]] = {}
     for line in lines:

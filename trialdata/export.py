@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import pandas as pd
 
@@ -79,17 +80,39 @@ def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
 
 
 def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
-    """A workbook with a sheet of arms and a sheet of administrations, units in the headers."""
+    """A workbook with a sheet of arms and a sheet of administrations, units in the headers. Characters a worksheet
+    cannot hold (control characters) are written as U+FFFD, and the row's flags say so."""
     buffer = io.BytesIO()
     administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _safe(comparison_table(arms, columns)).rename(columns=_XLSX_HEADERS).to_excel(
+        _for_worksheet(_safe(comparison_table(arms, columns))).rename(columns=_XLSX_HEADERS).to_excel(
             writer, sheet_name="Arms", index=False
         )
-        _safe(administrations).rename(columns=_XLSX_HEADERS).to_excel(
+        _for_worksheet(_safe(administrations)).rename(columns=_XLSX_HEADERS).to_excel(
             writer, sheet_name="Administrations", index=False
         )
     return buffer.getvalue()
+
+
+_NOT_IN_WORKSHEETS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses
+_REPLACED_NOTE = "characters a worksheet cannot hold (control characters) are shown as �"
+
+
+def _for_worksheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every control character a worksheet refuses replaced by U+FFFD, noted in the row's flags."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text:
+        return frame
+    hit = frame[text].map(lambda v: isinstance(v, str) and _NOT_IN_WORKSHEETS.search(v) is not None).any(axis=1)
+    if not hit.any():
+        return frame
+    fixed = frame.copy()
+    for column in text:
+        fixed[column] = fixed[column].map(lambda v: _NOT_IN_WORKSHEETS.sub("\ufffd", v) if isinstance(v, str) else v)
+    if "flags" in fixed.columns:
+        fixed.loc[hit, "flags"] = fixed.loc[hit, "flags"].map(
+            lambda flags: f"{flags} | {_REPLACED_NOTE}" if flags else _REPLACED_NOTE)
+    return fixed
 
 
 def neutralize(value: object) -> object:

@@ -11,7 +11,7 @@ from .errors import RecordError
 from .readers.ctgov import read_study, studies_in
 
 API = "https://clinicaltrials.gov/api/v2/studies/{nct_id}?format=json"
-NCT_ID = re.compile(r"^NCT\d{8}$")
+NCT_ID = re.compile(r"^NCT[0-9]{8}$")  # ASCII digits: \d would take fullwidth ones, which no URL can carry
 TIMEOUT_SECONDS = 30
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -24,7 +24,8 @@ def fetch_study(nct_id: str, out_dir: Path) -> Path:
     """Download `nct_id`'s JSON into `out_dir`/NCT….json, after checking it reads as a study."""
     nct_id = nct_id.strip().upper()
     if not NCT_ID.match(nct_id):
-        raise ValueError(f"'{nct_id}' is not an NCT number (NCT followed by 8 digits)")
+        raise ValueError(f"'{nct_id.encode('ascii', 'backslashreplace').decode()}' is not an NCT number (NCT "
+                         "followed by 8 digits 0-9)")
     request = urllib.request.Request(API.format(nct_id=nct_id), headers={"Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import charset_normalizer
 
-from .errors import RecordError
+from .errors import EntriesSkipped, RecordError
 from .merge import merge_trials
 from .models import Flag, Trial
 from .readers.clinicalindex import looks_like_clinicalindex, read_clinicalindex
-from .readers.ctgov import looks_like_json, read_ctgov
+from .readers.ctgov import MAX_STUDIES_PER_FILE, looks_like_json, read_ctgov
 
 RECORD_SUFFIXES = (".txt", ".json", ".zip")
 _MEMBER_SUFFIXES = (".txt", ".json")
@@ -35,6 +35,8 @@ MAX_JSON_BYTES = 100 * MB
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_MEMBER_BYTES = 50 * MB
 MAX_ZIP_TOTAL_BYTES = 500 * MB
+# One file's problems past this many are counted, not listed: "and 19,980 more like these".
+MAX_PROBLEMS_PER_FILE = 20
 # Below this many files a worker process costs more to start (it imports pandas and pydantic) than it saves.
 PARALLEL_MIN_FILES = 1_000
 CHUNKS_PER_WORKER = 8  # several chunks each, so a worker that drew long records does not hold up the rest
@@ -46,9 +48,16 @@ class Problem:
 
     path: str
     message: str
+    count: int = field(default=1, compare=False)  # how many problems this one stands for ("and 19,980 more")
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{printable(self.path)}: {self.message}"
+
+
+def printable(name: str) -> str:
+    """A file name as one line of a report: line breaks and other control characters written as escapes, so a
+    name holding a newline cannot forge another line."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in name)
 
 
 @dataclass
@@ -68,7 +77,18 @@ def read_file(name: str, data: bytes) -> LoadResult:
         _read_zip(name, data, result)
     else:
         _read_document(name, data, result)
+    _group_problems(name, result)
     return result
+
+
+def _group_problems(name: str, result: LoadResult) -> None:
+    """One file's problems past the first few counted in one line, so a file of 20,000 broken entries (or a zip of
+    such files) is twenty lines and a count, not 20,000 error boxes."""
+    if len(result.problems) <= MAX_PROBLEMS_PER_FILE + 1:
+        return
+    hidden = sum(problem.count for problem in result.problems[MAX_PROBLEMS_PER_FILE:])
+    result.problems[MAX_PROBLEMS_PER_FILE:] = [Problem(name, f"and {hidden:,} more problems like those above",
+                                                       count=hidden)]
 
 
 def read_record(name: str, data: bytes) -> list[Trial]:
@@ -144,12 +164,19 @@ def record_files(paths: Iterable[str | Path], problems: list[Problem] | None = N
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES))
+            for found in sorted(p for p in path.rglob("*") if p.suffix.lower() in RECORD_SUFFIXES):
+                if found.is_file():
+                    files.append(found)
+                elif not found.is_dir() and problems is not None:
+                    problems.append(Problem(str(found), _NOT_A_FILE))
         elif path.is_file():
             files.append(path)
         elif problems is not None:
-            problems.append(Problem(str(path), "no such file or folder"))
+            problems.append(Problem(str(path), _NOT_A_FILE if path.exists() else "no such file or folder"))
     return files
+
+
+_NOT_A_FILE = "not a regular file (a pipe, a device or a socket); only files and folders of them are read"
 
 
 def _read_document(name: str, data: bytes, result: LoadResult) -> None:
@@ -161,11 +188,21 @@ def _read_document(name: str, data: bytes, result: LoadResult) -> None:
         text, encoding = decode(data)
         found: list[Trial] = []
         if looks_like_json(text):
+            listed, hidden = 0, 0
             for item in read_ctgov(text, name):
-                if isinstance(item, RecordError):
-                    result.problems.append(Problem(name, str(item)))
+                if isinstance(item, EntriesSkipped):
+                    result.problems.append(Problem(name, str(item), count=item.count))
+                elif isinstance(item, RecordError):
+                    listed += 1
+                    if listed <= MAX_PROBLEMS_PER_FILE:
+                        result.problems.append(Problem(name, str(item)))
+                    else:
+                        hidden += 1
                 else:
                     found.append(item)
+            if hidden:
+                result.problems.append(Problem(name, f"and {hidden:,} more entries that could not be read, like "
+                                                     "those above", count=hidden))
         elif looks_like_clinicalindex(text):
             if len(data) > MAX_TEXT_RECORD_BYTES:
                 raise RecordError(f"the text record is {len(data) / MB:.1f} MB; a ClinicalIndex record is a few kB, "
@@ -195,11 +232,18 @@ def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
                                              f"than {MAX_ZIP_MEMBERS:,} are not read (split it, or unpack a folder)"))
         return
     members = [m for m in entries if not m.is_dir() and m.filename.lower().endswith(_MEMBER_SUFFIXES)]
+    for inner in (m for m in entries if not m.is_dir() and m.filename.lower().endswith(".zip")):
+        result.problems.append(Problem(f"{name}/{inner.filename}", "a zip inside a zip is not read; unpack it and "
+                                                                     "add its records"))
     if not members:
         result.problems.append(Problem(name, "the zip archive holds no .json or .txt records"))
     unpacked = 0
     for member in members:
         label = f"{name}/{member.filename}"
+        if len(result.trials) >= MAX_STUDIES_PER_FILE:
+            result.problems.append(Problem(name, f"holds more than {MAX_STUDIES_PER_FILE:,} studies; the members "
+                                                 f"from {member.filename} on are not read (split it)"))
+            return
         if _climbs_out(member.filename):
             result.problems.append(Problem(label, "the member's path points outside the archive; it is not read"))
             continue

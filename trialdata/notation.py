@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _POWERS = {exponent: str(exponent).translate(_SUPERSCRIPT) for exponent in range(-30, 31)}  # the usual powers, written
@@ -33,11 +34,23 @@ def format_dose_range(low: float, high: float, unit: str | None = None) -> str:
 
 
 def markdown_literal(text: str) -> str:
-    """Record text made inert for a Markdown renderer: every punctuation mark backslash-escaped."""
+    """Record text made inert for a Markdown renderer: every punctuation mark backslash-escaped, and a word joiner
+    (U+2060, invisible) inside each bare address, which GitHub-flavoured Markdown would otherwise make a link
+    however its punctuation is escaped."""
+    text = _AUTOLINKED.sub(lambda found: found.group(0)[:-1] + WORD_JOINER + found.group(0)[-1], text)
     return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
 
 
+WORD_JOINER = "\u2060"
 _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~:$=\"'&")
+# Where GFM's autolink-literal rule starts a link: "http://", "https://", "www." and the "@" of an e-mail address.
+_AUTOLINKED = re.compile(r"(?i)(?:https?:/|www\.|[\w.+-]@)")
+
+
+def plotly_literal(text: str) -> str:
+    """Record text made inert for plotly, whose labels and hovers read a subset of HTML (<a href>, <b>, <br>): its
+    angle brackets and ampersands written as entities, which plotly shows as the characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def format_schedule(administrations: int | None, interval_days: float | None, days: tuple[float, ...] = ()) -> str:

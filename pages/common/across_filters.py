@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from pages.common.sidebar import UPLOADS, session_cached
 from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
 from trialdata.across_views import default_focus
 from trialdata.export import ACROSS_COLUMNS, to_csv, to_json, to_xlsx
@@ -27,7 +28,7 @@ class Downloads(NamedTuple):
 YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a narrowed range from the full one
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
 def across_cached(digest: str, reference: str, _comparison: Comparison) -> pd.DataFrame:
     """Every loaded arm with its trial's facts; keyed by the loaded files and the reference patient."""
     return across_frame(_comparison.trials, _comparison.all_arms)
@@ -38,7 +39,7 @@ YEAR_KEY = "x_year"
 FOCUS_KEY = "x_focus"
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the downloads…")
+@st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner="Preparing the downloads…")
 def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms: pd.DataFrame) -> Downloads:
     """The three files for one choice of trials, built once: a workbook of thousands of rows takes seconds,
     and changing only the trial in focus should not rebuild it."""
@@ -47,12 +48,20 @@ def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms
 
 def downloads(comparison: Comparison, chosen: pd.DataFrame) -> Downloads:
     trials = tuple(dict.fromkeys(chosen["trial_id"]))
+    if st.session_state.get(UPLOADS):  # a session's uploads stay in its own state (see sidebar.session_cached)
+        return session_cached("downloads", (comparison.digest, comparison.reference, trials),  # type: ignore[return-value]
+                              lambda: Downloads(to_csv(chosen, ACROSS_COLUMNS), to_xlsx(chosen, ACROSS_COLUMNS),
+                                                to_json(chosen, ACROSS_COLUMNS)))
     return downloads_cached(comparison.digest, comparison.reference, trials, chosen)
 
 
 def choose_trials(comparison: Comparison) -> pd.DataFrame:
     """Draw the filters, open only while one narrows the choice; return the arms of the chosen trials."""
-    everything = across_cached(comparison.digest, comparison.reference, comparison)
+    if st.session_state.get(UPLOADS):
+        everything = session_cached("across", (comparison.digest, comparison.reference),
+                                    lambda: across_frame(comparison.trials, comparison.all_arms))
+    else:
+        everything = across_cached(comparison.digest, comparison.reference, comparison)
     options = across_options(everything)
     narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get(YEAR_KEY) not in (
         None, st.session_state.get(YEAR_RANGE))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -26,13 +26,17 @@ from trialdata.filters import (
     filter_options,
 )
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
+from trialdata.isolated import read_file_isolated
 from trialdata.load import LoadResult, Problem, read_file, record_files
 from trialdata.merge import merge_trials
-from trialdata.notation import format_cells
+from trialdata.notation import format_cells, markdown_literal
 from trialdata.views import Comparison, build_comparison
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
+PARSED_UPLOADS = "parsed_uploads"  # this session's uploads, read: freed with the session, never shared
+UPLOAD_PROBLEMS = "upload_problems"
+SHOWN_PROBLEMS = 5  # error boxes in the sidebar; the rest are counted there and listed on Compare arms
 TRIALS_BEFORE = "trials_before"  # the Trials list as last drawn, to tell which trials a change adds
 RECORDS_ENV = "TRIALDATA_RECORDS"
 
@@ -44,23 +48,43 @@ def record_folders() -> list[Path]:
 
 
 # cache_resource, not cache_data: a cached value is handed out as it is, not unpickled afresh on every run
-# (which, at hundreds of trials, took longer than the page). Nothing downstream changes these in place.
-@st.cache_resource(max_entries=4096, show_spinner=False)
+# (which, at hundreds of trials, took longer than the page). Nothing downstream changes these in place. Only
+# the records folders' files are cached for every session; uploads are kept by the session that made them.
+@st.cache_resource(max_entries=4096, ttl=24 * 3600, show_spinner=False)
 def read_cached(name: str, data: bytes) -> LoadResult:
-    """Parse one file once per content: a filter change never re-reads a record."""
+    """Parse one file of the records folders once per content: a filter change never re-reads a record."""
     return read_file(name, data)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+def read_upload(name: str, data: bytes) -> LoadResult:
+    """An upload, read once per content in a worker process with a time limit (see `read_file_isolated`) and
+    kept in this session's state, so it is gone with the session."""
+    parsed = st.session_state.setdefault(PARSED_UPLOADS, {})
+    digest = hashlib.sha256(data).hexdigest()
+    if name not in parsed or parsed[name][0] != digest:
+        parsed[name] = (digest, read_file_isolated(name, data))
+    return parsed[name][1]
+
+
+@st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
 def arms_cached(digest: str, weight_kg: float, bsa_m2: float, _trials: list[Trial]) -> pd.DataFrame:
     """The arms frame for one set of records and reference patient; keyed by the records' combined hash."""
     return arms_frame(_trials, weight_kg, bsa_m2)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
 def merged_cached(digest: str, _trials: list[Trial]) -> list[Trial]:
     """Records of one trial merged into one; keyed by the records' combined hash."""
     return merge_trials(_trials)
+
+
+def session_cached(kind: str, key: tuple, compute: Callable[[], object]) -> object:
+    """What a session with uploads derives from its records, kept in its own state (the last one of each kind),
+    not in a cache every session shares: an upload's trials leave the server's memory with the session."""
+    held = st.session_state.setdefault("derived", {})
+    if kind not in held or held[kind][0] != key:
+        held[kind] = (key, compute())
+    return held[kind][1]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -87,10 +111,15 @@ def load_all() -> tuple[list[Trial], list[Problem], str]:
     bundled, digests = read_folders_cached(hashlib.sha256(repr(signature).encode()).hexdigest(), signature)
     loaded.extend(bundled)
     digest = hashlib.sha256(b"".join(digests))
-    for name, data in st.session_state.get(UPLOADS, {}).items():
+    uploads = st.session_state.get(UPLOADS, {})
+    for name, data in uploads.items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        loaded.extend(read_cached(name, data))
+        loaded.extend(read_upload(name, data))
+    loaded.problems.extend(st.session_state.get(UPLOAD_PROBLEMS, []))
     key = digest.hexdigest()
+    if uploads:
+        merged = session_cached("merged", (key,), lambda: merge_trials(loaded.trials))
+        return merged, loaded.problems, key  # type: ignore[return-value]
     return merged_cached(key, loaded.trials), loaded.problems, key
 
 
@@ -102,18 +131,22 @@ def _stamp(path: Path) -> tuple[int, int]:
 def take_uploads() -> None:
     """Keep every upload that holds a trial; report by name what could not be read. Nothing loaded is lost."""
     kept = dict(st.session_state.get(UPLOADS, {}))
-    errors = []
+    problems: list[Problem] = []
+    unkept: list[Problem] = []  # a kept upload's problems are reported with its trials, in load_all
     added: list[Trial] = []
     for upload in st.session_state.get("uploader") or []:
         data = upload.getvalue()
-        result = read_cached(upload.name, data)
-        errors.extend(str(problem) for problem in result.problems)
+        result = read_upload(upload.name, data)
+        problems.extend(result.problems)
         if result.trials and upload.name not in kept:
             added.extend(result.trials)
         if result.trials:
             kept[upload.name] = data
+        else:
+            unkept.extend(result.problems)
     st.session_state[UPLOADS] = kept
-    st.session_state["upload_errors"] = errors
+    st.session_state[UPLOAD_PROBLEMS] = unkept
+    st.session_state["upload_errors"] = [str(problem) for problem in problems]
     if added:
         show_added(arms_frame(added))
 
@@ -202,11 +235,15 @@ def uploader() -> None:
     box.file_uploader("Trial records: ClinicalIndex text, ClinicalTrials.gov JSON, or a zip of them",
                       type=["txt", "json", "zip"], accept_multiple_files=True,
                       key="uploader", on_change=take_uploads)
-    for message in st.session_state.get("upload_errors", []):
-        box.error(message, icon=":material/error:")
+    messages = st.session_state.get("upload_errors", [])
+    for message in messages[:SHOWN_PROBLEMS]:
+        box.error(markdown_literal(message), icon=":material/error:")
+    if len(messages) > SHOWN_PROBLEMS:
+        box.error(f"and {len(messages) - SHOWN_PROBLEMS:,} more problems: Compare arms lists them all",
+                  icon=":material/error:")
     added = st.session_state.get(UPLOADS, {})
     if added:
-        box.caption(f"Added this session: {', '.join(sorted(added))}")
+        box.caption(f"Added this session: {markdown_literal(', '.join(sorted(added)))}")
 
 
 def build_sidebar(arm_filters: bool = True) -> Comparison:
@@ -218,6 +255,9 @@ def build_sidebar(arm_filters: bool = True) -> Comparison:
     settings_box.toggle("Log dose axes", value=False, key="log", bind="query-params")
     uploader()
     trials, problems, digest = load_all()
-    all_arms = arms_cached(digest, weight, area, trials)
+    if st.session_state.get(UPLOADS):
+        all_arms = session_cached("arms", (digest, weight, area), lambda: arms_frame(trials, weight, area))
+    else:
+        all_arms = arms_cached(digest, weight, area, trials)
     selection = filters(filter_box, filter_options(all_arms), all_arms) if arm_filters else ArmFilter()
     return build_comparison(trials, selection, weight, problems, all_arms=all_arms, digest=digest, bsa_m2=area)

@@ -78,6 +78,21 @@ def mixed_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def markup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a record whose id, title, condition and arm label hold Markdown, KaTeX and HTML (the richest
+    dosing program, so the trial in focus) beside a record of arms without doses."""
+    folder = tmp_path_factory.mktemp("markup")
+    for path in (ROOT / "tests" / "data" / "hostile" / "NCT09990004-markup.json",
+                 ROOT / "tests" / "data" / "bad" / "no-doses.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    port = free_port()
+    process = start_streamlit(ROOT / "app.py", port, folder)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)

@@ -252,3 +252,35 @@ def test_cell_products_of_every_unit_side_by_side_at_both_screen_sizes(mixed_ser
         screenshot(page, f"cell-products-across-{width}")
         scroll_main(page, height - 100)
         screenshot(page, f"cell-products-across-{width}-below")
+
+
+MARKUP = '**bold** [link](https://example.org) $x^2$ <a href="https://example.org">a</a> <b>b</b>'
+
+
+def test_record_markup_and_file_names_show_as_written_in_a_real_browser(markup_server: str, page: Page,
+                                                                          tmp_path) -> None:
+    """Markdown, KaTeX and HTML in a trial id, title, condition and arm label, and in an uploaded file's name: on
+    Compare arms and Across trials they are text, never bold, a link or a formula; and plotly shows the tags."""
+    upload = tmp_path / "**bold** $x^2$ <b>b.json"  # no slash: a file name cannot hold one
+    upload.write_bytes((ROOT / "seeds" / "NCT01724398.json").read_bytes())
+    open_page(page, markup_server)
+    page.get_by_text("Add records").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
+    wait_for_app(page)
+    expect(page.get_by_text(f"Added this session: {upload.name}")).to_be_visible(timeout=30_000)
+    for path in ("", "across", "sources", "arm_detail"):
+        if path:
+            open_page(page, f"{markup_server}/{path}")
+        quoting = page.locator("[data-testid='stMain']").get_by_text("example.org", exact=False).first
+        expect(quoting).to_be_visible(timeout=30_000)
+        shown = (quoting.text_content() or "").replace("\u2060", "")  # word joiners keep addresses unlinked
+        assert f"NCT09990004 {MARKUP}" in shown
+        if path == "across":  # its dose chart has a row per trial, named by its id
+            labels = axis_codes(page, 0)
+            assert any(f"NCT09990004 {MARKUP}" in label for label in labels)  # the tags, as text
+        main = page.locator("[data-testid='stMain']")
+        assert main.locator("a[href='https://example.org']").count() == 0
+        assert main.locator(".katex").count() == 0
+        assert main.locator("strong", has_text="bold").count() == 0
+        assert page.locator("[data-testid='stSidebar'] strong", has_text="bold").count() == 0
+        screenshot(page, f"markup-{path or 'compare'}")

@@ -17,6 +17,7 @@ from ..errors import RecordError
 from ..models import Flag, Intervention, Trial
 from ..reading.arms import ArmText, build_arms
 from ..reading.linking import Linker
+from .bounds import MAX_ARMS_PER_STUDY, MAX_INTERVENTIONS_PER_STUDY, cut_note
 
 SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
             "Interventions")
@@ -44,9 +45,15 @@ class _Sections:
     own_lines: list[str] = field(default_factory=list)  # lines that speak of the record itself, not of others
 
 
+def _lines(text: str) -> list[str]:
+    """The record's lines, ended by line feeds and carriage returns only: a form feed, a vertical tab or U+2028
+    inside an arm's paragraph is a space, not the start of another arm (str.splitlines would split on them)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def looks_like_clinicalindex(text: str) -> bool:
     """True when the text has the layout's section headings."""
-    lines = {line.strip() for line in text.splitlines()}
+    lines = {line.strip() for line in _lines(text)}
     return sum(heading in lines for heading in SECTIONS) >= 3
 
 
@@ -57,9 +64,12 @@ def read_clinicalindex(text: str, name: str) -> Trial:
         raise RecordError("no ClinicalIndex sections found (expected 'In Brief', 'Arms & Interventions', ...)")
     brief = _parse_brief(" ".join(sections.body.get("In Brief", [])))
     intervention_texts = sections.body.get("Interventions", [])
-    interventions = _name_interventions(intervention_texts, brief.get("interventions", []))
     arm_paragraphs = sections.body.get("Arms & Interventions", [])
-    flags: list[Flag] = []
+    cut = cut_note(len(arm_paragraphs), len(intervention_texts))
+    flags: list[Flag] = [cut] if cut else []
+    intervention_texts = intervention_texts[:MAX_INTERVENTIONS_PER_STUDY]
+    arm_paragraphs = arm_paragraphs[:MAX_ARMS_PER_STUDY]
+    interventions = _name_interventions(intervention_texts, brief.get("interventions", []))
     if "Arms & Interventions" not in sections.body:
         raise RecordError("the record has no 'Arms & Interventions' section, so it describes no arms")
     if arm_paragraphs:
@@ -114,7 +124,7 @@ def _linked_arm(linker: Linker, paragraph: str, number: int) -> ArmText:
 def _split(text: str) -> _Sections:
     sections = _Sections()
     current: str | None = None
-    for raw in text.splitlines():
+    for raw in _lines(text):
         line = raw.strip()
         if line in SECTIONS:
             current = line

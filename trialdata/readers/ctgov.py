@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import RecordError
+from ..errors import EntriesSkipped, RecordError
 from ..models import ARM_TYPES, Flag, Intervention, Trial
 from ..reading.arms import ArmText, build_arms
 from ..reading.linking import Linker
+from .bounds import MAX_ARMS_PER_STUDY, MAX_INTERVENTIONS_PER_STUDY, cut_note
 
 _PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
            "PHASE4": "Phase 4"}
@@ -29,10 +30,29 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+# Parsed JSON is about 60 bytes a value; past this many values (counted as the commas and braces of the text) a
+# document is refused before it is parsed, so that 0.5 MB of zipped "[{},{},...]" cannot become gigabytes.
+MAX_JSON_VALUES = 3_000_000
+# No API page or bulk file holds more studies than this (a page holds 1,000).
+MAX_STUDIES_PER_FILE = 10_000
+# Integers of more digits are not counts of anything: kept as text, so that the one study holding one fails alone.
+_MAX_INT_DIGITS = 30
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _int_or_text(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else f"{digits[:12]}… ({len(digits):,} digits)"
+
+
 def studies_in(text: str) -> list[Any]:
     """The study objects in a JSON document: a single study, an API page's `studies`, or an array."""
+    values = text.count(",") + text.count("{")
+    if values > MAX_JSON_VALUES:
+        raise RecordError(f"the JSON holds about {values:,} values; documents of more than {MAX_JSON_VALUES:,} "
+                          "are not read (a study holds a few thousand)")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_int_or_text)
     except json.JSONDecodeError as error:
         raise RecordError(f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from error
     except RecursionError as error:
@@ -63,7 +83,10 @@ def read_study(study: Any, name: str) -> Trial:
     groups = [g for g in _list(arms_module.get("armGroups")) if isinstance(g, dict)]
     if not groups:
         raise RecordError(f"study {trial_id} lists no arms (armGroups is empty or missing)")
-    interventions = _interventions(_list(arms_module.get("interventions")))
+    listed = _list(arms_module.get("interventions"))
+    cut = cut_note(len(groups), len(listed))
+    interventions = _interventions(listed[:MAX_INTERVENTIONS_PER_STUDY])
+    groups = groups[:MAX_ARMS_PER_STUDY]
     arm_texts = _arm_texts(groups, interventions)
     design = _module(protocol, "designModule")
     phases = tuple(_PHASES[p] for p in _list(design.get("phases")) if isinstance(p, str) and p in _PHASES)
@@ -72,6 +95,8 @@ def read_study(study: Any, name: str) -> Trial:
                       if t)
     titles = (_text(identification.get("officialTitle")), _text(identification.get("briefTitle")))
     arms, trial_flags = build_arms(arm_texts, phases, summaries, titles)
+    if cut:
+        trial_flags = [*trial_flags, cut]
     status = _module(protocol, "statusModule")
     enrollment = _module(design, "enrollmentInfo").get("count")
     try:
@@ -98,12 +123,45 @@ def read_study(study: Any, name: str) -> Trial:
 
 def read_ctgov(text: str, name: str) -> Iterator[Trial | RecordError]:
     """Each study in a JSON document as a trial, or as the error that kept it from loading."""
-    for position, study in enumerate(studies_in(text), start=1):
+    studies = studies_in(text)
+    if len(studies) > MAX_STUDIES_PER_FILE:
+        yield EntriesSkipped(f"the file holds {len(studies):,} entries; only the first {MAX_STUDIES_PER_FILE:,} are "
+                             "read", count=len(studies) - MAX_STUDIES_PER_FILE)
+        studies = studies[:MAX_STUDIES_PER_FILE]
+    may_hold_surrogates = bool(_SURROGATE_ESCAPE.search(text))
+    for position, study in enumerate(studies, start=1):
         try:
-            yield read_study(study, name)
+            replaced = may_hold_surrogates and _replace_lone_surrogates(study)
+            trial = read_study(study, name)
+            if replaced:
+                note = Flag(code="characters-replaced", message="The record holds characters no file can store (a "
+                            "lone UTF-16 surrogate); each is shown as �.")
+                trial = trial.model_copy(update={"flags": (*trial.flags, note)})
+            yield trial
         except RecordError as error:
             message = str(error)
             yield RecordError(message if message.startswith("study ") else f"study {position}: {message}")
+
+
+def _replace_lone_surrogates(document: Any) -> bool:
+    """Replace, in place, every lone UTF-16 surrogate ("\\ud800", which no file or spreadsheet can hold) in the
+    parsed study's keys and strings by U+FFFD; True when there was one. A walk with a stack, not recursion: JSON
+    nests as deep as the parser allows, and recursion would stop short of it."""
+    changed = False
+    stack = [document] if isinstance(document, (dict, list)) else []
+    while stack:
+        node = stack.pop()
+        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for key, value in pairs:
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                node[key] = _LONE_SURROGATE.sub("\ufffd", value)
+                changed = True
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+            if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                node[_LONE_SURROGATE.sub("\ufffd", key)] = node.pop(key)
+                changed = True
+    return changed
 
 
 def _interventions(raw: list[Any]) -> list[Intervention]:
