@@ -418,13 +418,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sampler.stopped.set()
         sampler.join(timeout=5)
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_server(process)
     return 0 if report(run, sampler.samples, args, stderr) else 1
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def hostile_main(args: argparse.Namespace, scenarios: list[Scenario]) -> int:
@@ -441,12 +445,7 @@ def hostile_main(args: argparse.Namespace, scenarios: list[Scenario]) -> int:
             passed = asyncio.run(drive_hostile(f"http://127.0.0.1:{port}", process.pid, args, scenarios,
                                                Path(folder)))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_server(process)
     if stderr.lines:
         print("\nLast server stderr lines:\n  " + "\n  ".join(stderr.lines))
     return 0 if passed else 1
