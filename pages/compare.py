@@ -1,5 +1,6 @@
-"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg side by side, and, below, the doses
-that have no cells/kg equivalent (per cm² of a lesion, islet equivalents) on axes of their own.
+"""Compare arms: what is loaded, then dose, schedule and cumulative cells/kg, one chart under the other, each
+naming its arms so that a picture saved from its toolbar stands alone; below, the doses that have no cells/kg
+equivalent (per cm² of a lesion, islet equivalents) on axes of their own.
 
 Everything the page shows is computed before the first element is drawn, so the browser receives the page in
 one burst and lays it out once, not once per element while the figures are still being built.
@@ -12,7 +13,9 @@ from trialdata.across_views import default_focus, focus_summary
 from trialdata.charts import (
     CHART_CONFIG,
     CHART_THEME,
+    DAY_AXES,
     cumulative_chart,
+    day_scale,
     dose_chart,
     own_axis_units,
     schedule_chart,
@@ -24,21 +27,23 @@ from trialdata.views import arm_key_table, conversion_caption
 
 comparison = page_setup("pages/compare.py")
 log = bool(st.session_state.get("log"))
+day_axis = st.session_state.get("day_axis") or "fit"
 
 focus = default_focus(comparison.all_arms)
 shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
 charted, uncharted = split_charted(comparison.arms)
+scale = day_scale(charted, day_axis if day_axis in DAY_AXES else "fit")
 figures = [] if charted.empty else [
     ("dose_chart", dose_chart(charted, comparison.colors, comparison.codes, log=log)),
-    ("schedule_chart", schedule_chart(charted, comparison.colors, comparison.codes)),
+    ("schedule_chart", schedule_chart(charted, comparison.colors, comparison.codes, scale=scale)),
     ("cumulative_chart", cumulative_chart(comparison.cumulative, charted, comparison.colors, comparison.codes,
-                                          log=log)),
+                                          log=log, scale=scale)),
 ]
 own_units = [] if charted.empty else own_axis_units(charted)
 own_figures = [
     (unit, dose_chart(charted[charted["dose_axis"] == unit], comparison.colors, comparison.codes, log=log, unit=unit),
      cumulative_chart(comparison.cumulative, charted[charted["dose_axis"] == unit], comparison.colors,
-                      comparison.codes, log=log, unit=unit))
+                      comparison.codes, log=log, unit=unit, scale=scale))
     for unit in own_units
 ]
 key_table = None if comparison.arms.empty else arm_key_table(comparison)
@@ -72,18 +77,21 @@ if not figures:
     st.info("None of the arms shown states a cell dose or a schedule; the table below lists them.",
             icon=":material/info:")
 else:
-    for column, (key, figure) in zip(st.columns(3, gap="small"), figures, strict=True):
-        column.plotly_chart(figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=key)
-    st.caption(conversion_caption(charted, comparison))
+    st.segmented_control("Day axis", DAY_AXES, default="fit", key="day_axis", label_visibility="collapsed",
+                         format_func={"fit": "Day axis: fit", "linear": "linear", "compressed": "compressed"}.get,
+                         help="Fit compresses the day axis when one schedule is many times longer than another, "
+                              "so a weekly ×4 arm and a quarterly one both read; linear and compressed force it.")
+    for key, figure in figures:
+        st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=key)
+    st.caption(conversion_caption(charted, comparison, log=log, scale=scale))
     for unit, dose_figure, cumulative_figure in own_figures:
         arms_in_unit = charted[charted["dose_axis"] == unit]
         codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in arms_in_unit["arm_key"]))
         st.markdown(f"**Doses in {unit}**")
-        columns = st.columns(2, gap="small")
-        columns[0].plotly_chart(dose_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
-                                key=f"dose_chart_{unit}")
-        columns[1].plotly_chart(cumulative_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
-                                key=f"cumulative_chart_{unit}")
+        st.plotly_chart(dose_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
+                        key=f"dose_chart_{unit}")
+        st.plotly_chart(cumulative_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
+                        key=f"cumulative_chart_{unit}")
         st.caption(f"Doses of {codes} are in {unit}, which has no cells/kg equivalent: they are drawn here, on an axis "
                    "of their own, and never converted. Their schedules are in the schedule chart above.")
 if not uncharted.empty:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.common import page_setup
 from trialdata.export import to_csv, to_json, to_xlsx
-from trialdata.views import display_table
+from trialdata.views import export_settings, table_page
 
 comparison = page_setup("pages/table.py")
 
@@ -15,18 +15,28 @@ if comparison.arms.empty:
     st.stop()
 st.caption(f"{len(comparison.arms)} arm regimen(s). Flat doses are converted at "
            f"{comparison.weight_kg:g} kg; day 0 is each arm's first administration.")
-st.dataframe(display_table(comparison), hide_index=True, width="stretch",
-             column_config={"Code": st.column_config.TextColumn(pinned=True, width="small"),
-                            "Arm": st.column_config.TextColumn(pinned=True, width="medium")})
+ROW_HEIGHT = 35  # the grid's own row height
+MAX_ROWS_TALL = 40  # past this many rows the table scrolls inside itself
+rows = len(comparison.arms)
+# Sized to its rows, and at 1280 px the code, arm, trial, dose, schedule and cumulative columns fit side by side.
+st.dataframe(table_page(comparison), hide_index=True, width="stretch",
+             height=min(rows, MAX_ROWS_TALL) * ROW_HEIGHT + 38,
+             column_config={"Code": st.column_config.TextColumn(pinned=True, width=50),
+                            "Arm": st.column_config.TextColumn(pinned=True, width=190),
+                            "Trial": st.column_config.TextColumn(width=105),
+                            "Dose per administration": st.column_config.TextColumn(width=200),
+                            "Schedule": st.column_config.TextColumn(width=125),
+                            "Cumulative": st.column_config.TextColumn(width=140)})
 
 # The files are built on each run, not on click: a file built on click belongs to no session, and under
 # load another session's rerun can sweep it away before the browser fetches it.
 arms = comparison.arms
+settings = export_settings(comparison)
 buttons = st.columns(3)
-buttons[0].download_button("Download CSV", to_csv(arms), file_name="arm-comparison.csv",
+buttons[0].download_button("Download CSV", to_csv(arms, settings=settings), file_name="arm-comparison.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="download_csv")
-buttons[1].download_button("Download Excel", to_xlsx(arms), file_name="arm-comparison.xlsx",
+buttons[1].download_button("Download Excel", to_xlsx(arms, settings=settings), file_name="arm-comparison.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", icon=":material/download:", key="download_xlsx")
-buttons[2].download_button("Download JSON", to_json(arms), file_name="arm-comparison.json",
+buttons[2].download_button("Download JSON", to_json(arms, settings=settings), file_name="arm-comparison.json",
                            mime="application/json", on_click="ignore", icon=":material/download:", key="download_json")

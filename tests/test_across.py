@@ -789,7 +789,7 @@ def test_xlsx_download_has_the_across_headers(cohort):
     flat = rows[(A, "hUC-MSC")]
     dose = sheet.cell(flat, column["dose_cells_per_kg"])
     assert dose.data_type == "n" and dose.value == pytest.approx(FLAT_CELLS / 70)
-    assert sheet.cell(flat, column["dose_converted"]).value == "true"
+    assert sheet.cell(flat, column["dose_converted"]).value is True  # a workbook holds yes/no as booleans
     assert sheet.cell(rows[(M, "UCB-MNC")], column["status"]).value == "Recruiting; Completed"
 
 

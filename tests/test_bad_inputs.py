@@ -253,7 +253,7 @@ def test_the_cli_reports_every_bad_file_and_exports_the_good_ones(tmp_path: Path
     assert len(errors) == len(failing) + 1
     for name in failing:
         assert any(name in line and OUTCOMES[name] in line for line in errors), name
-    exported = {line.split(",")[0] for line in result.stdout.decode().splitlines()[1:]}
+    exported = {line.split(",")[1] for line in result.stdout.decode().splitlines()[1:]}  # after the chart code
     assert {"NCT01724398", "NCT06740149", "NCT09000001", "NCT09000002", "NCT09000004", "NCT09000005"} <= exported
 
 

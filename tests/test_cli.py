@@ -13,10 +13,11 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "seeds" / "NCT06740149.txt"
-HEADER = (
-    "trial_id,trial_title,arm,applies_to,arm_type,phase,cellular,cell_type,route,dose_per_administration,dose_unit,"
-    "population,dose_cells_per_kg,administrations,interval_days,administration_days,cumulative_dose,"
-    "cumulative_cells_per_kg,flags,source"
+HEADER = (  # the documented columns (README): chart code, trial facts and reference patient trace a row back
+    "chart_code,trial_id,trial_title,trial_phases,conditions,arm,applies_to,arm_type,phase,phase_from_trial,cellular,"
+    "cell_type,route,dose_per_administration,dose_unit,population,dose_cells_per_kg,dose_converted,administrations,"
+    "interval_days,administration_days,cumulative_dose,cumulative_cells_per_kg,reference_weight_kg,reference_bsa_m2,"
+    "flags,source"
 )
 FLAT_RECORD = """\
 At a glance
@@ -136,7 +137,9 @@ def test_xlsx_to_file_has_arms_and_administrations_sheets(tmp_path, default_csv)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == b""
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Arms", "Administrations"]
+    assert workbook.sheetnames == ["Arms", "Administrations", "Settings"]
+    settings = dict(workbook["Settings"].iter_rows(min_row=2, values_only=True))
+    assert settings["Reference body weight (kg)"] == "70" and str(SEED) in settings["Records loaded"]
     arms = list(workbook["Arms"].iter_rows(values_only=True))
     assert [str(h).split(" ")[0] for h in arms[0]] == HEADER.split(",")
     assert len(arms) - 1 == len(rows(default_csv.stdout))
@@ -251,7 +254,11 @@ def test_default_weight_is_70_kg(flat_folder):
 def test_weight_does_not_change_per_kg_doses(default_csv):
     result = run(str(SEED), "--weight-kg", "60")
     assert result.returncode == 0
-    assert rows(result.stdout) == rows(default_csv.stdout)
+    at_60 = rows(result.stdout)
+    assert {row.pop("reference_weight_kg") for row in at_60} == {"60.0"}  # each row says what it was converted at
+    at_70 = rows(default_csv.stdout)
+    assert {row.pop("reference_weight_kg") for row in at_70} == {"70.0"}
+    assert at_60 == at_70
 
 
 def test_bsa_m2_converts_a_per_m2_dose() -> None:

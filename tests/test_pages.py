@@ -128,7 +128,7 @@ def test_downloads_hold_exactly_the_filtered_rows() -> None:
     csv = pd.read_csv(io.BytesIO(to_csv(arms)))
     assert list(csv["dose_per_administration"]) == [1e6, 2e6, 4e6]
     workbook = pd.read_excel(io.BytesIO(to_xlsx(arms)), sheet_name=None)
-    assert set(workbook) == {"Arms", "Administrations"}
+    assert set(workbook) == {"Arms", "Administrations", "Settings"}
     assert len(workbook["Arms"]) == 3 and len(workbook["Administrations"]) == 3
     assert any("(cells/kg)" in column for column in workbook["Arms"].columns)
     rows = json.loads(to_json(arms))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .bulk import load_arms_frame
-from .export import to_csv, to_json, to_xlsx
+from .export import ExportSettings, to_csv, to_json, to_xlsx
 from .fetch import FetchError, fetch_study
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from .load import printable
@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if not result.trials:
         print("no record could be read", file=sys.stderr)
         return 1
-    data = _WRITERS[args.format](result.arms)
+    settings = ExportSettings(weight_kg=args.weight_kg, bsa_m2=args.bsa_m2,
+                              records=", ".join(str(path) for path in args.paths or [DEFAULT_SEEDS]))
+    data = _WRITERS[args.format](result.arms, settings=settings)
     if args.out is None:
         return _to_stdout(data)
     try:

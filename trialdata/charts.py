@@ -1,33 +1,38 @@
 """Frames -> plotly figures: dose, schedule and cumulative cells/kg, one colour per arm everywhere.
 
-Arms are named on the axes by a short code (A1, A2, ...) that, like the
-colour, is fixed from the full set of loaded arms, so filtering never
-re-colours or renumbers an arm; the full label is in the hover and the key.
-Doses with no cells/kg equivalent (per cm² of a lesion, islet equivalents) are
-drawn on an axis of their own unit (`unit=`), never on the cells/kg one.
+Each chart names its arms itself (trial · phase · dose · schedule · code), so a
+picture saved from its toolbar stands alone on a slide; the short code (A1,
+A2, ...) ties a row to the key table and the exports. Codes and colours are
+fixed from the full set of loaded arms, so filtering never re-colours or
+renumbers an arm; a trial has one hue and its arms shades of it. Doses with
+no cells/kg equivalent (per cm² of a lesion, islet equivalents) are drawn on
+an axis of their own unit (`unit=`), never on the cells/kg one.
 """
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from .frames import arm_codes as arm_codes  # the codes are the frames' (exports use them without drawing)
 from .notation import format_cells, format_schedule, plotly_literal
 
-PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#393b79", "#ad494a", "#637939", "#7b4173", "#e6550d", "#3182bd", "#31a354", "#756bb1",
-)
+# One hue per trial, chosen to stay apart from each other and from the grey of notes and axes.
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22")
+SHADES = (0.30, 0.68)  # lightness of a trial's darkest and lightest arm
+
 ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
 TIMELINE_PX = 2.2  # thickness of an arm's timeline bar on the schedule, as of the 2 px line it replaces
-LEGEND_LIMIT = 18  # step lines that each get a trace and a legend entry; past it, lines share traces
+LEGEND_LIMIT = 40  # step lines that each get a trace and a legend entry; past it, lines share traces
 AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 
 # The look Streamlit's chart theme gave these figures, set on the figures themselves (draw them with
@@ -37,7 +42,10 @@ AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 CHART_THEME = None
 # The toolbar of the Compare and Across trials charts: no plotly logo, a picture saved at twice the size for slides.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the font Streamlit loads for the page
+# A font every system has under one of these names: a picture saved from the toolbar is drawn outside the page,
+# without the fonts the page loads, and plotly sizes legends and margins by the font it measured in the page.
+_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif'
+
 _GREY = "#808495"
 _TICK_SIZE = 12
 _STYLE = {
@@ -55,11 +63,15 @@ _CATEGORY_LEFT = 22  # margin beside the widest arm label: the pad and the gap t
 _NUMBER_LEFT = 100  # margin of a numeric cells/kg axis: its tick labels and rotated title
 # Advance widths of Source Sans (em), rounded up, so a label's margin is not short of what plotly measures.
 _EM = {"digit": 0.5, "upper": 0.62, "lower": 0.5, "space": 0.2, "other": 0.36}
+# A picture saved from the toolbar is drawn in the browser's fallback sans-serif, up to this much wider.
+_OTHER_FONTS = 1.12
 
 
 PER_KG = "cells/kg"
 # How a converted dose's bar is hatched: flat doses with slashes, per-m² doses with crosses.
 CONVERSION_PATTERN = {"cells": "/", "cells/m2": "x"}
+# ... and, on a log axis, which marker a converted dose gets: squares for flat doses, diamonds for per-m² doses.
+CONVERSION_SYMBOL = {"cells": "square", "cells/m2": "diamond"}
 
 
 def split_charted(arms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,52 +93,98 @@ def dose_values(arms: pd.DataFrame, unit: str = PER_KG) -> pd.Series:
 
 
 def arm_colors(arm_keys: Sequence[str]) -> dict[str, str]:
-    """A colour per arm, by its position among all loaded arms."""
-    unique = list(dict.fromkeys(arm_keys))
-    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(unique)}
+    """A colour per arm, never the same for two arms: its trial's hue (by the trial's position among all loaded
+    trials), in a shade set by the arm's position within the trial, dark to light. Past the palette, hues turn a
+    little each round, and a shade already taken is nudged until it is free."""
+    trials: dict[str, list[str]] = {}
+    for key in dict.fromkeys(arm_keys):
+        trials.setdefault(trial_of(key), []).append(key)
+    colors: dict[str, str] = {}
+    taken: set[str] = set()
+    for position, keys in enumerate(trials.values()):
+        hue, _, saturation = colorsys.rgb_to_hls(*_rgb(PALETTE[position % len(PALETTE)]))
+        hue = (hue + 0.031 * (position // len(PALETTE))) % 1.0
+        darkest, lightest = SHADES
+        for index, key in enumerate(keys):
+            lightness = 0.45 if len(keys) == 1 else darkest + (lightest - darkest) * index / (len(keys) - 1)
+            color = _hex(colorsys.hls_to_rgb(hue, lightness, saturation))
+            while color in taken:
+                lightness = darkest + (lightness - darkest + 0.011) % (lightest - darkest)
+                hue = (hue + 0.002) % 1.0
+                color = _hex(colorsys.hls_to_rgb(hue, lightness, saturation))
+            taken.add(color)
+            colors[key] = color
+    return colors
 
 
-def arm_codes(arm_keys: Sequence[str]) -> dict[str, str]:
-    """A short axis code per arm (A1, A2, ...), by its position among all loaded arms."""
-    unique = list(dict.fromkeys(arm_keys))
-    return {key: f"A{i}" for i, key in enumerate(unique, start=1)}
+def trial_of(arm_key: str) -> str:
+    """The trial id an arm key starts with (see frames.arm_key)."""
+    return arm_key.split(" · ", 1)[0]
+
+
+def text_color(background: str) -> str:
+    """Black or white, whichever reads better on `background` (a light shade takes black text)."""
+    red, green, blue = _rgb(background)
+    return "#262730" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.6 else "white"
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in rgb)
 
 
 def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False,
                unit: str = PER_KG) -> go.Figure:
     """Dose per administration by arm, in cells/kg (or in `unit`, for doses with no cells/kg equivalent); ranges as
-    error bars, converted flat doses hatched with slashes and per-m² doses with crosses.
+    error bars. On a linear axis a bar per arm, converted flat doses hatched with slashes and per-m² doses with
+    crosses; on a log axis a marker per arm (a bar on a log axis starts at an arbitrary value, so its length
+    misleads), converted doses drawn as squares (flat) and diamonds (per m²).
 
-    One bar trace for every arm (colours, hatching and hover per bar), so hundreds of arms draw as fast as
+    One trace for every arm (colours, hatching and hover per point), so hundreds of arms draw as fast as
     a few: plotly's cost grows with the number of traces, not of points.
     """
     rows = list(arms.itertuples())
-    labels = [_axis_label(row, codes) for row in rows]
+    labels = arm_names(arms, codes)
     values = list(dose_values(arms, unit))
     doses = [value if pd.notna(value) else None for value in values]
-    bars = {
-        "type": "bar", "x": doses, "y": labels, "orientation": "h", "showlegend": False,
-        "marker": {"color": [colors[row.arm_key] for row in rows],
-                   "pattern": {"shape": [CONVERSION_PATTERN.get(row.dose_unit, "") if row.dose_converted else ""
-                                         for row in rows]}},
-        "customdata": [[plotly_literal(row.arm), _dose_hover(row, unit)] for row in rows],
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-    }
-    ranged = [(label, row, value) for label, row, value in zip(labels, rows, values, strict=True)
-              if pd.notna(row.dose_low) and pd.notna(value)]
-    traces = [bars]
-    if ranged:
-        dose = [value for _, _, value in ranged]
-        low, high = zip(*(range_on_axis(row, value) for _, row, value in ranged), strict=True)
-        traces.append({
-            "type": "scatter", "x": dose, "y": [label for label, _, _ in ranged], "mode": "markers",
-            "marker": {"size": 1, "color": "#333"}, "showlegend": False, "hoverinfo": "skip",
-            "error_x": {"type": "data", "symmetric": False, "array": [h - d for h, d in zip(high, dose, strict=True)],
-                        "arrayminus": [d - lo for d, lo in zip(dose, low, strict=True)], "color": "#333",
-                        "thickness": 1.5, "width": 6},
-        })
+    colours = [colors[row.arm_key] for row in rows]
+    hover = {"customdata": [[plotly_literal(row.arm), _trial_line(row), _dose_hover(row, unit)] for row in rows],
+             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"}
+    ranges = [range_on_axis(row, value) if pd.notna(row.dose_low) and pd.notna(value) else None
+              for row, value in zip(rows, values, strict=True)]
+    error_x = {"type": "data", "symmetric": False, "color": "#333", "thickness": 1.5, "width": 6,
+               "array": [r[1] - v if r else 0 for r, v in zip(ranges, values, strict=True)],
+               "arrayminus": [v - r[0] if r else 0 for r, v in zip(ranges, values, strict=True)]}
+    if log:
+        traces = [{
+            "type": "scatter", "mode": "markers", "x": doses, "y": labels, "showlegend": False, **hover,
+            "marker": {"color": colours, "size": 12, "line": {"width": 1, "color": "white"},
+                       "symbol": [CONVERSION_SYMBOL.get(row.dose_unit, "circle") if row.dose_converted else "circle"
+                                  for row in rows]},
+            **({"error_x": error_x} if any(ranges) else {}),
+        }]
+    else:
+        traces = [{
+            "type": "bar", "x": doses, "y": labels, "orientation": "h", "showlegend": False, **hover,
+            "marker": {"color": colours,
+                       "pattern": {"shape": [CONVERSION_PATTERN.get(row.dose_unit, "") if row.dose_converted else ""
+                                             for row in rows]}},
+        }]
+        ranged = [(label, value, r) for label, value, r in zip(labels, values, ranges, strict=True) if r]
+        if ranged:
+            traces.append({
+                "type": "scatter", "x": [v for _, v, _ in ranged], "y": [label for label, _, _ in ranged],
+                "mode": "markers", "marker": {"size": 1, "color": "#333"}, "showlegend": False, "hoverinfo": "skip",
+                "error_x": {**error_x, "array": [r[1] - v for _, v, r in ranged],
+                            "arrayminus": [v - r[0] for _, v, r in ranged]},
+            })
     title = "Dose per administration" if unit == PER_KG else f"Dose per administration, {unit}"
     layout = _layout(title, f"{unit} per administration", log, chart_height(arms))
+    if log:
+        layout["xaxis"].update(dtick=1, tickangle=0, showgrid=True, gridcolor="#eef0f4")
     _arm_axis(layout, labels)
     layout["annotations"] = [row_note(label, _missing_dose(row, unit))
                              for label, row, value in zip(labels, rows, values, strict=True) if pd.isna(value)]
@@ -143,28 +201,81 @@ def _missing_dose(row: object, unit: str) -> str:
     return "dose not stated"
 
 
-def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]) -> go.Figure:
+@dataclass(frozen=True)
+class DayScale:
+    """How days sit on the schedule and cumulative charts' x axis: as they are, or compressed (log-like: 1 + day on
+    a log scale, ticks still in days), so an arm dosed weekly for a month and one dosed quarterly for a year can
+    both be read on one axis instead of the weekly one shrinking to a blob at day 0."""
+
+    compressed: bool = False
+
+    def x(self, day: float) -> float:
+        """Where `day` is drawn."""
+        return math.copysign(math.log10(1 + abs(day)), day) if self.compressed else day
+
+    def title(self) -> str:
+        return "day (0 = first dose)" + (", compressed scale" if self.compressed else "")
+
+    def axis(self, last_day: float) -> dict:
+        """The x axis range and ticks for days 0 to `last_day`."""
+        end = self.x(last_day)
+        if not self.compressed:
+            pad = max(1.0, last_day * 0.06)
+            axis: dict = {"range": [-pad, last_day + pad]}
+            if last_day < 2:  # single doses, or none: plotly's own ticks would read −1, −0.5, 0.5, days no one gives
+                axis["tickvals"] = sorted({0.0, last_day})
+            return axis
+        ticks: list[float] = []
+        for day in _COMPRESSED_TICKS:  # in order of how much an analyst reads into them: weeks, months, years
+            if day <= last_day * 1.02 and all(abs(self.x(day) - self.x(t)) >= 0.08 * max(end, 1.0) for t in ticks):
+                ticks.append(day)
+        ticks.sort()
+        pad = max(0.08, end * 0.04)
+        return {"range": [-pad, end + pad], "tickvals": [self.x(d) for d in ticks],
+                "ticktext": [f"{d:g}" for d in ticks]}
+
+
+_COMPRESSED_TICKS = (0, 7, 28, 90, 180, 365, 730, 1095, 1825, 3650, 1, 3, 14, 56, 270, 545, 1460, 21, 42)
+DAY_AXES = ("fit", "linear", "compressed")  # what the user may ask of the day axis; "fit" chooses per page
+SQUASH_RATIO = 6  # the longest schedule this many times the shortest: a linear axis squashes the short ones
+
+
+def day_scale(arms: pd.DataFrame, mode: str = "fit") -> DayScale:
+    """The day axis for `arms`: compressed when asked, or, to fit, when the longest span of administrations is
+    SQUASH_RATIO times the shortest (weekly ×4 beside quarterly ×4)."""
+    if mode != "fit":
+        return DayScale(compressed=mode == "compressed")
+    spans = [max(days) - min(days) for days in arms["administration_days"] if len(days) > 1]
+    spans = [span for span in spans if span > 0]
+    return DayScale(compressed=bool(spans) and max(spans) >= SQUASH_RATIO * max(min(spans), 1.0))
+
+
+def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str],
+                   scale: DayScale | None = None) -> go.Figure:
     """A timeline per arm with a mark on each administration day (day 0 = first dose).
 
     Two traces whatever the number of arms, for speed: the timelines are one bar trace (a thin bar per arm
     from its first to its last administration, in the arm's colour), the marks one scatter trace. Drawn as
     lines they took a trace per colour, and each trace costs plotly more than its points.
     """
+    scale = scale or day_scale(arms)
     rows = list(arms.itertuples())
-    labels = [_axis_label(row, codes) for row in rows]
+    labels = arm_names(arms, codes)
     timed = [(row, label) for row, label in zip(rows, labels, strict=True) if len(row.administration_days)]
-    marks = {"x": [], "y": [], "color": [], "customdata": []}
-    spans = {"y": [], "base": [], "x": [], "color": []}
+    marks: dict[str, list] = {"x": [], "y": [], "color": [], "customdata": []}
+    spans: dict[str, list] = {"y": [], "base": [], "x": [], "color": []}
     for row, label in timed:
         days = list(row.administration_days)
         schedule = schedule_text(row)
-        marks["x"] += days
+        trial = _trial_line(row)
+        marks["x"] += [scale.x(day) for day in days]
         marks["y"] += [label] * len(days)
         marks["color"] += [colors[row.arm_key]] * len(days)
-        marks["customdata"] += [[plotly_literal(row.arm), n, schedule] for n in range(1, len(days) + 1)]
+        marks["customdata"] += [[plotly_literal(row.arm), n, schedule, f"{day:g}", trial]
+                                for n, day in enumerate(days, start=1)]
         spans["y"].append(label)
-        spans["base"].append(min(days))
-        spans["x"].append(max(days) - min(days))
+        spans["base"].append(scale.x(min(days)))
+        spans["x"].append(scale.x(max(days)) - scale.x(min(days)))
         spans["color"].append(colors[row.arm_key])
     traces = [{
         "type": "bar", "orientation": "h", "y": spans["y"], "base": spans["base"], "x": spans["x"],
@@ -174,15 +285,12 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     traces.append({
         "type": "scatter", "x": marks["x"], "y": marks["y"], "mode": "markers", "showlegend": False,
         "marker": {"color": marks["color"], "size": 11, "symbol": "diamond"}, "customdata": marks["customdata"],
-        "hovertemplate": "<b>%{customdata[0]}</b><br>administration %{customdata[1]} on day %{x}"
-                         "<br>%{customdata[2]}<extra></extra>",
+        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[4]}<br>administration %{customdata[1]} on day "
+                         "%{customdata[3]}<br>%{customdata[2]}<extra></extra>",
     })
-    layout = _layout("Schedule", "day (0 = first dose)", False, chart_height(arms))
+    layout = _layout("Schedule", scale.title(), False, chart_height(arms))
     last_day = max((max(days) for days in arms["administration_days"] if len(days)), default=0.0)
-    pad = max(1.0, last_day * 0.06)
-    layout["xaxis"]["range"] = [-pad, last_day + pad]
-    if last_day < 2:  # single doses, or none: plotly's own ticks would read −1, −0.5, 0.5, days no one gives
-        layout["xaxis"]["tickvals"] = sorted({0.0, last_day})
+    layout["xaxis"].update(scale.axis(last_day))
     _arm_axis(layout, labels)
     layout["annotations"] = [row_note(label, "schedule not stated")
                              for row, label in zip(rows, labels, strict=True) if not len(row.administration_days)]
@@ -191,32 +299,65 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
 
 def cumulative_chart(
     cumulative: pd.DataFrame, arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False,
-    unit: str = PER_KG,
+    unit: str = PER_KG, scale: DayScale | None = None,
 ) -> go.Figure:
     """Cumulative cells/kg (or `unit`) over days, one step line per arm regimen, held to the last day shown.
 
-    Up to LEGEND_LIMIT lines each get a trace and a legend entry; beyond, lines of one colour share a
-    trace (the hover still names each arm), as a legend of hundreds helps no one and costs seconds.
+    Each line is named in the legend as on the other charts' rows. Lines that coincide (two arms at the same
+    dose on the same days) are drawn dashed and with larger open markers, one style per repeat, so every arm in
+    the legend can be seen. Up to LEGEND_LIMIT lines each get a trace and a legend entry; beyond, lines of one
+    trial share a trace (the hover still names each arm), as a legend of hundreds helps no one and costs seconds.
     """
-    labels = {row.series: _axis_label(row, codes) for row in arms.itertuples()}
+    scale = scale or day_scale(arms)
+    names = dict(zip(arms["series"], arm_names(arms, codes), strict=True))
     steps = step_lines(cumulative, unit)
     title = "Cumulative dose" if unit == PER_KG else f"Cumulative dose, {unit}"
-    layout = _layout(title, "day (0 = first dose)", False, chart_height(arms))
+    layout = _layout(title, scale.title(), False, chart_height(arms))
     layout["yaxis"].update(title={**layout["yaxis"]["title"], "text": f"cumulative {unit}"},
                            type="log" if log else "linear", rangemode="tozero", gridcolor="#e6eaf1", zeroline=True,
                            zerolinecolor="#e6eaf1", **AXIS_POWER)
+    last_day = max((max(line.days) for line in steps), default=0.0)
+    layout["xaxis"].update(scale.axis(last_day))
     layout.update(showlegend=len(steps) <= LEGEND_LIMIT,
-                  legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 11, "color": "#262730"}})
+                  legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                          "font": {"size": 11, "color": "#262730"}})
+    if len(steps) <= LEGEND_LIMIT:
+        widest = max((_label_width(names.get(line.series, line.arm), 11) for line in steps), default=0.0)
+        layout["margin"]["r"] = round(widest * _OTHER_FONTS) + 64  # the legend's symbols and gaps
     if not steps:
         layout["annotations"] = [no_days_note(arms, codes, unit)]
-    return _figure(line_traces(steps, colors, lambda line: labels.get(line.series, line.arm), unit=unit), layout)
+    return _figure(line_traces(steps, colors, lambda line: names.get(line.series, line.arm), style=repeat_styles(steps),
+                               unit=unit, scale=scale), layout)
+
+
+# How the second, third ... of several coinciding step lines are drawn, so none hides another.
+REPEAT_STYLES = (
+    {},
+    {"line": {"dash": "dash"}, "marker": {"symbol": "circle-open", "size": 12, "line": {"width": 2}}},
+    {"line": {"dash": "dot"}, "marker": {"symbol": "diamond-open", "size": 16, "line": {"width": 2}}},
+    {"line": {"dash": "dashdot"}, "marker": {"symbol": "square-open", "size": 19, "line": {"width": 2}}},
+)
+
+
+def repeat_styles(lines: list[StepLine]) -> Callable[[StepLine], dict]:
+    """A style per line: plain for the first of its shape, then REPEAT_STYLES in turn for each line that
+    coincides with earlier ones (same days, same totals)."""
+    seen: dict[tuple, int] = {}
+    styles: dict[str, dict] = {}
+    for line in lines:
+        shape = (tuple(line.days[:-1]), tuple(round(t, 6) for t in line.totals))
+        repeat = seen.get(shape, 0)
+        seen[shape] = repeat + 1
+        styles[line.series] = REPEAT_STYLES[repeat % len(REPEAT_STYLES)] if repeat else {}
+    return lambda line: styles.get(line.series, {})
 
 
 def no_days_note(arms: pd.DataFrame, codes: dict[str, str], unit: str = PER_KG) -> dict:
     """A chart without steps says why (no arm gives its administration days) and gives the totals it can."""
     column = "cumulative_cells_per_kg" if unit == PER_KG else "cumulative_dose"
     on_axis = arms[arms[column].notna() & (arms["dose_axis"] == unit)]
-    totals = [f"{_axis_label(row, codes)}: {format_cells(getattr(row, column), unit)}"
+    names = dict(zip(arms["series"], arm_names(arms, codes), strict=True))
+    totals = [f"{names[row.series]}: {format_cells(getattr(row, column), unit)}"
               for row in on_axis.head(6).itertuples()]
     text = "No administration days stated" + (";<br>cumulative doses:<br>" + "<br>".join(totals) if totals else "")
     return {"x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False, "text": text,
@@ -261,13 +402,16 @@ def step_lines(cumulative: pd.DataFrame, unit: str = PER_KG) -> list[StepLine]:
 def line_traces(
     lines: list[StepLine], colors: dict[str, str], name: Callable[[StepLine], str],
     style: Callable[[StepLine], dict] = lambda line: {}, hover_name: Callable[[StepLine], str] = lambda line: line.arm,
-    unit: str = PER_KG,
+    unit: str = PER_KG, scale: DayScale = DayScale(),
 ) -> list[dict]:
-    """A step-line trace per line, or, past LEGEND_LIMIT lines, one per colour and style with gaps between.
+    """A step-line trace per line, or, past LEGEND_LIMIT lines, one per trial and style with gaps between (in
+    the colour of the trial's first arm; the hover names each arm).
 
     Traces are plain dicts, validated once by the go.Figure they go into (a go.Scatter is validated when
     made, then copied and validated again by the figure)."""
-    hover = "<b>%{customdata[0]}</b><br>day %{x}: %{customdata[1]} in total<extra></extra>"
+    hover = ("<b>%{customdata[0]}</b><br>%{customdata[3]}<br>day %{customdata[2]}: %{customdata[1]} in total"
+             "<extra></extra>")
+
     def trace(color: str, look: dict, xs: list, ys: list, data: list, **named: object) -> dict:
         return {
             "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "connectgaps": False, "customdata": data,
@@ -277,20 +421,22 @@ def line_traces(
         }
 
     def hovers(line: StepLine) -> list[list[str]]:
-        return [[plotly_literal(hover_name(line)), format_cells(t, unit)] for t in line.totals]
+        trial = plotly_literal(line.trial_id)
+        return [[plotly_literal(hover_name(line)), format_cells(t, unit), f"{d:g}", trial]
+                for d, t in zip(line.days, line.totals, strict=True)]
 
     if len(lines) <= LEGEND_LIMIT:
-        return [trace(colors[line.arm_key], style(line), line.days, line.totals, hovers(line),
+        return [trace(colors[line.arm_key], style(line), [scale.x(d) for d in line.days], line.totals, hovers(line),
                       name=plotly_literal(name(line)))
                 for line in lines]
-    groups: dict[tuple[str, str], tuple[dict, list, list, list]] = {}
+    groups: dict[tuple[str, str], tuple[str, dict, list, list, list]] = {}
     for line in lines:
         look = style(line)
-        _, xs, ys, data = groups.setdefault((colors[line.arm_key], repr(look)), (look, [], [], []))
-        xs += [*line.days, None]
+        _, _, xs, ys, data = groups.setdefault((line.trial_id, repr(look)), (colors[line.arm_key], look, [], [], []))
+        xs += [*(scale.x(d) for d in line.days), None]
         ys += [*line.totals, None]
-        data += [*hovers(line), [None, None]]
-    return [trace(color, look, xs, ys, data, showlegend=False) for (color, _), (look, xs, ys, data) in groups.items()]
+        data += [*hovers(line), [None, None, None, None]]
+    return [trace(color, look, xs, ys, data, showlegend=False) for color, look, xs, ys, data in groups.values()]
 
 
 def row_note(y: object, text: str) -> dict:
@@ -330,7 +476,7 @@ def _arm_axis(layout: dict, labels: list[str]) -> None:
     layout["yaxis"].update(categoryorder="array", categoryarray=order[::-1], type="category",
                            range=[-0.5, max(len(order), 1) - 0.5], title=None, gridcolor="#f0f0f0")
     widest = max((_label_width(label, _TICK_SIZE) for label in order), default=0.0)
-    layout["margin"]["l"] = round(widest) + _CATEGORY_LEFT
+    layout["margin"]["l"] = round(widest * _OTHER_FONTS) + _CATEGORY_LEFT
 
 
 def _label_width(text: str, size: float) -> float:
@@ -370,10 +516,46 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
     return figure
 
 
-def _axis_label(row: object, codes: dict[str, str]) -> str:
-    code = codes.get(row.arm_key, "?")  # type: ignore[attr-defined]
-    regimen = row.series.removeprefix(row.arm_key).removeprefix(" · ")  # type: ignore[attr-defined]
-    return f"{code} · {regimen}" if regimen else code
+# Units as an analyst shortens them on a chart row.
+_SHORT_UNITS = {"cells/kg": "/kg", "cells/m2": "/m²", "cells/cm2": "/cm²", "cells": " cells", "IEQ/kg": " IEQ/kg"}
+NAME_PART_LIMIT = 28  # characters of a regimen's own name (a weight band, a dose level) on a chart row
+
+
+def arm_names(arms: pd.DataFrame, codes: dict[str, str]) -> list[str]:
+    """What each row of `arms` is called on the charts, in row order: trial · phase · regimen · dose · schedule
+    · code ("NCT… · Ph 2 · 4.0×10⁶/kg · weekly ×4 · A7"). Shown as literal text, never as markup."""
+    names = []
+    for row in arms.itertuples():
+        parts = [row.trial_id]
+        if row.phase:
+            parts.append(row.phase.replace("Phase ", "Ph "))
+        regimen = row.series.removeprefix(row.arm_key).removeprefix(" · ")
+        if regimen and regimen != row.phase:
+            parts.append(regimen if len(regimen) <= NAME_PART_LIMIT else regimen[:NAME_PART_LIMIT - 1] + "…")
+        parts.append(short_dose(row))
+        schedule = schedule_text(row)
+        if schedule != "schedule not stated":
+            parts.append(schedule.split(" (days")[0])
+        parts.append(codes.get(row.arm_key, "?"))
+        names.append(plotly_literal(" · ".join(parts)))
+    return names
+
+
+def short_dose(row: object) -> str:
+    """'4.0×10⁶/kg', '1.0×10⁸ cells', or 'no dose' for a row of the arms frame."""
+    value, unit = row.dose_per_administration, row.dose_unit  # type: ignore[attr-defined]
+    if pd.isna(value):
+        return "no cells" if not row.cellular else "no dose"  # type: ignore[attr-defined]
+    number = format_cells(value, unit).removesuffix(f" {unit}")
+    return number + _SHORT_UNITS.get(unit, f" {unit}")
+
+
+def _trial_line(row: object) -> str:
+    """The hover's line naming the arm's trial and phase."""
+    phase = row.phase or "phase not stated"  # type: ignore[attr-defined]
+    if row.phase_from_trial:  # type: ignore[attr-defined]
+        phase += " (the trial's)"
+    return plotly_literal(f"{row.trial_id} · {phase}")  # type: ignore[attr-defined]
 
 
 def range_per_kg(row: object) -> tuple[float, float]:

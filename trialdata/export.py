@@ -1,9 +1,13 @@
 """Frames -> the comparison table as CSV, XLSX or JSON bytes, safe to open in a spreadsheet.
 
 The table's columns are a contract with users' own analyses (see README), so
-they are listed once here. Text that a spreadsheet would run as a formula
-(cells starting with =, +, -, @, tab or carriage return) gets a leading
-apostrophe; numbers stay numbers.
+they are listed once here. Every row carries what traces it back to the
+dashboard: the arm's chart code, its trial's phases and conditions, and the
+reference patient its doses were converted at; the workbook adds a sheet of
+the settings and filters that produced it, and the formatting an analyst would
+otherwise do by hand. Text that a spreadsheet would run as a formula (cells
+starting with =, +, -, @, tab or carriage return) gets a leading apostrophe;
+numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -12,25 +16,43 @@ import io
 import json
 import math
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 
-from .frames import administrations_frame, quote_source
+from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, administrations_frame, arm_codes, quote_source
 
 TABLE_COLUMNS = [
-    "trial_id", "trial_title", "arm", "applies_to", "arm_type", "phase", "cellular", "cell_type", "route",
-    "dose_per_administration", "dose_unit", "population", "dose_cells_per_kg", "administrations", "interval_days",
-    "administration_days", "cumulative_dose", "cumulative_cells_per_kg", "flags", "source",
+    "chart_code", "trial_id", "trial_title", "trial_phases", "conditions", "arm", "applies_to", "arm_type", "phase",
+    "phase_from_trial", "cellular", "cell_type", "route", "dose_per_administration", "dose_unit", "population",
+    "dose_cells_per_kg", "dose_converted", "administrations", "interval_days", "administration_days",
+    "cumulative_dose", "cumulative_cells_per_kg", "reference_weight_kg", "reference_bsa_m2", "flags", "source",
 ]
 # The across-trials table: each arm with its trial's facts, and its dose in cells/kg whether stated so or converted.
 ACROSS_COLUMNS = [
-    "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_type", "cell_source",
-    "arm", "applies_to", "arm_type", "phase", "cellular", "route", "dose_per_administration", "dose_unit",
-    "population", "dose_cells_per_kg",
+    "chart_code", "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_type",
+    "cell_source", "arm", "applies_to", "arm_type", "phase", "phase_from_trial", "cellular", "route",
+    "dose_per_administration", "dose_unit", "population", "dose_cells_per_kg",
     "dose_converted", "administrations", "interval_days", "administration_days", "cumulative_dose",
-    "cumulative_cells_per_kg", "flags", "source", "cell_source_quote",
+    "cumulative_cells_per_kg", "reference_weight_kg", "reference_bsa_m2", "flags", "source", "cell_source_quote",
 ]
-_FLAG_COLUMNS = {"cellular", "dose_converted"}
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """What produced an export, written beside its rows so that a table on a slide traces back to its charts."""
+
+    weight_kg: float = DEFAULT_WEIGHT_KG
+    bsa_m2: float = DEFAULT_BSA_M2
+    codes: Mapping[str, str] | None = None  # the dashboard's chart codes; None: numbered over the exported arms
+    filters: tuple[tuple[str, str], ...] = ()  # (filter, what was chosen), as the user set them
+    records: str = ""  # what was loaded: a folder, a number of files
+    made_at: datetime | None = None  # None: now
+
+
+_FLAG_COLUMNS = {"cellular", "dose_converted", "phase_from_trial"}
 _LIST_COLUMNS = {"conditions", "trial_phases", "status"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_HEADERS = {
@@ -44,13 +66,22 @@ _XLSX_HEADERS = {
 }
 
 
-def comparison_table(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> pd.DataFrame:
+def comparison_table(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS,
+                     settings: ExportSettings | None = None) -> pd.DataFrame:
     """The exported table: the documented columns, in order, with plain values."""
+    settings = settings or ExportSettings()
     table = arms.reindex(columns=columns).copy()
+    if "chart_code" in columns and "arm_key" in arms:
+        codes = settings.codes if settings.codes is not None else arm_codes(arms["arm_key"])
+        table["chart_code"] = arms["arm_key"].map(lambda key: codes.get(key, ""))
+    if "reference_weight_kg" in columns:
+        table["reference_weight_kg"] = settings.weight_kg
+    if "reference_bsa_m2" in columns:
+        table["reference_bsa_m2"] = settings.bsa_m2
     for column in _FLAG_COLUMNS.intersection(columns):
         table[column] = table[column].map(lambda v: "true" if v else "false")
     for column in _LIST_COLUMNS.intersection(columns):
-        table[column] = arms[column].map(lambda values: "; ".join(values or ()))
+        table[column] = arms[column].map(lambda values: "; ".join(values or ()) if isinstance(values, tuple) else "")
     if "administration_days" in columns:
         table["administration_days"] = arms["administration_days"].map(lambda days: ";".join(f"{d:g}" for d in days))
     if "cell_source_quote" in columns:
@@ -58,14 +89,15 @@ def comparison_table(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> 
     return table
 
 
-def to_csv(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
+def to_csv(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: ExportSettings | None = None) -> bytes:
     """UTF-8 CSV of the comparison table; empty cells for unknown numbers."""
-    return _safe(comparison_table(arms, columns)).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    table = comparison_table(arms, columns, settings)
+    return _safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
-def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
+def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: ExportSettings | None = None) -> bytes:
     """A JSON array of rows with the table's columns; numbers as numbers, unknowns as null, lists as lists."""
-    table = comparison_table(arms, columns)
+    table = comparison_table(arms, columns, settings)
     rows = []
     for record in table.to_dict(orient="records"):
         record = {key: _plain(value) for key, value in record.items()}
@@ -79,19 +111,72 @@ def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
     return json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS) -> bytes:
-    """A workbook with a sheet of arms and a sheet of administrations, units in the headers. Characters a worksheet
-    cannot hold (control characters) are written as U+FFFD, and the row's flags say so."""
+def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: ExportSettings | None = None) -> bytes:
+    """A workbook of three sheets: the arms, their administrations (units in the headers), and the settings and
+    filters that produced them. Formatted as an analyst would by hand: columns sized to their text, the header
+    row and the first column frozen, a filter on every column, doses in scientific notation, yes/no as
+    booleans. Characters a worksheet cannot hold (control characters) are written as U+FFFD, and the row's flags
+    say so."""
+    settings = settings or ExportSettings()
     buffer = io.BytesIO()
     administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
+    table = _safe(comparison_table(arms, columns, settings))
+    for column in _FLAG_COLUMNS.intersection(columns):
+        table[column] = table[column] == "true"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _for_worksheet(_safe(comparison_table(arms, columns))).rename(columns=_XLSX_HEADERS).to_excel(
-            writer, sheet_name="Arms", index=False
-        )
-        _for_worksheet(_safe(administrations)).rename(columns=_XLSX_HEADERS).to_excel(
-            writer, sheet_name="Administrations", index=False
-        )
+        sheets = {"Arms": _for_worksheet(table), "Administrations": _for_worksheet(_safe(administrations)),
+                  "Settings": _for_worksheet(_safe(settings_table(settings, len(arms))))}
+        for name, frame in sheets.items():
+            frame.rename(columns=_XLSX_HEADERS).to_excel(writer, sheet_name=name, index=False)
+            _format_sheet(writer.sheets[name], frame, settings_sheet=name == "Settings")
     return buffer.getvalue()
+
+
+def settings_table(settings: ExportSettings, rows: int) -> pd.DataFrame:
+    """The settings sheet: when, from what and how the table was made, one setting per row."""
+    made_at = settings.made_at or datetime.now(UTC)
+    entries = [
+        ("Exported", made_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Arm regimens in this table", str(rows)),
+        ("Records loaded", settings.records or "not recorded"),
+        ("Reference body weight (kg)", f"{settings.weight_kg:g}"),
+        ("Reference body-surface area (m²)", f"{settings.bsa_m2:g}"),
+        ("Conversions", "flat doses ÷ weight; doses per m² × area ÷ weight; per cm² and islet equivalents are "
+                        "never converted"),
+        ("Chart codes", "chart_code is the arm's code on the Compare arms charts with the same records loaded"),
+        *((f"Filter: {name}", chosen) for name, chosen in settings.filters),
+    ]
+    return pd.DataFrame(entries, columns=["Setting", "Value"])
+
+
+_SCIENTIFIC = {"dose_per_administration", "dose_low", "dose_high", "dose_cells_per_kg", "cumulative_dose",
+               "cumulative_cells_per_kg"}
+_WHOLE = {"administrations", "start_year", "administration", "reference_weight_kg"}
+_WIDEST = 60  # characters: longer text (titles, flags, quotes) wraps within this width
+
+
+def _format_sheet(sheet: object, frame: pd.DataFrame, settings_sheet: bool = False) -> None:
+    """Widths, frozen header and first column, a filter and number formats on one written sheet."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        header = _XLSX_HEADERS.get(column, column)
+        longest = max([len(str(header))] + [len(str(v)) for v in frame[column].head(500)])
+        sheet.column_dimensions[letter].width = min(_WIDEST, longest + 2)  # type: ignore[attr-defined]
+        number_format = "0.00E+00" if column in _SCIENTIFIC else "0" if column in _WHOLE else None
+        wrap = longest > _WIDEST
+        for cell in sheet[letter][1:]:  # type: ignore[index]
+            if number_format and isinstance(cell.value, int | float):
+                cell.number_format = number_format
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:  # type: ignore[index]
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2" if settings_sheet else "C2"  # type: ignore[attr-defined]
+    if not settings_sheet and len(frame.columns):
+        sheet.auto_filter.ref = sheet.dimensions  # type: ignore[attr-defined]
 
 
 _NOT_IN_WORKSHEETS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses

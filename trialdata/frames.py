@@ -31,12 +31,13 @@ ARM_TYPE_NAMES = {
     "OTHER": "Other",
 }
 ARM_COLUMNS = [
-    "trial_id", "trial_title", "arm", "arm_key", "series", "applies_to", "arm_type", "phase", "cellular", "cell_type",
+    "trial_id", "trial_title", "arm", "arm_key", "series", "applies_to", "arm_type", "phase", "phase_from_trial",
+    "cellular", "cell_type",
     "route", "dose_per_administration", "dose_low", "dose_high", "dose_unit", "population", "dose_axis",
     "dose_cells_per_kg", "dose_converted",
     "administrations", "interval_days", "administration_days", "cumulative_dose", "cumulative_cells_per_kg",
     "flags", "flag_codes", "source", "dose_source", "schedule_source", "route_source", "label_from_record",
-    "description",
+    "description", "trial_phases", "conditions",
 ]
 
 # The Source objects behind the "source" column's quotes, kept for pages that show one number's sentence and place.
@@ -46,6 +47,13 @@ SOURCE_COLUMNS = ["dose_source", "schedule_source", "route_source"]
 def arm_key(trial_id: str, label: str) -> str:
     """The one name of an arm across all loaded trials: labels repeat between trials, ids do not."""
     return f"{trial_id} · {label}"
+
+
+def arm_codes(arm_keys: Sequence[str]) -> dict[str, str]:
+    """A short code per arm (A1, A2, ...), by its position among all loaded arms: on the charts' rows, in the key
+    table and in the exports, so a row of a downloaded table is found on a chart."""
+    unique = list(dict.fromkeys(arm_keys))
+    return {key: f"A{i}" for i, key in enumerate(unique, start=1)}
 
 
 def arms_frame(trials: Iterable[Trial], weight_kg: float = DEFAULT_WEIGHT_KG,
@@ -165,7 +173,8 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
         "series": f"{key} · {name}" if name else key,
         "applies_to": regimen.applies_to or "",
         "arm_type": ARM_TYPE_NAMES.get(arm.type, arm.type.replace("_", " ").capitalize()),
-        "phase": regimen.phase or "",
+        "phase": regimen.phase or trial_phase(trial.phases),
+        "phase_from_trial": not regimen.phase and bool(trial.phases),
         "cellular": arm.cellular,
         "cell_type": arm.cell_type or "",
         "route": regimen.route or "",
@@ -190,7 +199,21 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
         "route_source": regimen.route_source,
         "label_from_record": arm.label_from_record,
         "description": arm.description,
+        "trial_phases": trial.phases,
+        "conditions": tuple(dict.fromkeys(c.strip() for c in trial.conditions if c.strip())),
     }
+
+
+def trial_phase(phases: Sequence[str]) -> str:
+    """A trial's registered phases as one phase, as analysts write it ("Phase 1/2"): an arm whose texts name no
+    phase of its own is in its trial's, so the Phase filter and the charts keep it (its row says it was taken
+    from the trial)."""
+    if not phases:
+        return ""
+    numbers = [phase.removeprefix("Phase ") for phase in phases]
+    if len(phases) > 1 and all(phase.startswith("Phase ") for phase in phases):
+        return "Phase " + "/".join(numbers)
+    return " / ".join(phases)
 
 
 def _source_text(regimen: Regimen) -> str:

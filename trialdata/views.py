@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .charts import arm_codes, arm_colors, schedule_text
+from .charts import DayScale, arm_codes, arm_colors, schedule_text, text_color
+from .export import ExportSettings
 from .filters import ArmFilter, apply_filter
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
@@ -34,6 +35,7 @@ class Comparison:
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""  # identifies the loaded files, for caching what is derived from them
     bsa_m2: float = DEFAULT_BSA_M2
+    selection: ArmFilter = field(default_factory=ArmFilter)
 
     @property
     def reference(self) -> str:
@@ -56,8 +58,32 @@ def build_comparison(
     return Comparison(
         trials=trials, all_arms=everything, arms=shown, cumulative=cumulative_frame(shown),
         colors=arm_colors(everything["arm_key"]), codes=arm_codes(everything["arm_key"]),
-        weight_kg=weight_kg, problems=list(problems), digest=digest, bsa_m2=bsa_m2,
+        weight_kg=weight_kg, problems=list(problems), digest=digest, bsa_m2=bsa_m2, selection=selection,
     )
+
+
+def export_settings(comparison: Comparison, records: str = "") -> ExportSettings:
+    """What a download of the shown arms carries to trace back here: codes, reference patient and filters."""
+    chosen = comparison.selection
+    everything = comparison.all_arms
+    filters = []
+    for name, picked, options in (
+        ("trials", chosen.trials, everything["trial_id"]), ("arm types", chosen.arm_types, everything["arm_type"]),
+        ("phases", chosen.phases, everything["phase"].replace("", "Not stated")),
+        ("cells", chosen.cellular, everything["cellular"].map({True: "Cellular", False: "Non-cellular"})),
+        ("arms", chosen.arms, everything["arm_key"]),
+    ):
+        if picked is None or set(options) <= set(picked):
+            filters.append((name, "all"))
+        else:
+            filters.append((name, f"{len(picked)} of {options.nunique()}: " + "; ".join(picked)))
+    if chosen.dose_range is not None:
+        low, high = chosen.dose_range
+        filters.append(("dose per administration", f"{format_cells(low, 'cells/kg')} to "
+                                                   f"{format_cells(high, 'cells/kg')}"))
+    loaded = records or f"{len(comparison.trials)} trial(s)"
+    return ExportSettings(weight_kg=comparison.weight_kg, bsa_m2=comparison.bsa_m2, codes=comparison.codes,
+                          filters=tuple(filters), records=loaded)
 
 
 def dose_text(row: pd.Series, weight_kg: float, converted: bool = True, bsa_m2: float = DEFAULT_BSA_M2) -> str:
@@ -73,6 +99,13 @@ def dose_text(row: pd.Series, weight_kg: float, converted: bool = True, bsa_m2: 
         at = f"{bsa_m2:g} m², {weight_kg:g} kg" if unit == "cells/m2" else f"{weight_kg:g} kg"
         text += f" = {format_cells(row.dose_cells_per_kg, 'cells/kg')} at {at}"
     return text
+
+
+def phase_text(row: object) -> str:
+    """The arm's phase, saying when it is its trial's because the arm's own texts name none."""
+    if not row.phase:  # type: ignore[attr-defined]
+        return "not stated"
+    return f"{row.phase} (trial)" if row.phase_from_trial else row.phase  # type: ignore[attr-defined]
 
 
 def _cumulative_text(row: pd.Series) -> str:
@@ -93,7 +126,7 @@ def display_table(comparison: Comparison) -> pd.DataFrame:
             "Arm": row.arm,
             "For": row.applies_to,
             "Type": row.arm_type,
-            "Phase": row.phase or "not stated",
+            "Phase": phase_text(row),
             "Cells": (row.cell_type or "yes") if row.cellular else "no",
             "Route": row.route or "not stated",
             "Dose per administration": dose_text(row, comparison.weight_kg, bsa_m2=comparison.bsa_m2),
@@ -183,16 +216,21 @@ def flags_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "Flag", "What to know"])
 
 
-def conversion_caption(arms: pd.DataFrame, comparison: Comparison) -> str:
+def conversion_caption(arms: pd.DataFrame, comparison: Comparison, log: bool = False,
+                       scale: DayScale = DayScale()) -> str:  # noqa: B008 - immutable
     """What the cells/kg charts convert and how, and which arms are drawn elsewhere: the caption under them."""
     parts = ["Doses in cells/kg per administration"]
     units = set(arms.loc[arms["dose_converted"].astype(bool), "dose_unit"])
     if "cells" in units:
-        parts.append(f"flat doses (hatched /) are converted at {comparison.weight_kg:g} kg")
+        mark = "squares" if log else "hatched /"
+        parts.append(f"flat doses ({mark}) are converted at {comparison.weight_kg:g} kg")
     if "cells/m2" in units:
-        parts.append(f"doses per m² (hatched ×) at {comparison.bsa_m2:g} m² and {comparison.weight_kg:g} kg")
+        mark = "diamonds" if log else "hatched ×"
+        parts.append(f"doses per m² ({mark}) at {comparison.bsa_m2:g} m² and {comparison.weight_kg:g} kg")
     elsewhere = arms[arms["dose_axis"].ne("") & arms["dose_axis"].ne("cells/kg")]
-    text = "; ".join(parts) + ". Error bars span a dose range. Day 0 is each arm's first administration."
+    text = "; ".join(parts) + ". Error bars span a dose range. Day 0 is each arm's first administration"
+    text += (": the day axis is compressed (ticks in days) so that short and long schedules both read."
+             if scale.compressed else ".")
     if not elsewhere.empty:
         codes = ", ".join(dict.fromkeys(comparison.codes.get(key, "") for key in elsewhere["arm_key"]))
         units_elsewhere = " and ".join(dict.fromkeys(elsewhere["dose_axis"]))
@@ -206,10 +244,27 @@ def arm_key_table(comparison: Comparison) -> Styler:
     columns = ["Code", "Arm", "Trial", "Phase", "Dose per administration", "Schedule", "Cumulative", "Flags"]
     if full["For"].ne("").any():  # weight bands and dose levels: which row is which
         columns.insert(2, "For")
-    table = full[columns]
+    return with_color_chips(full[columns], comparison)
+
+
+# The comparison table's columns as the Comparison table page shows them: what is compared first, then what the
+# arm is, so that at 1280 px the doses, schedules and totals are on screen without scrolling sideways.
+TABLE_PAGE_COLUMNS = ["Code", "Trial", "Arm", "Dose per administration", "Schedule", "Cumulative", "Phase", "For",
+                      "Type", "Cells", "Counted", "Route", "Administration days", "Flags"]
+
+
+def table_page(comparison: Comparison) -> Styler:
+    """The Comparison table page's table: dose columns first, each arm's code on its chart colour."""
+    full = display_table(comparison)
+    columns = [c for c in TABLE_PAGE_COLUMNS if c not in ("For", "Counted") or full[c].ne("").any()]
+    return with_color_chips(full[columns], comparison)
+
+
+def with_color_chips(table: pd.DataFrame, comparison: Comparison) -> Styler:
+    """`table` with each arm's code drawn on its chart colour, in black or white, whichever reads."""
     colors = {comparison.codes[key]: color for key, color in comparison.colors.items() if key in comparison.codes}
-    return table.style.map(lambda code: f"background-color: {colors.get(code, '#ffffff')}; color: white; "
-                           "font-weight: bold", subset=["Code"])
+    return table.style.map(lambda code: f"background-color: {colors.get(code, '#ffffff')}; "
+                           f"color: {text_color(colors.get(code, '#ffffff'))}; font-weight: bold", subset=["Code"])
 
 
 @dataclass(frozen=True)

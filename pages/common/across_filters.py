@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from pages.common.sidebar import UPLOADS, session_cached
 from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
 from trialdata.across_views import default_focus
-from trialdata.export import ACROSS_COLUMNS, to_csv, to_json, to_xlsx
+from trialdata.export import ACROSS_COLUMNS, ExportSettings, to_csv, to_json, to_xlsx
 from trialdata.views import Comparison
 
 
@@ -40,19 +40,27 @@ FOCUS_KEY = "x_focus"
 
 
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner="Preparing the downloads…")
-def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms: pd.DataFrame) -> Downloads:
+def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms: pd.DataFrame,
+                     _settings: ExportSettings) -> Downloads:
     """The three files for one choice of trials, built once: a workbook of thousands of rows takes seconds,
     and changing only the trial in focus should not rebuild it."""
-    return Downloads(to_csv(_arms, ACROSS_COLUMNS), to_xlsx(_arms, ACROSS_COLUMNS), to_json(_arms, ACROSS_COLUMNS))
+    return _downloads(_arms, _settings)
+
+
+def _downloads(arms: pd.DataFrame, settings: ExportSettings) -> Downloads:
+    return Downloads(to_csv(arms, ACROSS_COLUMNS, settings), to_xlsx(arms, ACROSS_COLUMNS, settings),
+                     to_json(arms, ACROSS_COLUMNS, settings))
 
 
 def downloads(comparison: Comparison, chosen: pd.DataFrame) -> Downloads:
     trials = tuple(dict.fromkeys(chosen["trial_id"]))
+    settings = ExportSettings(weight_kg=comparison.weight_kg, bsa_m2=comparison.bsa_m2, codes=comparison.codes,
+                              filters=(("trials", f"{len(trials)} of {len(comparison.trials)}: " + "; ".join(trials)),),
+                              records=f"{len(comparison.trials)} trial(s)")
     if st.session_state.get(UPLOADS):  # a session's uploads stay in its own state (see sidebar.session_cached)
         return session_cached("downloads", (comparison.digest, comparison.reference, trials),  # type: ignore[return-value]
-                              lambda: Downloads(to_csv(chosen, ACROSS_COLUMNS), to_xlsx(chosen, ACROSS_COLUMNS),
-                                                to_json(chosen, ACROSS_COLUMNS)))
-    return downloads_cached(comparison.digest, comparison.reference, trials, chosen)
+                              lambda: _downloads(chosen, settings))
+    return downloads_cached(comparison.digest, comparison.reference, trials, chosen, settings)
 
 
 def choose_trials(comparison: Comparison) -> pd.DataFrame:

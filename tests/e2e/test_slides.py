@@ -1,0 +1,75 @@
+"""Compare arms as it goes on a slide, in a real browser on the bundled records: every chart names the trial of
+each arm it draws, the picture saved from a chart's toolbar is the chart, no two arms share a colour, a weekly and
+a quarterly schedule both read, and a log dose axis draws markers."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from .conftest import SCREENSHOTS, wait_for_app
+
+TRIAL_FIRST = re.compile(r"^NCT\d{8} · ")
+CHARTS = ("dose", "schedule", "cumulative")
+
+
+def open_compare(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(3, timeout=30_000)
+    expect(page.locator("[data-testid='stPlotlyChart']").nth(2).locator(".legendtext").first).to_be_attached(
+        timeout=30_000)
+
+
+def texts(page: Page, chart: int, selector: str) -> list[str]:
+    found = page.locator("[data-testid='stPlotlyChart']").nth(chart).locator(selector)
+    return [found.nth(i).text_content() or "" for i in range(found.count())]
+
+
+def test_each_chart_and_its_downloaded_picture_name_the_trial_of_every_arm(server: str, page: Page) -> None:
+    open_compare(page, server)
+    for chart in (0, 1):
+        rows = texts(page, chart, ".ytick text")
+        assert len(rows) == 11 and all(TRIAL_FIRST.match(row) for row in rows), rows
+    legend = texts(page, 2, ".legendtext")
+    assert legend and all(TRIAL_FIRST.match(name) for name in legend), legend
+    for index, name in enumerate(CHARTS):
+        chart = page.locator("[data-testid='stPlotlyChart']").nth(index)
+        chart.scroll_into_view_if_needed()
+        chart.hover()
+        button = chart.locator(".modebar-btn[data-title='Download plot as a PNG']")
+        with page.expect_download() as download:
+            button.click()
+        path = SCREENSHOTS / f"compare-chart-{name}.png"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        download.value.save_as(path)
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(data[16:20], "big")
+        assert width >= 1000  # saved at twice the drawn size, for slides
+
+
+def test_no_two_bars_share_a_colour_and_the_phase_comes_from_the_trial(server: str, page: Page) -> None:
+    open_compare(page, server)
+    bars = page.locator("[data-testid='stPlotlyChart']").nth(0).locator(".bars .point path")
+    fills = [bars.nth(i).evaluate("node => getComputedStyle(node).fill") for i in range(bars.count())]
+    assert len(fills) >= 9 and len(set(fills)) == len(fills)
+    rows = texts(page, 0, ".ytick text")
+    assert any(" · Ph 1/2 · " in row for row in rows)  # registered Phase 1/Phase 2, no phase in the arm's texts
+    expect(page.locator("[data-testid='stSidebar']").get_by_text("Phase 1/2", exact=True)).to_be_visible()
+
+
+def test_weekly_and_quarterly_schedules_both_read_and_log_doses_are_markers(server: str, page: Page) -> None:
+    open_compare(page, server)
+    title = page.locator("[data-testid='stPlotlyChart']").nth(1).locator(".xtitle")
+    expect(title).to_have_text("day (0 = first dose), compressed scale")
+    ticks = texts(page, 1, ".xtick text")
+    assert {"0", "7", "28", "90", "180"} <= set(ticks)
+    page.get_by_role("radio", name="linear").click()
+    wait_for_app(page)
+    expect(title).to_have_text("day (0 = first dose)")
+    open_compare(page, f"{server}/?log=true")
+    dose = page.locator("[data-testid='stPlotlyChart']").nth(0)
+    expect(dose.locator(".scatterlayer .point").first).to_be_attached(timeout=30_000)
+    assert dose.locator(".bars .point").count() == 0  # markers on a log axis, not bars from an arbitrary base

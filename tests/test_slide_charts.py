@@ -1,0 +1,164 @@
+"""The Compare arms charts as an analyst puts them on a slide, on the bundled real records (seeds/).
+
+Each chart names the trial of every arm it shows; an arm without a phase of its own is in its trial's phase;
+a weekly and a quarterly schedule both read on one day axis; coinciding lines stay visible; no two arms share a
+colour; a log dose axis draws markers, not bars from an arbitrary baseline.
+"""
+
+from __future__ import annotations
+
+import colorsys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trialdata.charts import (
+    arm_codes,
+    arm_colors,
+    arm_names,
+    cumulative_chart,
+    day_scale,
+    dose_chart,
+    schedule_chart,
+    split_charted,
+    trial_of,
+)
+from trialdata.filters import ArmFilter, apply_filter, filter_options
+from trialdata.frames import arms_frame, cumulative_frame
+from trialdata.load import load_paths
+from trialdata.merge import merge_trials
+from trialdata.views import build_comparison, display_table
+
+ROOT = Path(__file__).resolve().parents[1]
+WEEKLY = "NCT06740149"  # "once a week for 4 consecutive weeks": days 0, 7, 14, 21
+QUARTERLY = "NCT01573923"  # "4.0×10^7 cells ... every 3 months", four infusions: days 0 to 270
+PHASE_1_2 = "NCT01342250"  # registered as Phase 1 and Phase 2; its arms' texts name no phase
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    trials = merge_trials(load_paths([ROOT / "seeds"]).trials)
+    return build_comparison(trials)
+
+
+@pytest.fixture(scope="module")
+def charted(comparison) -> pd.DataFrame:
+    return split_charted(comparison.arms)[0]
+
+
+def figures(comparison, charted: pd.DataFrame, log: bool = False) -> dict[str, dict]:
+    return {
+        "dose": dose_chart(charted, comparison.colors, comparison.codes, log=log).to_dict(),
+        "schedule": schedule_chart(charted, comparison.colors, comparison.codes).to_dict(),
+        "cumulative": cumulative_chart(cumulative_frame(charted), charted, comparison.colors, comparison.codes,
+                                       log=log).to_dict(),
+    }
+
+
+def test_every_chart_names_the_trial_of_every_arm_it_shows(comparison, charted) -> None:
+    charts = figures(comparison, charted)
+    for name in ("dose", "schedule"):
+        rows = charts[name]["layout"]["yaxis"]["categoryarray"]
+        assert len(rows) == len(charted)
+        for row, trial in zip(rows[::-1], charted["trial_id"], strict=True):
+            assert row.startswith(f"{trial} · "), (name, row)
+    lines = charts["cumulative"]["data"]
+    assert charts["cumulative"]["layout"]["showlegend"] is True
+    dosed_and_timed = charted[charted["dose_cells_per_kg"].notna() & charted["administration_days"].map(len).gt(0)]
+    assert [trace["name"].split(" · ")[0] for trace in lines] == list(dosed_and_timed["trial_id"])
+    for name, chart in charts.items():  # the hover names the trial too
+        for trace in chart["data"]:
+            if trace.get("hoverinfo") == "skip":
+                continue
+            assert any(trial in " ".join(map(str, point)) for point in trace["customdata"]
+                       for trial in charted["trial_id"]), name
+
+
+def test_a_row_name_gives_phase_dose_schedule_and_code(comparison, charted) -> None:
+    names = dict(zip(charted["arm_key"], arm_names(charted, comparison.codes), strict=True))
+    weekly = charted[(charted["trial_id"] == WEEKLY) & (charted["dose_per_administration"] == 2e6)
+                     & (charted["administrations"] == 4)].iloc[0]
+    code = comparison.codes[weekly["arm_key"]]
+    assert names[weekly["arm_key"]] == f"{WEEKLY} · Ph 2 · 2.0×10⁶/kg · weekly ×4 · {code}"
+    quarterly = charted[charted["trial_id"] == QUARTERLY].iloc[0]
+    assert names[quarterly["arm_key"]].startswith(f"{QUARTERLY} · Ph 1/2 · 4.0×10⁷ cells · every 3 months ×4 · ")
+    assert len(set(names.values())) == len(names)
+
+
+def test_an_arm_without_a_phase_of_its_own_is_in_its_trials(comparison) -> None:
+    arms = comparison.all_arms[comparison.all_arms["trial_id"] == PHASE_1_2]
+    assert set(arms["phase"]) == {"Phase 1/2"} and arms["phase_from_trial"].all()
+    own = comparison.all_arms[comparison.all_arms["trial_id"] == WEEKLY]
+    assert not own["phase_from_trial"].any() and set(own["phase"]) == {"Phase 1", "Phase 2"}
+    assert "Phase 1/2" in filter_options(comparison.all_arms).phases
+    kept = apply_filter(comparison.all_arms, ArmFilter(phases=("Phase 1/2",)))
+    assert PHASE_1_2 in set(kept["trial_id"])  # the Phase filter no longer drops them
+    table = display_table(build_comparison(comparison.trials, ArmFilter(trials=(PHASE_1_2,))))
+    assert set(table["Phase"]) == {"Phase 1/2 (trial)"}
+
+
+def _share_of_axis(figure: dict, label_start: str) -> float:
+    """How much of the x axis the marks of the first row starting with `label_start` span."""
+    marks = figure["data"][-1]
+    xs = [x for x, y in zip(marks["x"], marks["y"], strict=True) if y.startswith(label_start)]
+    low, high = figure["layout"]["xaxis"]["range"]
+    return (max(xs) - min(xs)) / (high - low)
+
+
+def test_a_weekly_and_a_quarterly_schedule_both_read_on_one_axis(comparison, charted) -> None:
+    both = charted[charted["trial_id"].isin([WEEKLY, QUARTERLY])]
+    assert day_scale(both).compressed  # fitted: 270 days beside 21
+    fitted = schedule_chart(both, comparison.colors, comparison.codes).to_dict()
+    assert _share_of_axis(fitted, f"{WEEKLY} · Ph 2") > 0.4  # weekly ×4 spread over much of the axis
+    assert _share_of_axis(fitted, QUARTERLY) > 0.85
+    ticks = dict(zip(fitted["layout"]["xaxis"]["ticktext"], fitted["layout"]["xaxis"]["tickvals"], strict=True))
+    assert {"0", "7", "28", "90", "180"} <= set(ticks)  # ticks still read in days
+    marks = fitted["data"][-1]
+    assert {point[3] for point in marks["customdata"]} >= {"0", "7", "14", "21", "90", "180", "270"}  # hover: days
+    linear = schedule_chart(both, comparison.colors, comparison.codes, scale=day_scale(both, "linear")).to_dict()
+    assert _share_of_axis(linear, f"{WEEKLY} · Ph 2") < 0.1  # what users saw before: a blob at day 0
+    weekly_only = charted[charted["trial_id"] == WEEKLY]
+    assert not day_scale(weekly_only).compressed  # schedules of like length keep a linear axis
+
+
+def test_coinciding_cumulative_lines_are_each_drawn_visibly(comparison, charted) -> None:
+    lines = figures(comparison, charted)["cumulative"]["data"]
+    shapes: dict[tuple, list[dict]] = {}
+    for trace in lines:
+        shapes.setdefault((tuple(trace["x"]), tuple(trace["y"])), []).append(trace)
+    alike = [traces for traces in shapes.values() if len(traces) > 1]
+    assert alike, "the seeds hold two arms at 1.0×10⁵ cells/kg weekly ×4 (NCT01724398)"
+    for traces in alike:
+        looks = {(trace["line"].get("dash", "solid"), trace["marker"].get("symbol", "circle"),
+                  trace["marker"]["size"]) for trace in traces}
+        assert len(looks) == len(traces)  # each drawn differently, the later ones larger and open
+
+
+def test_no_two_arms_share_a_colour_and_a_trial_keeps_one_hue() -> None:
+    files = sorted((ROOT / "tests" / "data" / "gold" / "msc-2022").glob("*.json"))
+    arms = arms_frame(merge_trials(load_paths(files).trials))
+    colors = arm_colors(arms["arm_key"])
+    assert len(colors) == arms["arm_key"].nunique() > 300
+    assert len(set(colors.values())) == len(colors)
+    codes = arm_codes(arms["arm_key"])
+    assert len(set(codes.values())) == len(codes)
+    by_trial: dict[str, set[float]] = {}
+    for key, color in list(colors.items())[:120]:
+        red, green, blue = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        by_trial.setdefault(trial_of(key), set()).add(round(colorsys.rgb_to_hls(red, green, blue)[0], 1))
+    assert all(len(hues) <= 2 for hues in by_trial.values())  # one hue per trial (rounding may split one)
+
+
+def test_a_log_dose_axis_draws_markers_not_bars(comparison, charted) -> None:
+    log = figures(comparison, charted, log=True)
+    assert {trace["type"] for trace in log["dose"]["data"]} == {"scatter"}
+    assert log["dose"]["data"][0]["mode"] == "markers"
+    axis = log["dose"]["layout"]["xaxis"]
+    assert axis["type"] == "log" and axis["dtick"] == 1 and axis["tickangle"] == 0  # a tick per power of ten
+    flat = [symbol for symbol, unit, converted in zip(log["dose"]["data"][0]["marker"]["symbol"],
+                                                      charted["dose_unit"], charted["dose_converted"], strict=True)
+            if converted and unit == "cells"]
+    assert flat and set(flat) == {"square"}
+    linear = figures(comparison, charted)
+    assert linear["dose"]["data"][0]["type"] == "bar"
