@@ -15,7 +15,11 @@ if not keys:
     st.info("No arm matches the filters. Widen them in the sidebar to pick an arm.",
             icon=":material/filter_alt_off:")
     st.stop()
-key = st.selectbox("Arm", keys, key="detail", bind="query-params")
+# Open on an arm with something to show: the first with a stated dose, else the first with a schedule.
+dosed = comparison.arms.loc[comparison.arms["dose_per_administration"].notna(), "arm_key"]
+timed = comparison.arms.loc[comparison.arms["administration_days"].map(len).gt(0), "arm_key"]
+first = next(iter(dosed), next(iter(timed), keys[0]))
+key = st.selectbox("Arm", keys, index=keys.index(first), key="detail", bind="query-params")
 detail = arm_detail(comparison, key)
 
 # Two by two: four to a row cut "2.29×10⁶ cells/kg" and "every 3 months ×4" short at a laptop's width.
@@ -29,7 +33,7 @@ st.caption(markdown_literal(f"{comparison.codes[key]} in the charts · {detail.t
                             f"{detail.route}"))
 
 rows = comparison.arms[comparison.arms["arm_key"] == key]
-charts = st.columns(2)
+charts = [st.container(), st.container()]  # one under the other: each chart names its rows in full
 charts[0].plotly_chart(schedule_chart(rows, comparison.colors, comparison.codes), width="stretch",
                        theme=CHART_THEME, key="detail_schedule")
 cumulative = comparison.cumulative[comparison.cumulative["arm_key"] == key]

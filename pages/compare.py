@@ -21,9 +21,10 @@ from trialdata.charts import (
     schedule_chart,
     split_charted,
 )
+from trialdata.filters import default_trials
 from trialdata.load import printable
 from trialdata.notation import markdown_literal
-from trialdata.views import arm_key_table, conversion_caption
+from trialdata.views import arm_key_table, conversion_caption, narrowing_caption, needs_checking
 
 comparison = page_setup("pages/compare.py")
 log = bool(st.session_state.get("log"))
@@ -54,14 +55,16 @@ counts[0].metric("Trials loaded", len(comparison.trials))
 counts[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
 problem_count = sum(problem.count for problem in comparison.problems)
 counts[2].metric("Problems in records", f"{problem_count:,}")
-counts[3].metric("Arms with flags", comparison.arms.loc[comparison.arms["flags"] != "", "arm_key"].nunique())
+counts[3].metric("Arms to check", needs_checking(comparison.arms),
+                 help="Arms whose record contradicts itself or where the reading had to guess; Sources & flags "
+                      "lists every flag, the most important first.")
 if focus and all_trials > 1:
     peers = st.columns([4, 1], vertical_alignment="center")
     peers[0].markdown(f":material/my_location: {markdown_literal(focus_summary(comparison.all_arms, focus))}")
     peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
-if shown_trials < all_trials:
-    st.caption(f"Arms of {shown_trials} of {all_trials} trials are shown: with many trials loaded the first few "
-               "are shown at first; pick trials in the sidebar, or compare every trial on Across trials.")
+narrowed = narrowing_caption(comparison, default_trials(comparison.all_arms))
+if narrowed:
+    st.caption(narrowed)
 if comparison.problems:
     with st.expander(f"{problem_count:,} problem(s) in the records: what could not be read, and why"):
         st.dataframe({"File": [printable(p.path) for p in comparison.problems],

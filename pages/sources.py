@@ -1,10 +1,12 @@
-"""Sources & flags: every number beside the sentence it was read from, and every flag, arm by arm."""
+"""Sources & flags: trial by trial, the trial's flags once, then each arm's numbers with every sentence they were
+read from quoted once, and its flags, contradictions first and routine notes last in one line."""
 
 import streamlit as st
 
 from pages.common import page_setup
+from trialdata.flags import Severity
 from trialdata.notation import markdown_literal
-from trialdata.views import arm_sources
+from trialdata.views import sources_by_trial
 
 comparison = page_setup("pages/sources.py")
 MAX_ARMS = 60  # beyond this the page gets slow to read; narrow the filters instead
@@ -14,18 +16,35 @@ if comparison.arms.empty:
     st.info("No arm matches the filters. Widen them in the sidebar to see sources.",
             icon=":material/filter_alt_off:")
     st.stop()
-st.caption("Each value is quoted from the record, with the paragraph it sits in: check it there.")
-cards = arm_sources(comparison)
-if len(cards) > MAX_ARMS:
-    st.warning(f"Showing the first {MAX_ARMS} of {len(cards)} arms; narrow the filters to see the others.")
-for card in cards[:MAX_ARMS]:
-    with st.container(border=True):
-        st.subheader(markdown_literal(card.title), anchor=False)
-        for number in card.numbers:
-            left, right = st.columns([1, 3])
-            left.text(f"{number.what}: {number.value}")
-            right.text(number.quote or "not stated in the record")
-            if number.location:
-                right.caption(markdown_literal(number.location))
-        for flag in card.flags:
-            st.text(f"⚑ {flag}")
+st.caption("Each value is quoted from the record, with the paragraph it sits in: check it there. Flags read "
+           "contradiction (the record says two things), guess (the reading chose), gap (the record leaves it out), "
+           "note (a routine conversion), in that order.")
+trials = sources_by_trial(comparison)
+total = sum(len(trial.arms) for trial in trials)
+if total > MAX_ARMS:
+    st.warning(f"Showing the first {MAX_ARMS} of {total} arm regimens; narrow the filters to see the others.")
+shown = 0
+for trial in trials:
+    if shown >= MAX_ARMS:
+        break
+    st.subheader(markdown_literal(f"{trial.trial_id} · {trial.title}"), anchor=False)
+    for flag in trial.flags:
+        st.text(f"Whole trial: {flag.line()}")
+    for arm in trial.arms[: MAX_ARMS - shown]:
+        shown += 1
+        with st.container(border=True):
+            st.markdown(f"##### {markdown_literal(arm.title)}")
+            st.text(" · ".join(f"{number.what}: {number.value}" for number in arm.numbers))
+            for sentence in arm.sentences:
+                left, right = st.columns([1, 5])
+                left.caption(sentence.supports.capitalize())
+                right.text(sentence.quote)
+                right.caption(markdown_literal(sentence.location))
+            if not arm.sentences:
+                st.caption("The record states none of these numbers for this arm.")
+            for flag in arm.flags:
+                if flag.severity > Severity.NOTE:
+                    st.text(flag.line())
+            notes = [flag.code for flag in arm.flags if flag.severity == Severity.NOTE]
+            if notes:
+                st.caption(markdown_literal("Also noted: " + ", ".join(notes)))

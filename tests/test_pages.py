@@ -22,6 +22,7 @@ from tests.chart_points import points
 from tests.page_text import as_read
 from trialdata.export import TABLE_COLUMNS, to_csv, to_json, to_xlsx
 from trialdata.notation import markdown_literal
+from trialdata.views import sources_by_trial
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -189,18 +190,30 @@ def _record_strings() -> str:
 
 
 def test_sources_page_quotes_each_number_and_lists_flags() -> None:
+    """Trial by trial, its flags once; each arm's sentences quoted once, with what each supports; flags ranked."""
     at = run_seed("pages/sources.py")
     codes = comparison(at).codes
-    assert at.subheader[0].value == markdown_literal(f"{codes[CONTROL]} · Control group ({SEED})")
-    assert len(at.subheader) == 6
+    assert [h.value for h in at.subheader] == [markdown_literal(f"{SEED} · {comparison(at).trials[-1].title}")]
+    titles = [m.value for m in at.markdown if m.value.startswith("##### ")]
+    assert titles[0] == f"##### {markdown_literal(f'{codes[CONTROL]} · Control group')}"
+    assert len(titles) == 6
     texts = [t.value for t in at.text]
     quotes = [t.strip("“”") for t in texts if t.startswith("“")]
-    assert len(quotes) == 6 * 3 - 1  # the control's dose is the one number the records do not state
     record = _record_strings()
     assert all(quote in record for quote in quotes)
-    assert "Dose per administration: 4.0×10⁶ cells/kg" in texts
-    assert any(t.startswith("⚑ label-contradicts-dose") for t in texts)
-    assert any(t.startswith("⚑ records-disagree: The records disagree on status") for t in texts)
+    arms = sources_by_trial(comparison(at))[0].arms
+    for arm in arms:  # a sentence behind two numbers is quoted once, saying what it supports
+        assert len({s.quote for s in arm.sentences}) == len(arm.sentences)
+    assert len(quotes) == sum(len(arm.sentences) for arm in arms) < 6 * 3 - 1  # was each number's quote: 17
+    assert any(s.supports == "dose, schedule" for arm in arms for s in arm.sentences)
+    assert any(t.startswith("Dose per administration: 4.0×10⁶ cells/kg · Schedule: single") for t in texts)
+    contradiction = [t for t in texts if t.startswith("⚑ contradiction · label-contradicts-dose")]
+    assert contradiction
+    whole = [t for t in texts if t.startswith("Whole trial: ⚑ contradiction · records-disagree: The records "
+                                              "disagree on status")]
+    assert len(whole) == 1  # a trial's flag once, not on each of its six arms
+    for text in texts:  # within each arm, contradictions before guesses before gaps
+        assert not text.startswith("⚑ note")
 
 
 def test_bad_upload_shows_an_error_and_keeps_everything_loaded() -> None:

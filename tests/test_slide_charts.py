@@ -162,3 +162,56 @@ def test_a_log_dose_axis_draws_markers_not_bars(comparison, charted) -> None:
     assert flat and set(flat) == {"square"}
     linear = figures(comparison, charted)
     assert linear["dose"]["data"][0]["type"] == "bar"
+
+
+def test_flags_are_ranked_and_only_worth_checking_arms_are_counted(comparison) -> None:
+    from trialdata.flags import Severity, severity
+    from trialdata.views import flag_summary, needs_checking, sources_by_trial
+
+    arms = comparison.all_arms
+    flagged = arms.loc[arms["flags"] != "", "arm_key"].nunique()
+    assert needs_checking(arms) < flagged  # routine conversions and gaps no longer count as "to check"
+    table = display_table(comparison)
+    for codes, shown in zip(arms["arm_flag_codes"], table["Flags"], strict=True):
+        if codes:  # the most important of the arm's own flags, and how many more
+            named = shown.split(" · ")[1].split(" (")[0]
+            assert severity(named) == max(severity(code) for code in codes)
+            assert shown.endswith(f"(+{len(set(codes)) - 1})") or len(set(codes)) == 1
+    assert flag_summary(["dose-converted", "label-dose-disagreement", "count-assumed"]) == \
+        "contradiction · label-dose-disagreement (+2)"
+    for trial in sources_by_trial(comparison):
+        for arm in trial.arms:
+            levels = [flag.severity for flag in arm.flags]
+            assert levels == sorted(levels, reverse=True)
+            assert not {f.message for f in arm.flags} & {f.message for f in trial.flags}  # not again on each arm
+        messages = [flag.message for flag in trial.flags]
+        assert len(messages) == len(set(messages))  # a trial's flag once
+    assert Severity.CONTRADICTION > Severity.NOTE
+
+
+def test_the_caption_names_the_filter_that_hides_trials(comparison) -> None:
+    from trialdata.views import narrowing_caption
+
+    only_cells = build_comparison(comparison.trials, ArmFilter(cellular=("Non-cellular",)))
+    caption = narrowing_caption(only_cells)
+    assert caption and "Cells (Non-cellular)" in caption and "many arms" not in caption
+    assert narrowing_caption(comparison) is None  # every trial shown: nothing to explain
+
+
+def test_a_cumulative_chart_without_days_draws_a_note_not_empty_axes(comparison, charted) -> None:
+    undated = charted[charted["administration_days"].map(len).eq(0)]
+    figure = cumulative_chart(cumulative_frame(undated), undated, comparison.colors, comparison.codes).to_dict()
+    assert figure["layout"]["xaxis"]["visible"] is False and figure["layout"]["yaxis"]["visible"] is False
+    assert "No administration days stated" in figure["layout"]["annotations"][0]["text"]
+
+
+def test_arm_detail_opens_on_an_arm_with_a_dose() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["intended_page"] = "pages/arm_detail.py"
+    at.run()
+    at.switch_page("pages/arm_detail.py").run()
+    chosen = at.selectbox(key="detail").value
+    arms = at.session_state["comparison"].arms
+    assert arms.loc[arms["arm_key"] == chosen, "dose_per_administration"].notna().any()

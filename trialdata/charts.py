@@ -291,6 +291,8 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     layout = _layout("Schedule", scale.title(), False, chart_height(arms))
     last_day = max((max(days) for days in arms["administration_days"] if len(days)), default=0.0)
     layout["xaxis"].update(scale.axis(last_day))
+    if not timed:  # no day to draw: no day axis either
+        layout["xaxis"].update(showticklabels=False, title={"text": ""})
     _arm_axis(layout, labels)
     layout["annotations"] = [row_note(label, "schedule not stated")
                              for row, label in zip(rows, labels, strict=True) if not len(row.administration_days)]
@@ -324,8 +326,10 @@ def cumulative_chart(
     if len(steps) <= LEGEND_LIMIT:
         widest = max((_label_width(names.get(line.series, line.arm), 11) for line in steps), default=0.0)
         layout["margin"]["r"] = round(widest * _OTHER_FONTS) + 64  # the legend's symbols and gaps
-    if not steps:
+    if not steps:  # a note, not empty axes running 0 to 6
         layout["annotations"] = [no_days_note(arms, codes, unit)]
+        layout["xaxis"].update(visible=False)
+        layout["yaxis"].update(visible=False)
     return _figure(line_traces(steps, colors, lambda line: names.get(line.series, line.arm), style=repeat_styles(steps),
                                unit=unit, scale=scale), layout)
 

@@ -37,7 +37,7 @@ ARM_COLUMNS = [
     "dose_cells_per_kg", "dose_converted",
     "administrations", "interval_days", "administration_days", "cumulative_dose", "cumulative_cells_per_kg",
     "flags", "flag_codes", "source", "dose_source", "schedule_source", "route_source", "label_from_record",
-    "description", "trial_phases", "conditions",
+    "description", "trial_phases", "conditions", "arm_flag_codes",
 ]
 
 # The Source objects behind the "source" column's quotes, kept for pages that show one number's sentence and place.
@@ -151,6 +151,7 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
     per_kg = None
     converted = False
     flags = [f.message for f in arm.flags] + [f"Trial: {f.message}" for f in trial.flags]
+    trial_codes = {f.code for f in trial.flags} - {f.code for f in arm.flags}
     codes = [f.code for f in arm.flags] + [f.code for f in trial.flags]
     if dose is not None:
         factor = per_kg_factor(dose.unit, weight_kg, bsa_m2)
@@ -193,6 +194,7 @@ def _arm_row(trial: Trial, arm: Arm, regimen: Regimen, name: str, weight_kg: flo
         "cumulative_cells_per_kg": per_kg * count if per_kg is not None and count is not None else None,
         "flags": " | ".join(dict.fromkeys(flags)),
         "flag_codes": tuple(dict.fromkeys(codes)),
+        "arm_flag_codes": tuple(dict.fromkeys(code for code in codes if code not in trial_codes)),
         "source": _source_text(regimen),
         "dose_source": dose.source if dose else None,
         "schedule_source": regimen.schedule_source,

@@ -15,6 +15,7 @@ from pandas.io.formats.style import Styler
 from .charts import DayScale, arm_codes, arm_colors, schedule_text, text_color
 from .export import ExportSettings
 from .filters import ArmFilter, apply_filter
+from .flags import Severity, severity
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
 from .models import Source, Trial
@@ -60,6 +61,33 @@ def build_comparison(
         colors=arm_colors(everything["arm_key"]), codes=arm_codes(everything["arm_key"]),
         weight_kg=weight_kg, problems=list(problems), digest=digest, bsa_m2=bsa_m2, selection=selection,
     )
+
+
+def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = ()) -> str | None:
+    """Why fewer trials are shown than are loaded, naming the filters that did it; None when all are shown."""
+    shown = comparison.arms["trial_id"].nunique()
+    loaded = comparison.all_arms["trial_id"].nunique()
+    if shown >= loaded:
+        return None
+    chosen, everything = comparison.selection, comparison.all_arms
+    causes = []
+    if chosen.trials is not None and set(chosen.trials) < set(everything["trial_id"]):
+        if default_trials and tuple(chosen.trials) == tuple(default_trials):
+            causes.append("with many arms loaded, the first trials are shown at first (pick others in Trials)")
+        else:
+            causes.append(f"Trials ({len(chosen.trials)} picked)")
+    for name, picked, values in (("Arm type", chosen.arm_types, everything["arm_type"]),
+                                 ("Phase", chosen.phases, everything["phase"].replace("", "Not stated")),
+                                 ("Cells", chosen.cellular,
+                                  everything["cellular"].map({True: "Cellular", False: "Non-cellular"}))):
+        if picked is not None and not set(values) <= set(picked):
+            causes.append(f"{name} ({', '.join(picked) or 'none'})")
+    if chosen.dose_range is not None:
+        causes.append("the dose range")
+    if chosen.arms is not None and not set(everything["arm_key"]) <= set(chosen.arms):
+        causes.append("Arms (some left out)")
+    return (f"Arms of {shown} of {loaded} trials are shown, narrowed by " + "; ".join(causes or ["the filters"])
+            + ". Widen them in the sidebar, or compare every trial on Across trials.")
 
 
 def export_settings(comparison: Comparison, records: str = "") -> ExportSettings:
@@ -134,7 +162,7 @@ def display_table(comparison: Comparison) -> pd.DataFrame:
             "Schedule": schedule_text(row),
             "Administration days": ", ".join(f"{d:g}" for d in row.administration_days) or "not stated",
             "Cumulative": _cumulative_text(row),
-            "Flags": len(row.flags.split(" | ")) if row.flags else 0,
+            "Flags": flag_summary(row.arm_flag_codes),
         })
     return pd.DataFrame(rows, columns=["Code", "Trial", "Arm", "For", "Type", "Phase", "Cells", "Route",
                                        "Dose per administration", "Counted", "Schedule", "Administration days",
@@ -152,18 +180,62 @@ class SourcedNumber:
 
 
 @dataclass(frozen=True)
+class QuotedSentence:
+    """One sentence of the record and the numbers read from it: each sentence quoted once per arm."""
+
+    supports: str  # "dose, schedule"
+    quote: str
+    location: str
+
+
+@dataclass(frozen=True)
+class RankedFlag:
+    """A flag with how much it matters, for reading the important ones first."""
+
+    severity: Severity
+    code: str
+    message: str
+
+    def line(self) -> str:
+        return f"⚑ {SEVERITY_NAMES[self.severity]} · {self.code}: {self.message}"
+
+
+SEVERITY_NAMES = {Severity.CONTRADICTION: "contradiction", Severity.GUESS: "guess", Severity.GAP: "gap",
+                  Severity.NOTE: "note"}
+
+
+@dataclass(frozen=True)
 class ArmSources:
-    """An arm's numbers beside their sources, and what to know about them."""
+    """An arm's numbers beside their sources, and what to know about them, most important first."""
 
     title: str
     numbers: tuple[SourcedNumber, ...]
-    flags: tuple[str, ...]
+    sentences: tuple[QuotedSentence, ...]
+    flags: tuple[RankedFlag, ...]  # the arm's own, contradictions first; routine notes last
 
 
-def arm_sources(comparison: Comparison) -> list[ArmSources]:
-    """For each shown arm regimen: its numbers with quoted sources, then its flags."""
-    flags = flags_table(comparison)
-    cards = []
+@dataclass(frozen=True)
+class TrialSources:
+    """A trial's flags, once, and its shown arms' sources."""
+
+    trial_id: str
+    title: str
+    flags: tuple[RankedFlag, ...]
+    arms: tuple[ArmSources, ...]
+
+
+def ranked(flags: Iterable[tuple[str, str]]) -> tuple[RankedFlag, ...]:
+    """(code, message) pairs as flags, most important first, each once."""
+    unique = dict.fromkeys(RankedFlag(severity(code), code, message) for code, message in flags)
+    return tuple(sorted(unique, key=lambda flag: -flag.severity))
+
+
+def sources_by_trial(comparison: Comparison) -> list[TrialSources]:
+    """Trial by trial: the trial's own flags once, then for each shown arm regimen its numbers, each sentence they
+    were read from quoted once with what it supports, and its flags by importance."""
+    table = flags_table(comparison)
+    titles = {trial.trial_id: trial.title or trial.brief_title or "" for trial in comparison.trials}
+    trials: dict[str, list[ArmSources]] = {}
     for row in comparison.arms.itertuples():
         code = comparison.codes.get(row.arm_key, "")
         phase = f" · {row.phase}" if row.series != row.arm_key and row.phase else ""
@@ -173,13 +245,39 @@ def arm_sources(comparison: Comparison) -> list[ArmSources]:
             SourcedNumber("Schedule", schedule_text(row), *_parts(row.schedule_source)),
             SourcedNumber("Route", row.route or "not stated", *_parts(row.route_source)),
         )
-        mine = flags[(flags["Trial"] == row.trial_id) & flags["Arm"].isin([row.arm, "(whole trial)"])]
-        cards.append(ArmSources(
-            title=f"{code} · {row.arm}{phase} ({row.trial_id})",
+        supports: dict[tuple[str, str], list[str]] = {}
+        for number in numbers:
+            if number.quote:
+                supports.setdefault((number.quote, number.location), []).append(number.what.split(" ")[0].lower())
+        mine = table[(table["Trial"] == row.trial_id) & (table["Arm"] == row.arm)]
+        trials.setdefault(row.trial_id, []).append(ArmSources(
+            title=f"{code} · {row.arm}{phase}",
             numbers=numbers,
-            flags=tuple(dict.fromkeys(f"{r.Flag}: {r._5}" for r in mine.itertuples())),
+            sentences=tuple(QuotedSentence(", ".join(what), quote, location)
+                            for (quote, location), what in supports.items()),
+            flags=ranked(zip(mine["Flag"], mine["What to know"], strict=True)),
         ))
-    return cards
+    found = []
+    for trial_id, arms in trials.items():
+        whole = table[(table["Trial"] == trial_id) & (table["Arm"] == "(whole trial)")]
+        found.append(TrialSources(trial_id, titles.get(trial_id, ""),
+                                  ranked(zip(whole["Flag"], whole["What to know"], strict=True)), tuple(arms)))
+    return found
+
+
+def flag_summary(codes: Iterable[str]) -> str:
+    """The most important of an arm's flags and how many more: 'contradiction · label-dose-disagreement (+2)'."""
+    unique = sorted(dict.fromkeys(codes), key=lambda code: -severity(code))
+    if not unique:
+        return ""
+    more = f" (+{len(unique) - 1})" if len(unique) > 1 else ""
+    return f"{SEVERITY_NAMES[severity(unique[0])]} · {unique[0]}{more}"
+
+
+def needs_checking(arms: pd.DataFrame) -> int:
+    """How many arms carry a flag worth checking: a contradiction in the record or a guess the reading made."""
+    worth = arms["arm_flag_codes"].map(lambda codes: any(severity(c) >= Severity.GUESS for c in codes)).astype(bool)
+    return arms.loc[worth, "arm_key"].nunique()
 
 
 def _parts(source: Source | None) -> tuple[str, str]:
@@ -291,7 +389,9 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
     only_this_arm = replace(comparison, arms=rows)  # format and flag one arm, not every arm shown
     regimens = display_table(only_this_arm)
     flags = flags_table(only_this_arm)
-    flags = flags[(flags["Trial"] == first["trial_id"]) & flags["Arm"].isin([first["arm"], "(whole trial)"])]
+    flags = flags[(flags["Trial"] == first["trial_id"]) & flags["Arm"].isin([first["arm"], "(whole trial)"])].copy()
+    flags["Matters"] = flags["Flag"].map(lambda code: SEVERITY_NAMES[severity(code)])
+    flags = flags.iloc[flags["Flag"].map(lambda code: -severity(code)).argsort(kind="stable")]
     return ArmDetail(
         trial_id=first["trial_id"],
         arm_type=first["arm_type"],
@@ -302,6 +402,6 @@ def arm_detail(comparison: Comparison, key: str) -> ArmDetail:
         total_cells=format_cells(total, "cells") if total is not None and pd.notna(total) else _cumulative_text(first),
         regimens=regimens[["Phase", "Dose per administration", "Schedule", "Administration days", "Cumulative",
                            "Route"]],
-        flags=flags[["Flag", "What to know"]],
+        flags=flags[["Matters", "Flag", "What to know"]],
         description=first["description"],
     )
