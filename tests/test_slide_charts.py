@@ -215,3 +215,24 @@ def test_arm_detail_opens_on_an_arm_with_a_dose() -> None:
     chosen = at.selectbox(key="detail").value
     arms = at.session_state["comparison"].arms
     assert arms.loc[arms["arm_key"] == chosen, "dose_per_administration"].notna().any()
+
+
+def test_past_a_legends_worth_of_lines_the_legend_names_each_trial() -> None:
+    """Real MSC studies of the gold sample: more dosed, timed arms than the legend lists one by one."""
+    from trialdata.charts import LEGEND_LIMIT
+
+    files = sorted((ROOT / "tests" / "data" / "gold" / "msc-2022").glob("*.json"))[:60]
+    arms = arms_frame(merge_trials(load_paths(files).trials))
+    charted = split_charted(arms)[0]
+    steps = cumulative_frame(charted)
+    lines = steps["series"].nunique()
+    assert lines > LEGEND_LIMIT
+    figure = cumulative_chart(steps, charted, arm_colors(arms["arm_key"]), arm_codes(arms["arm_key"])).to_dict()
+    traces = figure["data"]
+    trials = set(steps["trial_id"])
+    assert len(trials) <= len(traces) < lines  # a trace per trial (and per line style), not one per arm
+    assert figure["layout"]["showlegend"] is True
+    named = {trace["name"] for trace in traces if trace.get("showlegend") is not False}
+    assert named == trials  # every trial of the chart in its legend
+    for trace in traces:  # and each point's hover names its arm's trial
+        assert {point[3] for point in trace["customdata"] if point[3]} == {trace["name"]}

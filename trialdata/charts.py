@@ -32,7 +32,8 @@ ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
 MIN_HEIGHT = 260
 TIMELINE_PX = 2.2  # thickness of an arm's timeline bar on the schedule, as of the 2 px line it replaces
-LEGEND_LIMIT = 40  # step lines that each get a trace and a legend entry; past it, lines share traces
+LEGEND_LIMIT = 18  # step lines that each get a trace and a legend entry; past it, lines share traces
+TRIAL_LEGEND_LIMIT = 40  # ... a trace and a legend entry per trial, up to this many trials
 AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 
 # The look Streamlit's chart theme gave these figures, set on the figures themselves (draw them with
@@ -308,7 +309,8 @@ def cumulative_chart(
     Each line is named in the legend as on the other charts' rows. Lines that coincide (two arms at the same
     dose on the same days) are drawn dashed and with larger open markers, one style per repeat, so every arm in
     the legend can be seen. Up to LEGEND_LIMIT lines each get a trace and a legend entry; beyond, lines of one
-    trial share a trace (the hover still names each arm), as a legend of hundreds helps no one and costs seconds.
+    trial share a trace and a legend entry naming the trial (the hover still names each arm), as a legend of
+    hundreds helps no one and each trace costs plotly time on every filter change.
     """
     scale = scale or day_scale(arms)
     names = dict(zip(arms["series"], arm_names(arms, codes), strict=True))
@@ -320,11 +322,12 @@ def cumulative_chart(
                            zerolinecolor="#e6eaf1", **AXIS_POWER)
     last_day = max((max(line.days) for line in steps), default=0.0)
     layout["xaxis"].update(scale.axis(last_day))
-    layout.update(showlegend=len(steps) <= LEGEND_LIMIT,
+    layout.update(showlegend=len(steps) <= LEGEND_LIMIT or len({line.trial_id for line in steps}) <= TRIAL_LEGEND_LIMIT,
                   legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                           "font": {"size": 11, "color": "#262730"}})
-    if len(steps) <= LEGEND_LIMIT:
-        widest = max((_label_width(names.get(line.series, line.arm), 11) for line in steps), default=0.0)
+    if layout["showlegend"]:  # each line named, or, past a legend's worth of lines, each trial
+        widest = max((_label_width(names.get(line.series, line.arm) if len(steps) <= LEGEND_LIMIT else line.trial_id,
+                                   11) for line in steps), default=0.0)
         layout["margin"]["r"] = round(widest * _OTHER_FONTS) + 64  # the legend's symbols and gaps
     if not steps:  # a note, not empty axes running 0 to 6
         layout["annotations"] = [no_days_note(arms, codes, unit)]
@@ -433,14 +436,37 @@ def line_traces(
         return [trace(colors[line.arm_key], style(line), [scale.x(d) for d in line.days], line.totals, hovers(line),
                       name=plotly_literal(name(line)))
                 for line in lines]
+    by_trial = len({line.trial_id for line in lines}) <= TRIAL_LEGEND_LIMIT
+    shared = {} if by_trial else trial_colors(lines)
     groups: dict[tuple[str, str], tuple[str, dict, list, list, list]] = {}
     for line in lines:
         look = style(line)
-        _, _, xs, ys, data = groups.setdefault((line.trial_id, repr(look)), (colors[line.arm_key], look, [], [], []))
+        group = line.trial_id if by_trial else colors[shared[line.trial_id]]
+        _, _, xs, ys, data = groups.setdefault((group, repr(look)), (colors[line.arm_key], look, [], [], []))
         xs += [*(scale.x(d) for d in line.days), None]
         ys += [*line.totals, None]
         data += [*hovers(line), [None, None, None, None]]
-    return [trace(color, look, xs, ys, data, showlegend=False) for color, look, xs, ys, data in groups.values()]
+    named: set[str] = set()
+    traces = []
+    for (group, _), (color, look, xs, ys, data) in groups.items():
+        first = group not in named
+        named.add(group)
+        traces.append(trace(color, look, xs, ys, data, name=plotly_literal(group), showlegend=by_trial and first,
+                            legendgroup=group))
+    return traces
+
+
+def trial_colors(lines: list[StepLine]) -> dict[str, str]:
+    """Each trial's first arm key among `lines`: past a legend's worth of trials, lines share the trace of the
+    first trial of their palette hue."""
+    first: dict[str, str] = {}
+    for line in lines:
+        first.setdefault(line.trial_id, line.arm_key)
+    hues: dict[int, str] = {}
+    for position, (trial, key) in enumerate(first.items()):
+        hues.setdefault(position % len(PALETTE), key)
+        first[trial] = hues[position % len(PALETTE)]
+    return first
 
 
 def row_note(y: object, text: str) -> dict:
