@@ -196,6 +196,16 @@ def test_the_caption_names_the_filter_that_hides_trials(comparison) -> None:
     caption = narrowing_caption(only_cells)
     assert caption and "Cells (Non-cellular)" in caption and "many arms" not in caption
     assert narrowing_caption(comparison) is None  # every trial shown: nothing to explain
+    from trialdata.filters import arms_of, default_trials
+
+    files = sorted((ROOT / "tests" / "data" / "gold" / "msc-2022").glob("*.json"))
+    trials = merge_trials(load_paths(files).trials)
+    everything = arms_frame(trials)
+    first = default_trials(everything)
+    opened = build_comparison(trials, ArmFilter(trials=first, arms=arms_of(everything, first)), all_arms=everything)
+    caption = narrowing_caption(opened, first)
+    assert caption and "with many arms loaded, the first trials are shown at first" in caption
+    assert "narrowed by" not in caption  # no filter is to blame when the first trials are shown by default
 
 
 def test_a_cumulative_chart_without_days_draws_a_note_not_empty_axes(comparison, charted) -> None:

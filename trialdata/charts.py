@@ -560,12 +560,15 @@ def arm_names(arms: pd.DataFrame, codes: dict[str, str]) -> list[str]:
         if row.phase:
             parts.append(row.phase.replace("Phase ", "Ph "))
         regimen = row.series.removeprefix(row.arm_key).removeprefix(" · ")
-        if regimen and regimen != row.phase:
+        if row.phase and regimen.startswith(row.phase):  # "Phase 1 (2)" beside "Ph 1": the phase once
+            regimen = regimen.removeprefix(row.phase).strip(" ·")
+            regimen = f"regimen {regimen.strip('()')}" if regimen.startswith("(") else regimen
+        if regimen:
             parts.append(regimen if len(regimen) <= NAME_PART_LIMIT else regimen[:NAME_PART_LIMIT - 1] + "…")
         parts.append(short_dose(row))
         schedule = schedule_text(row)
         if schedule != "schedule not stated":
-            parts.append(schedule.split(" (days")[0])
+            parts.append(schedule.split(" (days")[0].removesuffix(", days not stated"))
         parts.append(codes.get(row.arm_key, "?"))
         names.append(plotly_literal(" · ".join(parts)))
     return names

@@ -70,12 +70,14 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
     if shown >= loaded:
         return None
     chosen, everything = comparison.selection, comparison.all_arms
-    causes = []
-    if chosen.trials is not None and set(chosen.trials) < set(everything["trial_id"]):
-        if default_trials and tuple(chosen.trials) == tuple(default_trials):
-            causes.append("with many arms loaded, the first trials are shown at first (pick others in Trials)")
-        else:
-            causes.append(f"Trials ({len(chosen.trials)} picked)")
+    opening = f"Arms of {shown} of {loaded} trials are shown"
+    if chosen.trials is not None and default_trials and tuple(chosen.trials) == tuple(default_trials):
+        opening += (": with many arms loaded, the first trials are shown at first; pick others in Trials, or "
+                    "compare every trial on Across trials")
+        causes = []
+    else:
+        causes = [f"Trials ({len(chosen.trials)} picked)"] if chosen.trials is not None and \
+            set(chosen.trials) < set(everything["trial_id"]) else []
     for name, picked, values in (("Arm type", chosen.arm_types, everything["arm_type"]),
                                  ("Phase", chosen.phases, everything["phase"].replace("", "Not stated")),
                                  ("Cells", chosen.cellular,
@@ -84,10 +86,12 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
             causes.append(f"{name} ({', '.join(picked) or 'none'})")
     if chosen.dose_range is not None:
         causes.append("the dose range")
-    if chosen.arms is not None and not set(everything["arm_key"]) <= set(chosen.arms):
-        causes.append("Arms (some left out)")
-    return (f"Arms of {shown} of {loaded} trials are shown, narrowed by " + "; ".join(causes or ["the filters"])
-            + ". Widen them in the sidebar, or compare every trial on Across trials.")
+    in_trials = everything.loc[everything["trial_id"].isin(chosen.trials or everything["trial_id"]), "arm_key"]
+    if chosen.arms is not None and not set(in_trials) <= set(chosen.arms):
+        causes.append("Arms (some of the chosen trials' arms left out)")
+    if causes:
+        return f"{opening}, narrowed by " + "; ".join(causes) + ". Widen them in the sidebar."
+    return opening + "."
 
 
 def export_settings(comparison: Comparison, records: str = "") -> ExportSettings:
@@ -238,7 +242,8 @@ def sources_by_trial(comparison: Comparison) -> list[TrialSources]:
     trials: dict[str, list[ArmSources]] = {}
     for row in comparison.arms.itertuples():
         code = comparison.codes.get(row.arm_key, "")
-        phase = f" · {row.phase}" if row.series != row.arm_key and row.phase else ""
+        regimen = row.series.removeprefix(row.arm_key).removeprefix(" · ")  # what tells the arm's regimens apart
+        phase = f" · {regimen}" if regimen else ""
         numbers = (
             SourcedNumber("Dose per administration", dose_text(row, comparison.weight_kg, bsa_m2=comparison.bsa_m2),
                           *_parts(row.dose_source)),
