@@ -70,14 +70,9 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
     if shown >= loaded:
         return None
     chosen, everything = comparison.selection, comparison.all_arms
-    opening = f"Arms of {shown} of {loaded} trials are shown"
-    if chosen.trials is not None and default_trials and tuple(chosen.trials) == tuple(default_trials):
-        opening += (": with many arms loaded, the first trials are shown at first; pick others in Trials, or "
-                    "compare every trial on Across trials")
-        causes = []
-    else:
-        causes = [f"Trials ({len(chosen.trials)} picked)"] if chosen.trials is not None and \
-            set(chosen.trials) < set(everything["trial_id"]) else []
+    picked_trials = chosen.trials is not None and set(chosen.trials) < set(everything["trial_id"])
+    first_ones = picked_trials and bool(default_trials) and tuple(chosen.trials or ()) == tuple(default_trials)
+    causes = [f"Trials ({len(chosen.trials or ())} picked)"] if picked_trials and not first_ones else []
     for name, picked, values in (("Arm type", chosen.arm_types, everything["arm_type"]),
                                  ("Phase", chosen.phases, everything["phase"].replace("", "Not stated")),
                                  ("Cells", chosen.cellular,
@@ -89,9 +84,13 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
     in_trials = everything.loc[everything["trial_id"].isin(chosen.trials or everything["trial_id"]), "arm_key"]
     if chosen.arms is not None and not set(in_trials) <= set(chosen.arms):
         causes.append("Arms (some of the chosen trials' arms left out)")
+    text = f"Arms of {shown} of {loaded} trials are shown"
     if causes:
-        return f"{opening}, narrowed by " + "; ".join(causes) + ". Widen them in the sidebar."
-    return opening + "."
+        text += ", narrowed by " + "; ".join(causes) + " (widen them in the sidebar)"
+    if first_ones:
+        text += ("; " if causes else ": ") + ("with many arms loaded, the first trials are shown at first; pick "
+                                               "others in Trials, or compare every trial on Across trials")
+    return text + "."
 
 
 def export_settings(comparison: Comparison, records: str = "") -> ExportSettings:

@@ -73,3 +73,46 @@ def test_weekly_and_quarterly_schedules_both_read_and_log_doses_are_markers(serv
     dose = page.locator("[data-testid='stPlotlyChart']").nth(0)
     expect(dose.locator(".scatterlayer .point").first).to_be_attached(timeout=30_000)
     assert dose.locator(".bars .point").count() == 0  # markers on a log axis, not bars from an arbitrary base
+
+
+def test_coinciding_lines_are_drawn_dashed_in_the_browser(server: str, page: Page) -> None:
+    """NCT01724398's two UC-MSC arms at 1.0×10⁵ cells/kg weekly ×4: the second line dashed over the first."""
+    open_compare(page, server)
+    lines = page.locator("[data-testid='stPlotlyChart']").nth(2).locator(".scatterlayer .trace .js-line")
+    dashes = [lines.nth(i).evaluate("node => node.style.strokeDasharray || ''") for i in range(lines.count())]
+    assert len(dashes) == len(texts(page, 2, ".legendtext"))
+    assert sum(1 for dash in dashes if dash) >= 2  # the repeats of A12 (A14) and of A15 (A21)
+
+
+def test_comparison_table_fits_its_rows_with_doses_in_view_at_1280(server: str, page: Page) -> None:
+    page.goto(f"{server}/table")
+    wait_for_app(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    expect(grid.locator("th").first).to_be_attached(timeout=30_000)  # the grid's accessible table, once drawn
+    headers = [h.strip() for h in grid.locator("th").all_text_contents() if h.strip()]
+    assert headers[:6] == ["Code", "Arm", "Trial", "Dose per administration", "Schedule", "Cumulative"]
+    box = grid.bounding_box()
+    assert box and box["height"] >= 23 * 35  # every one of the 23 rows, no box of ten
+    assert box["width"] >= 50 + 190 + 105 + 200 + 125 + 140  # the six first columns side by side, no scrolling
+
+
+def test_sources_page_names_a_trials_flag_once_and_stays_short(server: str, page: Page) -> None:
+    page.goto(f"{server}/sources")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Sources & flags", timeout=30_000)
+    whole = page.get_by_text("Whole trial: ⚑ contradiction · records-disagree: The records disagree on status")
+    expect(whole).to_have_count(1)
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    assert height < 10_000  # 23 arms; was about 10,000 px with each quote up to three times
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / "sources-1920.png"))
+
+
+def test_a_filter_that_hides_trials_is_named(server: str, page: Page) -> None:
+    page.goto(f"{server}/?phase=Phase+3")
+    wait_for_app(page)
+    caption = page.get_by_text("Arms of 1 of 7 trials are shown, narrowed by Phase (Phase 3) (widen them in the "
+                               "sidebar).")
+    expect(caption).to_be_visible(timeout=30_000)
+    assert page.get_by_text("with many arms loaded").count() == 0
