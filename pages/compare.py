@@ -28,7 +28,9 @@ from trialdata.views import arm_key_table, conversion_caption, narrowing_caption
 
 comparison = page_setup("pages/compare.py")
 log = bool(st.session_state.get("log"))
-day_axis = st.session_state.get("day_axis") or "fit"
+# The Day axis control is drawn above the charts but read here, before them; on a link's first run its value is
+# still only in the URL.
+day_axis = st.session_state.get("day_axis") or st.query_params.get("day_axis") or "fit"
 
 focus = default_focus(comparison.all_arms)
 shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
@@ -81,6 +83,7 @@ if not figures:
             icon=":material/info:")
 else:
     st.segmented_control("Day axis", DAY_AXES, default="fit", key="day_axis", label_visibility="collapsed",
+                         bind="query-params",
                          format_func={"fit": "Day axis: fit", "linear": "linear", "compressed": "compressed"}.get,
                          help="Fit compresses the day axis when one schedule is many times longer than another, "
                               "so a weekly ×4 arm and a quarterly one both read; linear and compressed force it.")

@@ -116,3 +116,13 @@ def test_a_filter_that_hides_trials_is_named(server: str, page: Page) -> None:
                                "sidebar).")
     expect(caption).to_be_visible(timeout=30_000)
     assert page.get_by_text("with many arms loaded").count() == 0
+
+
+def test_the_day_axis_choice_travels_in_the_link(server: str, page: Page) -> None:
+    open_compare(page, f"{server}/?day_axis=linear")
+    title = page.locator("[data-testid='stPlotlyChart']").nth(1).locator(".xtitle")
+    expect(title).to_have_text("day (0 = first dose)")
+    page.get_by_role("radio", name="compressed").click()
+    wait_for_app(page)
+    expect(title).to_have_text("day (0 = first dose), compressed scale")
+    assert "day_axis=compressed" in page.url
