@@ -18,7 +18,7 @@ from trialdata.grammar import vocabulary as v
 from trialdata.grammar.cohorts import find_fraction, find_weight_bands, names_target, not_used_after
 from trialdata.grammar.doses import find_doses
 from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_type
-from trialdata.grammar.schedules import find_several
+from trialdata.grammar.schedules import find_schedules, find_several
 from trialdata.load import read_file
 from trialdata.models import Trial
 
@@ -105,6 +105,10 @@ ROW_EXAMPLES = {
                               "(no significant toxicity) from prior dose."),
     ("FRACTION_PHRASES", 2): ("NCT03007836", "Each treatment: 8~10 billion cells in all, transfuion in 3 times, i.v."),
     ("FRACTION_PHRASES", 3): ("NCT02274506", "The infusion will be divided into 2 parts at least 24 hours apart."),
+    ("FRACTION_PHRASES", 4): ("NCT02842138", "A prescribed CAR T cell dose will be intravenously infused to patient in "
+                              "a three-day split-dose regimen (day0,30%; day1, 30%; day2, 40%)."),
+    ("FRACTION_PHRASES", 5): ("NCT03029338", "CD19 CAR T cells will be intravenously infused to patient in a three-day "
+                              "split-dose regimen: 10% on day 0, 30% on day 1 and 60% on day 2."),
     ("SEVERAL_PHRASES", 0): ("NCT00586703", "Patients will be evaluated for toxicity and response until 20 weeks after "
                              "the last NK Infusion."),
     ("SEVERAL_PHRASES", 1): ("NCT03007836", "In this group, the patients will receive multiple high-activity natural "
@@ -186,6 +190,24 @@ def _rows(nct: str, weight_kg: float = 70.0, bsa_m2: float = 1.73) -> list[tuple
     return [(r.applies_to, r.dose_per_administration, r.dose_unit, r.population,
              None if r.administrations is None or r.administrations != r.administrations else int(r.administrations))
             for r in frame.itertuples() if r.dose_per_administration == r.dose_per_administration]
+
+
+def test_shares_of_a_split_dose_are_not_days_and_each_dose_level_is_one_administration() -> None:
+    """NCT02842138: "Five CAR T dosage will be tested in this study: 5×10^4 /kg ， 1×10^5 /kg ，1×10^6 /kg，3×10^6/Kg,
+    and 6×10^6/Kg." and "... infused to patient in a three-day split-dose regimen (day0,30%; day1, 30%; day2,
+    40%)." The percentages are shares of one dose, not days 30 and 40; a level after a fullwidth comma is read."""
+    _, sentence = ROW_EXAMPLES[("FRACTION_PHRASES", 4)]
+    assert all(30.0 not in s.days and 40.0 not in s.days for s in find_schedules(sentence))
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT02842138")] == [
+        (5e4, 1), (1e5, 1), (1e6, 1), (3e6, 1), (6e6, 1)]
+    assert "fractionated" in {flag.code for flag in _trial("NCT02842138").arms[0].flags}
+
+
+def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
+    """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
+    ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of
+    6 doses." The six doses are the aldesleukin's; the TIL infusion there only says when it starts."""
+    assert _rows("NCT03467516") == [("", 2e11, "cells", "", 1)]
 
 
 def test_weight_bands_are_regimens_of_one_arm() -> None:

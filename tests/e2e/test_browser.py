@@ -53,7 +53,9 @@ def test_landing_page_draws_three_charts(server: str, page: Page) -> None:
         expect(charts.nth(i).locator(".gtitle")).to_have_text(title)
     expect(charts.nth(0).locator(".xtitle")).to_have_text("cells/kg per administration")
     expect(charts.nth(2).locator(".ytitle")).to_have_text("cumulative cells/kg")
-    shown = page.locator("[data-testid='stMetric']").nth(1).inner_text()
+    arms_shown = page.locator("[data-testid='stMetric']").filter(has_text="Arms shown")
+    expect(arms_shown.locator("[data-testid='stMetricValue']")).to_contain_text(" of ", timeout=30_000)
+    shown = arms_shown.locator("[data-testid='stMetricValue']").inner_text()
     total = int(shown.split(" of ")[-1].strip())
     assert f"{total} of {total}" in shown
     note = page.get_by_text("Not charted, as their records state neither a cell dose nor a schedule")

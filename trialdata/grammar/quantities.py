@@ -21,7 +21,9 @@ from .vocabulary import NUMBER_WORDS, SCALE_LETTERS, SCALE_WORDS, TRAILING_BOUND
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺", "0123456789+")
 MAX_EXPONENT = 13  # more cells than a human body holds (about 3×10^13): no dose is written with a larger power
 _MANTISSA = r"\d{1,4}(?:[.,·]\d{1,3})?"
-_NUMBER_START = r"(?<![\w.,^/])"  # not inside a word or another number, nor a power's exponent
+# Not inside a word or another number ("1,000,000"), nor a power's exponent; a comma after a word may start one:
+# "1×10^6 /kg，3×10^6/Kg" (a fullwidth comma, read as ",").
+_NUMBER_START = r"(?<![\w.^/])(?<!\d,)"
 # How an exponent can follow the "10"; the last three only after a times sign ("2×10~7", "1 X 10 8", and the lost
 # superscript of "2 x 107"), and those three are powers read from text that lost them, so flagged.
 _EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "spaced", "lost")

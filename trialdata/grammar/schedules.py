@@ -102,9 +102,11 @@ _SINGLE = led(
     re.I,
 )
 # "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
+# A number followed by % is a share of a dose, not a day: "day0,30%; day1, 30%; day2, 40%" lists no days 30 and 40.
+_NOT_A_DAY = r"(?!\d)(?![\d.]\d)(?!\s{0,2}%)"
 _DAY_LIST = led(
-    rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}})(?![\d.]\d)"
-    rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}(?![\d.]\d)){{1,24}})",
+    rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}){_NOT_A_DAY}"
+    rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}{_NOT_A_DAY}){{1,24}})",
     re.I,
 )
 # "in the 1st, 8th and 15th day"

@@ -93,6 +93,7 @@ OTHER_THERAPIES: tuple[str, ...] = (
     "rituximab", "placebo", "saline", "conditioning", "lymphodepletion", "lymphodepleting", "mesna", "busulfan",
     "tacrolimus", "sirolimus", "methotrexate", "mycophenolate", "cyclosporine", "g-csf", "filgrastim",
     "temozolomide", "tmz", "sunitinib", "basiliximab", "daclizumab", "etanercept", "antithymocyte globulin", "atg",
+    "aldesleukin", "proleukin",  # IL-2 by its drug names: "Aldesleukin ... every 8 hours ... up to 6 doses"
 )
 
 # Amounts of a drug, not of cells: "fludarabine 30 mg/m2", "IL-2 600,000 IU/kg", "AP1903 0.4 mg/kg". A schedule
@@ -199,6 +200,10 @@ FRACTION_PHRASES: tuple[str, ...] = (
     r"bags)",
     r"(?:infusion|dose|product)\s{1,3}(?:will\s{1,3}be\s{1,3})?divided\s{1,3}into\s{1,3}(?:\d|two|three|four|five)\s{1,3}"
     r"(?:portions|parts|bags)",
+    # "infused to patient in a three-day split-dose regimen (day0,30%; day1, 30%; day2, 40%)"
+    r"split[\s-]{1,3}doses?\s{1,3}(?:regimen|infusion|schedule|administration)",
+    # "10% on day 0, 30% on day 1 and 60% on day 2"
+    r"\d{1,3}\s{0,2}%\s{0,3}on\s{1,3}day\s{0,2}\d",
 )
 
 # --- what stands before a number ---------------------------------------------------------------------------------

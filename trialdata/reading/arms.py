@@ -564,10 +564,12 @@ def _from_arm_doses(
             continue
         scheduled = [r for r in same if r.administrations is not None]
         if not scheduled:  # a schedule the interventions give without a dose ("once a week for 4 weeks")
-            loose = {(r.regimen.administrations, r.regimen.interval_days): r.regimen for r in linked
+            loose = {(r.regimen.administrations, r.regimen.interval_days): r for r in linked
                      if not r.regimen.dose and r.regimen.administrations
                      and (not arm_phase or r.regimen.phase in (None, arm_phase))}
-            scheduled = list(loose.values()) if len(loose) == 1 else []
+            scheduled = [r.regimen for r in loose.values()] if len(loose) == 1 else []
+            # what reading that schedule decided comes with it ("a three-day split-dose regimen": fractionated)
+            flags.extend(f for r in loose.values() for f in r.flags if len(loose) == 1)
         if not scheduled:
             regimens.append(_with(regimen, phase=regimen.phase or arm_phase))
         for found in scheduled:

@@ -180,6 +180,9 @@ def _read_sentences(text: str, location: str) -> _Part:
         words_, broken = readable(sentence.text)
         doses = find_doses(words_)
         schedules = [s for s in find_schedules(words_) if s.administrations or s.interval_days or s.open_ended]
+        if not schedules and (fraction := find_fraction(words_)):  # "a three-day split-dose regimen (day0, 30%; ...)"
+            at = words_.find(fraction)
+            schedules = [ScheduleMention(1, None, (0.0,), fraction, at, at + len(fraction), single=True)]
         optional = find_optional(words_) if doses or schedules or _may_be_optional(words_) else []
         if not (doses or schedules or optional):
             continue
@@ -275,14 +278,24 @@ def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
     drugs = find_drugs(sentence.text)
     if not drugs:
         return sentence.schedules
-    cells = [(m.start, m.end) for m in sentence.doses] + find_cell_words(sentence.text)
+    named = find_cell_words(sentence.text)
+    cells = [(m.start, m.end) for m in sentence.doses] + [
+        span for span in named if not _AS_REFERENCE.search(sentence.text, 0, span[0])]
+    only_as_reference = bool(named) and not cells  # the cells only say when the drug starts
     kept = []
     for schedule in sentence.schedules:
         to_drug = min(_span_gap(schedule.start, schedule.end, span) for span in drugs)
         to_cells = min((_span_gap(schedule.start, schedule.end, span) for span in cells), default=None)
-        if (to_cells is None and to_drug > _DRUG_REACH) or (to_cells is not None and to_cells <= to_drug):
+        if (to_cells is None and to_drug > _DRUG_REACH and not only_as_reference) or \
+                (to_cells is not None and to_cells <= to_drug):
             kept.append(schedule)
     return kept
+
+
+# Cells named as the time a drug is given from, not as what the schedule gives: "Aldesleukin ... every 8 hours
+# beginning within 24 hours of TIL infusion and continuing for up to a maximum of 6 doses".
+_AS_REFERENCE = re.compile(r"\b(?:after|following|post|before|prior\s{1,3}to|(?:hours?|days?|weeks?)\s{1,3}of)"
+                           r"\s{1,3}(?:the\s{1,3})?$", re.I)
 
 
 def _span_gap(start: int, end: int, span: tuple[int, int]) -> int:
@@ -349,7 +362,9 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         readings = _from_totals(doses, schedules, part, location, flags)
     if not readings and schedules:
         schedule, sentence = schedules[0]
-        readings = [Reading(_regimen(None, schedule, sentence.source), open_ended=schedule.open_ended)]
+        split = (_flag("fractionated", f"The dose is given in fractions (“{sentence.fraction}”); it is counted as one "
+                       "administration of the whole dose."),) if sentence.fraction else ()
+        readings = [Reading(_regimen(None, schedule, sentence.source), flags=split, open_ended=schedule.open_ended)]
     readings = _with_maintenance(readings, schedules)
     if not optional_texts and any(r.regimen.dose and r.regimen.administrations is None and not r.open_ended
                                   for r in readings):
