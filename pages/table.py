@@ -16,17 +16,21 @@ if comparison.arms.empty:
 st.caption(f"{len(comparison.arms)} arm regimen(s). Flat doses are converted at "
            f"{comparison.weight_kg:g} kg; day 0 is each arm's first administration.")
 ROW_HEIGHT = 35  # the grid's own row height
-MAX_ROWS_TALL = 40  # past this many rows the table scrolls inside itself
+MAX_ROWS_TALL = 40  # up to this many rows, a page table; past it, a grid that scrolls inside itself
 rows = len(comparison.arms)
-# Sized to its rows, and at 1280 px the code, arm, trial, dose, schedule and cumulative columns fit side by side.
-st.dataframe(table_page(comparison), hide_index=True, width="stretch",
-             height=min(rows, MAX_ROWS_TALL) * ROW_HEIGHT + 38,
-             column_config={"Code": st.column_config.TextColumn(pinned=True, width=50),
-                            "Arm": st.column_config.TextColumn(pinned=True, width=190),
-                            "Trial": st.column_config.TextColumn(width=105),
-                            "Dose per administration": st.column_config.TextColumn(width=200),
-                            "Schedule": st.column_config.TextColumn(width=125),
-                            "Cumulative": st.column_config.TextColumn(width=140)})
+if rows <= MAX_ROWS_TALL:
+    # As tall as its rows and as wide as the page, each name and dose wrapped in full: the table of a slide.
+    st.table(table_page(comparison, literal=True))
+else:
+    # At 1280 px the code, arm, trial, dose, schedule and cumulative columns fit side by side.
+    st.dataframe(table_page(comparison), hide_index=True, width="stretch",
+                 height=MAX_ROWS_TALL * ROW_HEIGHT + 38,
+                 column_config={"Code": st.column_config.TextColumn(pinned=True, width=50),
+                                "Arm": st.column_config.TextColumn(pinned=True, width=190),
+                                "Trial": st.column_config.TextColumn(width=105),
+                                "Dose per administration": st.column_config.TextColumn(width=200),
+                                "Schedule": st.column_config.TextColumn(width=125),
+                                "Cumulative": st.column_config.TextColumn(width=140)})
 
 # The files are built on each run, not on click: a file built on click belongs to no session, and under
 # load another session's rerun can sweep it away before the browser fetches it.

@@ -116,12 +116,17 @@ ROW_EXAMPLES = {
     ("SEVERAL_PHRASES", 2): ("NCT01624077", "the administration of the CD4+CD25+ Tregs (1 x 106 cells/kg) at several "
                              "intervals (for graft specific tolerance induction)."),
     ("NOT_USED_PHRASES", 0): ("NCT00902044", "Dose Level 3: 1x10^5 cells/m2 (NOT BEING USED)"),
+    ("ESCALATION_JOINS", 0): ("NCT01945814", "Three different dose levels are selected, starting with 5 x 106 (a T "
+                              "cell number more than an order of magnitude lower than that administered at the time of "
+                              "an unmanipulated marrow infusion), followed by 1 x 107 and a final dose 2 x 107 "
+                              "mCTLs/m2."),
+    ("ESCALATION_JOINS", 1): ("NCT01945814", "followed by 1 x 107 and a final dose 2 x 107 mCTLs/m2."),
     ("TARGET_WORDS", "target"): ("NCT02228096", "A target dose of CTL019 transduced cells will consist of a single "
                                  "infusion"),
     ("TARGET_WORDS", "targeted"): ("NCT00014911", "with a targeted total of exceeding 10,000 islet equivalents"),
 }
 _TABLES = ("WEIGHT_BAND_SIGNS", "COUNTED_UNITS", "FRACTION_PHRASES", "SEVERAL_PHRASES", "NOT_USED_PHRASES",
-           "TARGET_WORDS")
+           "TARGET_WORDS", "ESCALATION_JOINS")
 
 
 def test_every_row_has_a_registry_example() -> None:
@@ -173,6 +178,9 @@ def test_each_row_reads_in_its_registry_sentence(key: tuple[str, object]) -> Non
         assert find_several(sentence), nct
     elif table == "NOT_USED_PHRASES":
         assert not_used_after(sentence, sentence.index("m2") + 2) == "NOT BEING USED", nct
+    elif table == "ESCALATION_JOINS":  # every level takes the unit only the last one writes
+        doses = find_doses(sentence)
+        assert len(doses) >= 2 and {d.unit for d in doses} == {"cells/m2"}, nct
     else:
         assert names_target(sentence), nct
 
@@ -201,6 +209,13 @@ def test_shares_of_a_split_dose_are_not_days_and_each_dose_level_is_one_administ
     assert [(dose, count) for _, dose, _, _, count in _rows("NCT02842138")] == [
         (5e4, 1), (1e5, 1), (1e6, 1), (3e6, 1), (6e6, 1)]
     assert "fractionated" in {flag.code for flag in _trial("NCT02842138").arms[0].flags}
+
+
+def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:
+    """NCT01287104: "(1 x 105, 1 x 106 or 1 x 107) NK cells/kg": three levels per kg, not a fourth 106 × 10^7."""
+    doses = find_doses("Post-transplant Day 21 (plus-minus 3 days): (1 x 105, 1 x 106 or 1 x 107) NK cells/kg by IV "
+                       "infusion.")
+    assert [(d.value, d.unit) for d in doses] == [(1e5, "cells/kg"), (1e6, "cells/kg"), (1e7, "cells/kg")]
 
 
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:

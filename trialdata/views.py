@@ -19,7 +19,7 @@ from .flags import Severity, severity
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, arm_key, arms_frame, cumulative_frame
 from .load import Problem
 from .models import Source, Trial
-from .notation import format_cells, format_dose_range
+from .notation import format_cells, format_dose_range, markdown_literal
 
 
 @dataclass
@@ -355,11 +355,16 @@ TABLE_PAGE_COLUMNS = ["Code", "Trial", "Arm", "Dose per administration", "Schedu
                       "Type", "Cells", "Counted", "Route", "Administration days", "Flags"]
 
 
-def table_page(comparison: Comparison) -> Styler:
-    """The Comparison table page's table: dose columns first, each arm's code on its chart colour."""
+def table_page(comparison: Comparison, literal: bool = False) -> Styler:
+    """The Comparison table page's table: dose columns first, each arm's code on its chart colour. `literal`
+    escapes every text cell for a renderer that reads cells as Markdown (st.table), so record text shows as
+    written."""
     full = display_table(comparison)
     columns = [c for c in TABLE_PAGE_COLUMNS if c not in ("For", "Counted") or full[c].ne("").any()]
-    return with_color_chips(full[columns], comparison)
+    table = full[columns]
+    if literal:
+        table = table.map(lambda value: markdown_literal(value) if isinstance(value, str) else value)
+    return with_color_chips(table, comparison)
 
 
 def with_color_chips(table: pd.DataFrame, comparison: Comparison) -> Styler:

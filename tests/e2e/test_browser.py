@@ -40,7 +40,7 @@ def axis_codes(page: Page, chart: int) -> set[str]:
 
 def grid_text(page: Page) -> str:
     """The table's cells as the grid's accessibility table gives them (the grid itself is a canvas)."""
-    cells = page.locator("[data-testid='stDataFrame']").first.locator("td")
+    cells = page.locator("[data-testid='stDataFrame'], [data-testid='stTable']").first.locator("td")
     expect(cells.first).to_be_attached(timeout=30_000)
     return " | ".join(cells.nth(i).text_content() or "" for i in range(cells.count()))
 
@@ -273,7 +273,7 @@ def test_record_markup_and_file_names_show_as_written_in_a_real_browser(markup_s
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
     wait_for_app(page)
     expect(page.get_by_text(f"Added this session: {upload.name}")).to_be_visible(timeout=30_000)
-    for path in ("", "across", "sources", "arm_detail"):
+    for path in ("", "across", "sources", "arm_detail", "table"):
         if path:
             open_page(page, f"{markup_server}/{path}")
         quoting = page.locator("[data-testid='stMain']").get_by_text("example.org", exact=False).first

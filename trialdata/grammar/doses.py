@@ -23,6 +23,7 @@ from .vocabulary import (
     CELL_FREE_WORDS,
     CELL_NOUN_ENDINGS,
     COUNTED_UNITS,
+    ESCALATION_JOINS,
     FLAT_MARKS,
     ORDINALS,
     OTHER_UNITS,
@@ -145,7 +146,7 @@ def find_doses(text: str) -> list[DoseMention]:
     if not quantities:
         return []
     mentions = [m for q in quantities if (m := _mention(text, q)) is not None]
-    return _share_list_units(mentions)
+    return _share_escalation_units(text, _share_list_units(mentions))
 
 
 def _mention(text: str, quantity: Quantity) -> DoseMention | None:
@@ -301,6 +302,25 @@ def _share_list_units(mentions: list[DoseMention]) -> list[DoseMention]:
         if donor is not None:
             shared[i] = DoseMention(**{**_fields(mention), "unit": donor.unit, "role": donor.role,
                                        "unit_written": False})
+    return shared
+
+
+# Between two levels of an escalation: an aside in brackets, a comma, then the joining words.
+_ESCALATION_GAP = re.compile(
+    rf"\s{{0,2}}(?:\([^()]{{0,160}}\)\s{{0,2}})?,?\s{{0,2}}(?:{'|'.join(ESCALATION_JOINS)})\s{{1,3}}", re.IGNORECASE)
+
+
+def _share_escalation_units(text: str, mentions: list[DoseMention]) -> list[DoseMention]:
+    """"starting with 5 x 106 (...), followed by 1 x 107 and a final dose 2 x 107 mCTLs/m2": a dose written without
+    a unit, joined to the next by ESCALATION_JOINS, takes the unit the next one writes or has taken."""
+    shared = list(mentions)
+    for i in range(len(shared) - 2, -1, -1):
+        mention, following = shared[i], shared[i + 1]
+        if mention.unit_written or mention.role != "dose" or following.unit == mention.unit:
+            continue
+        if not _ESCALATION_GAP.fullmatch(text, mention.end, following.start):
+            continue
+        shared[i] = DoseMention(**{**_fields(mention), "unit": following.unit, "unit_written": False})
     return shared
 
 

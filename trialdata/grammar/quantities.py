@@ -79,13 +79,17 @@ _LIST_GAP = re.compile(
     r"\s{0,2}(?:,\s{0,2}(?:(?:or|and)\s{1,3})?(?:then\s{1,3})?|(?:or|and)\s{1,3}(?:then\s{1,3})?|then\s{1,3}"
     r"|/\s{0,2}|;\s{0,2})", re.IGNORECASE)
 # Before a quantity: "1-" or "0.5 to" sharing its power ("1-2 x 10^6"), or "1, 3 or" a list sharing it.
+# Neither starts at the exponent of a number before it: in "1 x 105, 1 x 106 or 1 x 107" (lost superscripts) the
+# "106" is 10^6's power, not a bare 106 sharing 10^7.
+_NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
 _SHARED_RANGE = re.compile(
-    rf"(?<![\w.,^~\\])(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
     re.IGNORECASE,
 )
 _SHARED_LIST = re.compile(
-    rf"(?<![\w.,^~\\])(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}(?:or|and)\s{{1,3}}$",
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
+    rf"(?:or|and)\s{{1,3}}$",
     re.IGNORECASE,
 )
 _ITEM = re.compile(_MANTISSA)

@@ -206,6 +206,13 @@ FRACTION_PHRASES: tuple[str, ...] = (
     r"\d{1,3}\s{0,2}%\s{0,3}on\s{1,3}day\s{0,2}\d",
 )
 
+# Words joining the dose levels of an escalation, when only the last level writes its unit: "starting with 5 x 106
+# (...), followed by 1 x 107 and a final dose 2 x 107 mCTLs/m2" gives every level per m².
+ESCALATION_JOINS: tuple[str, ...] = (
+    r"followed\s{1,3}by",
+    r"and\s{1,3}(?:a|the)\s{1,3}(?:final|last|highest)\s{1,3}dose(?:\s{1,3}(?:of|level))?",
+)
+
 # --- what stands before a number ---------------------------------------------------------------------------------
 
 # A bound on a dose, and which: "up to 2x10^6 per kg" (at most), "a minimum of 50 million" (at least).
