@@ -218,6 +218,14 @@ def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None
     assert [(d.value, d.unit) for d in doses] == [(1e5, "cells/kg"), (1e6, "cells/kg"), (1e7, "cells/kg")]
 
 
+def test_an_arm_naming_the_ends_of_an_escalation_gets_every_level_its_intervention_lists() -> None:
+    """NCT01316146, arm: "starting with the lowest cell dose (2×10^7 cells/m2) and then escalate the cell dose to the
+    highest cell dose (2×10^8/m2)"; intervention: "Group One, 2x10^7 cells/m^2 Group Two, 1x10^8 cells/m^2 Group
+    Three, 2x10^8 cells/m^2"."""
+    assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT01316146")] == [
+        (2e7, "cells/m2", 1), (1e8, "cells/m2", 1), (2e8, "cells/m2", 1)]
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
@@ -235,7 +235,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     linked_readings = [r for reading in linked for r in reading.readings]
     level = dose_level(text.label or "") or dose_level(text.description)
     readings = list(own.readings) + linked_readings
-    if any(r.regimen.dose for r in own.readings):
+    if any(r.regimen.dose for r in own.readings) and not _ends_of_listed_levels(own.readings, linked_readings):
         regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
     else:
         regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
@@ -540,6 +540,19 @@ def _settle_count(draft: _Draft) -> None:
                 regimen = _with(regimen, administrations=1, administration_days=(0.0,))
         settled.append(regimen)
     draft.regimens = settled
+
+
+def _ends_of_listed_levels(own: tuple[Reading, ...], linked: list[Reading]) -> bool:
+    """The arm names only the lowest and highest of the dose levels its intervention lists ("starting with the
+    lowest cell dose (2×10^7 cells/m2) and then escalate ... to the highest cell dose (2×10^8/m2)" beside "Group One,
+    2x10^7 ... Group Two, 1x10^8 ... Group Three, 2x10^8 cells/m^2"): every listed level is the arm's."""
+    def doses(readings: Iterable[Reading]) -> set[tuple[str, float]]:
+        return {(r.regimen.dose.unit, r.regimen.dose.value) for r in readings if r.regimen.dose}  # type: ignore[union-attr]
+    mine, listed = doses(own), doses(linked)
+    if len(mine) != 2 or not mine < listed or len({unit for unit, _ in listed}) != 1:
+        return False
+    values = sorted(value for _, value in listed)
+    return {value for _, value in mine} == {values[0], values[-1]}
 
 
 def _from_arm_doses(
