@@ -246,3 +246,18 @@ def test_past_a_legends_worth_of_lines_the_legend_names_each_trial() -> None:
     assert named == trials  # every trial of the chart in its legend
     for trace in traces:  # and each point's hover names its arm's trial
         assert {point[3] for point in trace["customdata"] if point[3]} == {trace["name"]}
+
+
+def test_a_weight_band_shows_its_sign_once_escaped_in_the_legend() -> None:
+    """NCT02228096's "(for patients > 50 kg)" band: the legend reads "> 50 kg", not "&gt; 50 kg"."""
+    from trialdata.notation import plotly_literal
+
+    trials = merge_trials(load_paths([ROOT / "tests" / "data" / "mixed-products" / "NCT02228096.json"]).trials)
+    arms = arms_frame(trials)
+    codes, colors = arm_codes(arms["arm_key"]), arm_colors(arms["arm_key"])
+    figure = cumulative_chart(cumulative_frame(arms), arms, colors, codes).to_dict()
+    names = [trace["name"] for trace in figure["data"]]
+    assert any(plotly_literal("> 50 kg") in name for name in names)
+    assert not any("&amp;" in name for name in names)  # escaped once: plotly shows "&gt;" as ">"
+    rows = dose_chart(arms, colors, codes).to_dict()["layout"]["yaxis"]["categoryarray"]
+    assert any(plotly_literal("> 50 kg") in row for row in rows) and not any("&amp;" in row for row in rows)

@@ -313,7 +313,7 @@ def cumulative_chart(
     hundreds helps no one and each trace costs plotly time on every filter change.
     """
     scale = scale or day_scale(arms)
-    names = dict(zip(arms["series"], arm_names(arms, codes), strict=True))
+    names = dict(zip(arms["series"], arm_names(arms, codes, literal=False), strict=True))  # line_traces escapes
     steps = step_lines(cumulative, unit)
     title = "Cumulative dose" if unit == PER_KG else f"Cumulative dose, {unit}"
     layout = _layout(title, scale.title(), False, chart_height(arms))
@@ -551,9 +551,10 @@ _SHORT_UNITS = {"cells/kg": "/kg", "cells/m2": "/m²", "cells/cm2": "/cm²", "ce
 NAME_PART_LIMIT = 28  # characters of a regimen's own name (a weight band, a dose level) on a chart row
 
 
-def arm_names(arms: pd.DataFrame, codes: dict[str, str]) -> list[str]:
+def arm_names(arms: pd.DataFrame, codes: dict[str, str], literal: bool = True) -> list[str]:
     """What each row of `arms` is called on the charts, in row order: trial · phase · regimen · dose · schedule
-    · code ("NCT… · Ph 2 · 4.0×10⁶/kg · weekly ×4 · A7"). Shown as literal text, never as markup."""
+    · code ("NCT… · Ph 2 · 4.0×10⁶/kg · weekly ×4 · A7"). Escaped for plotly (shown as literal text, never as
+    markup) unless `literal` is False, for a caller that escapes it itself."""
     names = []
     for row in arms.itertuples():
         parts = [row.trial_id]
@@ -570,7 +571,8 @@ def arm_names(arms: pd.DataFrame, codes: dict[str, str]) -> list[str]:
         if schedule != "schedule not stated":
             parts.append(schedule.split(" (days")[0].removesuffix(", days not stated"))
         parts.append(codes.get(row.arm_key, "?"))
-        names.append(plotly_literal(" · ".join(parts)))
+        name = " · ".join(parts)
+        names.append(plotly_literal(name) if literal else name)
     return names
 
 
