@@ -131,3 +131,21 @@ def test_the_day_axis_choice_travels_in_the_link(server: str, page: Page) -> Non
     wait_for_app(page)
     expect(title).to_have_text("day (0 = first dose), compressed scale")
     assert "day_axis=compressed" in page.url
+
+
+def test_a_shared_link_opens_its_page_and_view_on_a_just_started_server(page: Page) -> None:
+    """The start-up handover (pages/common.page_setup and app.py): on a server that has served nothing yet, a
+    link to a page other than the landing one, with filters in its query, opens that page with those filters."""
+    from .conftest import ROOT, free_port, start_streamlit
+
+    port = free_port()
+    process = start_streamlit(ROOT / "app.py", port)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/table?trial=NCT06740149&day_axis=linear")
+        wait_for_app(page)
+        expect(page.locator("h1").first).to_have_text("Comparison table", timeout=30_000)
+        expect(page.locator("[data-testid='stCaptionContainer']").first).to_contain_text("6 arm regimen(s)")
+        assert "trial=NCT06740149" in page.url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
