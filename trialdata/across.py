@@ -24,7 +24,8 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
 def across_frame(trials: Iterable[Trial], arms: pd.DataFrame) -> pd.DataFrame:
-    """`arms` (from `arms_frame`) with its trial's facts and the arm's cell source on every row.
+    """`arms` (from `arms_frame`, which has each trial's conditions and phases) with its trial's status and start
+    year and the arm's cell source on every row.
 
     Multi-valued facts (conditions, phases, statuses) are tuples, so filters match any of them.
     """
@@ -32,15 +33,13 @@ def across_frame(trials: Iterable[Trial], arms: pd.DataFrame) -> pd.DataFrame:
     sources: dict[tuple[str, str], tuple[str, Source | None]] = {}
     for trial in trials:
         facts[trial.trial_id] = {
-            "conditions": tuple(dict.fromkeys(c.strip() for c in trial.conditions if c.strip())),
-            "trial_phases": trial.phases,
             "status": tuple(s.strip() for s in (trial.status or "").split(" / ") if s.strip()),
             "start_year": start_year(trial.start_date),
         }
         for arm in trial.arms:
             sources[(trial.trial_id, arm.label)] = arm_cell_source(trial, arm)
     frame = arms.copy()
-    for column in ("conditions", "trial_phases", "status", "start_year"):
+    for column in ("status", "start_year"):
         frame[column] = [facts.get(t, {}).get(column, ()) for t in frame["trial_id"]]
     frame["start_year"] = frame["start_year"].map(lambda y: y if y else None).astype("Int64")
     found = [sources.get((t, a), ("", None)) for t, a in zip(frame["trial_id"], frame["arm"], strict=True)]

@@ -64,7 +64,7 @@ _CATEGORY_LEFT = 22  # margin beside the widest arm label: the pad and the gap t
 _NUMBER_LEFT = 100  # margin of a numeric cells/kg axis: its tick labels and rotated title
 # Advance widths of Source Sans (em), rounded up, so a label's margin is not short of what plotly measures.
 _EM = {"digit": 0.5, "upper": 0.62, "lower": 0.5, "space": 0.2, "other": 0.36}
-# A picture saved from the toolbar is drawn in the browser's fallback sans-serif, up to this much wider.
+# ... and how much wider the charts' own font (_FAMILY: Arial or its metric twin) draws than those widths.
 _OTHER_FONTS = 1.12
 
 
@@ -436,12 +436,12 @@ def line_traces(
         return [trace(colors[line.arm_key], style(line), [scale.x(d) for d in line.days], line.totals, hovers(line),
                       name=plotly_literal(name(line)))
                 for line in lines]
-    by_trial = len({line.trial_id for line in lines}) <= TRIAL_LEGEND_LIMIT
-    shared = {} if by_trial else trial_colors(lines)
+    trials = {trial: i for i, trial in enumerate(dict.fromkeys(line.trial_id for line in lines))}
+    by_trial = len(trials) <= TRIAL_LEGEND_LIMIT
     groups: dict[tuple[str, str], tuple[str, dict, list, list, list]] = {}
     for line in lines:
-        look = style(line)
-        group = line.trial_id if by_trial else colors[shared[line.trial_id]]
+        look = style(line)  # past a legend's worth of trials, the trials of one palette hue share a trace
+        group = line.trial_id if by_trial else f"hue {trials[line.trial_id] % len(PALETTE)}"
         _, _, xs, ys, data = groups.setdefault((group, repr(look)), (colors[line.arm_key], look, [], [], []))
         xs += [*(scale.x(d) for d in line.days), None]
         ys += [*line.totals, None]
@@ -454,19 +454,6 @@ def line_traces(
         traces.append(trace(color, look, xs, ys, data, name=plotly_literal(group), showlegend=by_trial and first,
                             legendgroup=group))
     return traces
-
-
-def trial_colors(lines: list[StepLine]) -> dict[str, str]:
-    """Each trial's first arm key among `lines`: past a legend's worth of trials, lines share the trace of the
-    first trial of their palette hue."""
-    first: dict[str, str] = {}
-    for line in lines:
-        first.setdefault(line.trial_id, line.arm_key)
-    hues: dict[int, str] = {}
-    for position, (trial, key) in enumerate(first.items()):
-        hues.setdefault(position % len(PALETTE), key)
-        first[trial] = hues[position % len(PALETTE)]
-    return first
 
 
 def row_note(y: object, text: str) -> dict:

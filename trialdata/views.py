@@ -63,6 +63,22 @@ def build_comparison(
     )
 
 
+def _filter_choices(comparison: Comparison) -> list[tuple[str, tuple[str, ...] | None, pd.Series]]:
+    """(filter, what was picked, the value each loaded arm has for it), in the sidebar's words."""
+    chosen, everything = comparison.selection, comparison.all_arms
+    return [
+        ("Trials", chosen.trials, everything["trial_id"]),
+        ("Arm type", chosen.arm_types, everything["arm_type"]),
+        ("Phase", chosen.phases, everything["phase"].replace("", "Not stated")),
+        ("Cells", chosen.cellular, everything["cellular"].map({True: "Cellular", False: "Non-cellular"})),
+        ("Arms", chosen.arms, everything["arm_key"]),
+    ]
+
+
+def _narrows(picked: tuple[str, ...] | None, values: pd.Series) -> bool:
+    return picked is not None and not set(values) <= set(picked)
+
+
 def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = ()) -> str | None:
     """Why fewer trials are shown than are loaded, naming the filters that did it; None when all are shown."""
     shown = comparison.arms["trial_id"].nunique()
@@ -70,20 +86,20 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
     if shown >= loaded:
         return None
     chosen, everything = comparison.selection, comparison.all_arms
-    picked_trials = chosen.trials is not None and set(chosen.trials) < set(everything["trial_id"])
-    first_ones = picked_trials and bool(default_trials) and tuple(chosen.trials or ()) == tuple(default_trials)
-    causes = [f"Trials ({len(chosen.trials or ())} picked)"] if picked_trials and not first_ones else []
-    for name, picked, values in (("Arm type", chosen.arm_types, everything["arm_type"]),
-                                 ("Phase", chosen.phases, everything["phase"].replace("", "Not stated")),
-                                 ("Cells", chosen.cellular,
-                                  everything["cellular"].map({True: "Cellular", False: "Non-cellular"}))):
-        if picked is not None and not set(values) <= set(picked):
-            causes.append(f"{name} ({', '.join(picked) or 'none'})")
-    if chosen.dose_range is not None:
-        causes.append("the dose range")
-    in_trials = everything.loc[everything["trial_id"].isin(chosen.trials or everything["trial_id"]), "arm_key"]
-    if chosen.arms is not None and not set(in_trials) <= set(chosen.arms):
-        causes.append("Arms (some of the chosen trials' arms left out)")
+    first_ones = bool(default_trials) and tuple(chosen.trials or ()) == tuple(default_trials) and \
+        _narrows(chosen.trials, everything["trial_id"])
+    causes = []
+    for name, picked, values in _filter_choices(comparison):
+        if name == "Trials":
+            if _narrows(picked, values) and not first_ones:
+                causes.append(f"Trials ({len(picked or ())} picked)")
+        elif name == "Arms":  # the dose range before it, as in the sidebar; only the chosen trials' arms count
+            if chosen.dose_range is not None:
+                causes.append("the dose range")
+            if _narrows(picked, values[everything["trial_id"].isin(chosen.trials or everything["trial_id"])]):
+                causes.append("Arms (some of the chosen trials' arms left out)")
+        elif _narrows(picked, values):
+            causes.append(f"{name} ({', '.join(picked or ()) or 'none'})")
     text = f"Arms of {shown} of {loaded} trials are shown"
     if causes:
         text += ", narrowed by " + "; ".join(causes) + " (widen them in the sidebar)"
@@ -93,28 +109,17 @@ def narrowing_caption(comparison: Comparison, default_trials: tuple[str, ...] = 
     return text + "."
 
 
-def export_settings(comparison: Comparison, records: str = "") -> ExportSettings:
+def export_settings(comparison: Comparison) -> ExportSettings:
     """What a download of the shown arms carries to trace back here: codes, reference patient and filters."""
-    chosen = comparison.selection
-    everything = comparison.all_arms
-    filters = []
-    for name, picked, options in (
-        ("trials", chosen.trials, everything["trial_id"]), ("arm types", chosen.arm_types, everything["arm_type"]),
-        ("phases", chosen.phases, everything["phase"].replace("", "Not stated")),
-        ("cells", chosen.cellular, everything["cellular"].map({True: "Cellular", False: "Non-cellular"})),
-        ("arms", chosen.arms, everything["arm_key"]),
-    ):
-        if picked is None or set(options) <= set(picked):
-            filters.append((name, "all"))
-        else:
-            filters.append((name, f"{len(picked)} of {options.nunique()}: " + "; ".join(picked)))
-    if chosen.dose_range is not None:
-        low, high = chosen.dose_range
+    filters = [(name, f"{len(picked or ())} of {values.nunique()}: " + "; ".join(picked or ())
+                if _narrows(picked, values) else "all")
+               for name, picked, values in _filter_choices(comparison)]
+    if comparison.selection.dose_range is not None:
+        low, high = comparison.selection.dose_range
         filters.append(("dose per administration", f"{format_cells(low, 'cells/kg')} to "
                                                    f"{format_cells(high, 'cells/kg')}"))
-    loaded = records or f"{len(comparison.trials)} trial(s)"
     return ExportSettings(weight_kg=comparison.weight_kg, bsa_m2=comparison.bsa_m2, codes=comparison.codes,
-                          filters=tuple(filters), records=loaded)
+                          filters=tuple(filters), records=f"{len(comparison.trials)} trial(s)")
 
 
 def dose_text(row: pd.Series, weight_kg: float, converted: bool = True, bsa_m2: float = DEFAULT_BSA_M2) -> str:

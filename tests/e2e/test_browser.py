@@ -108,7 +108,7 @@ def test_downloads_hold_the_filtered_rows(server: str, page: Page, tmp_path) -> 
     workbook = pd.read_excel(xlsx_download.value.path(), sheet_name=None)
     assert set(workbook) == {"Arms", "Administrations", "Settings"}
     settings = dict(zip(workbook["Settings"]["Setting"], workbook["Settings"]["Value"], strict=True))
-    assert settings["Filter: phases"].startswith("1 of ") and settings["Filter: phases"].endswith("Phase 1")
+    assert settings["Filter: Phase"].startswith("1 of ") and settings["Filter: Phase"].endswith("Phase 1")
     assert list(workbook["Arms"]["chart_code"]) == list(csv["chart_code"])
     assert len(workbook["Arms"]) == 3
     assert list(workbook["Administrations"]["day (day 0 = first dose)"]) == [0, 0, 0]

@@ -29,6 +29,7 @@ from .vocabulary import (
     ORDINALS,
     OTHER_THERAPIES,
     PEOPLE_WORDS,
+    REFERENCE_WORDS,
     SCALE_WORDS,
     SEVERAL_PHRASES,
     TIME_UNITS,
@@ -103,7 +104,7 @@ _SINGLE = led(
 )
 # "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
 # A number followed by % is a share of a dose, not a day: "day0,30%; day1, 30%; day2, 40%" lists no days 30 and 40.
-_NOT_A_DAY = r"(?!\d)(?![\d.]\d)(?!\s{0,2}%)"
+_NOT_A_DAY = r"(?!\d)(?!\.\d)(?!\s{0,2}%)"
 _DAY_LIST = led(
     rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}){_NOT_A_DAY}"
     rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}{_NOT_A_DAY}){{1,24}})",
@@ -121,7 +122,7 @@ _ORDINAL_DAYS = led(
 _FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
                         r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
 _CLAUSE = led(r"[.;:]\s")
-_REFERENCE_POINT = re.compile(r"\b(?:pre|post|after|before|prior\s{1,3}to|following)[-\s]{0,3}(?:treatment|therapy|"
+_REFERENCE_POINT = re.compile(rf"\b{words(REFERENCE_WORDS)}[-\s]{{0,3}}(?:treatment|therapy|"
                               r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
 # "Three cycles of HRT": the count of another treatment's administrations.
 _OF_OTHER_THERAPY = re.compile(rf"\s{{1,3}}of\s{{1,3}}(?:the\s{{1,3}})?{words(OTHER_THERAPIES)}\b", re.I)

@@ -93,8 +93,12 @@ OTHER_THERAPIES: tuple[str, ...] = (
     "rituximab", "placebo", "saline", "conditioning", "lymphodepletion", "lymphodepleting", "mesna", "busulfan",
     "tacrolimus", "sirolimus", "methotrexate", "mycophenolate", "cyclosporine", "g-csf", "filgrastim",
     "temozolomide", "tmz", "sunitinib", "basiliximab", "daclizumab", "etanercept", "antithymocyte globulin", "atg",
-    "aldesleukin", "proleukin",  # IL-2 by its drug names: "Aldesleukin ... every 8 hours ... up to 6 doses"
+    "aldesleukin",  # IL-2 by its drug name: "Aldesleukin ... every 8 hours ... up to 6 doses"
 )
+
+# Words placing a time before or after something given rather than giving it: "within one month pre treatment",
+# "beginning within 24 hours of TIL infusion" (what follows them is a reference point, not what a schedule gives).
+REFERENCE_WORDS: tuple[str, ...] = ("pre", "post", "after", "before", "prior to", "following")
 
 # Amounts of a drug, not of cells: "fludarabine 30 mg/m2", "IL-2 600,000 IU/kg", "AP1903 0.4 mg/kg". A schedule
 # nearer to one of these (or to a drug named in OTHER_THERAPIES) than to the cells is the drug's schedule.

@@ -580,9 +580,11 @@ def _from_arm_doses(
             loose = {(r.regimen.administrations, r.regimen.interval_days): r for r in linked
                      if not r.regimen.dose and r.regimen.administrations
                      and (not arm_phase or r.regimen.phase in (None, arm_phase))}
-            scheduled = [r.regimen for r in loose.values()] if len(loose) == 1 else []
-            # what reading that schedule decided comes with it ("a three-day split-dose regimen": fractionated)
-            flags.extend(f for r in loose.values() for f in r.flags if len(loose) == 1)
+            scheduled = []
+            if len(loose) == 1:
+                (only,) = loose.values()
+                scheduled = [only.regimen]
+                flags.extend(only.flags)  # what reading that schedule decided ("a split-dose regimen": fractionated)
         if not scheduled:
             regimens.append(_with(regimen, phase=regimen.phase or arm_phase))
         for found in scheduled:

@@ -44,7 +44,7 @@ from ..grammar.schedules import (
 )
 from ..grammar.sentences import split_sentences
 from ..grammar.text import readable
-from ..grammar.vocabulary import PROCEDURE_WORDS, SITE_WORDS, TIME_UNITS
+from ..grammar.vocabulary import PROCEDURE_WORDS, REFERENCE_WORDS, SITE_WORDS, TIME_UNITS
 from ..models import Dose, Flag, Regimen, Source
 from ..notation import format_cells, format_dose_range
 
@@ -180,7 +180,8 @@ def _read_sentences(text: str, location: str) -> _Part:
         words_, broken = readable(sentence.text)
         doses = find_doses(words_)
         schedules = [s for s in find_schedules(words_) if s.administrations or s.interval_days or s.open_ended]
-        if not schedules and (fraction := find_fraction(words_)):  # "a three-day split-dose regimen (day0, 30%; ...)"
+        fraction = None if schedules else find_fraction(words_)
+        if fraction:  # a split dose with no other schedule: "a three-day split-dose regimen (day0, 30%; ...)"
             at = words_.find(fraction)
             schedules = [ScheduleMention(1, None, (0.0,), fraction, at, at + len(fraction), single=True)]
         optional = find_optional(words_) if doses or schedules or _may_be_optional(words_) else []
@@ -196,7 +197,8 @@ def _read_sentences(text: str, location: str) -> _Part:
             _read_cohorts(read)
         if read.schedules:
             read.schedules = _without_drug_schedules(read)
-            read.fraction = find_fraction(words_) if not any(x.interval_days for x in read.schedules) else None
+            if not any(x.interval_days for x in read.schedules):
+                read.fraction = fraction or find_fraction(words_)
             if read.fraction:
                 first = read.schedules[0]
                 read.schedules = [ScheduleMention(1, None, (0.0,), read.fraction, first.start, first.end, single=True)]
@@ -280,7 +282,7 @@ def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
         return sentence.schedules
     named = find_cell_words(sentence.text)
     cells = [(m.start, m.end) for m in sentence.doses] + [
-        span for span in named if not _AS_REFERENCE.search(sentence.text, 0, span[0])]
+        span for span in named if not _AS_REFERENCE.search(sentence.text, max(0, span[0] - _REFERENCE_REACH), span[0])]
     only_as_reference = bool(named) and not cells  # the cells only say when the drug starts
     kept = []
     for schedule in sentence.schedules:
@@ -294,8 +296,9 @@ def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
 
 # Cells named as the time a drug is given from, not as what the schedule gives: "Aldesleukin ... every 8 hours
 # beginning within 24 hours of TIL infusion and continuing for up to a maximum of 6 doses".
-_AS_REFERENCE = re.compile(r"\b(?:after|following|post|before|prior\s{1,3}to|(?:hours?|days?|weeks?)\s{1,3}of)"
-                           r"\s{1,3}(?:the\s{1,3})?$", re.I)
+_AS_REFERENCE = re.compile(
+    rf"\b(?:{words(REFERENCE_WORDS)}|(?:hours?|days?|weeks?)\s{{1,3}}of)\s{{1,3}}(?:the\s{{1,3}})?$", re.I)
+_REFERENCE_REACH = 30  # characters before a cell word searched for those words: bounded, so reading stays linear
 
 
 def _span_gap(start: int, end: int, span: tuple[int, int]) -> int:
