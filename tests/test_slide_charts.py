@@ -261,3 +261,14 @@ def test_a_weight_band_shows_its_sign_once_escaped_in_the_legend() -> None:
     assert not any("&amp;" in name for name in names)  # escaped once: plotly shows "&gt;" as ">"
     rows = dose_chart(arms, colors, codes).to_dict()["layout"]["yaxis"]["categoryarray"]
     assert any(plotly_literal("> 50 kg") in row for row in rows) and not any("&amp;" in row for row in rows)
+
+
+def test_no_repeat_of_a_line_is_drawn_plain_however_many_coincide() -> None:
+    """Five arms at one dose on the same days: only the first is plain; every repeat is dashed or dotted."""
+    from trialdata.charts import REPEAT_STYLES, StepLine, repeat_styles
+
+    lines = [StepLine(f"T · arm {i}", f"T · arm {i}", "T", f"arm {i}", False, [0.0, 7.0, 7.0], [1e6, 2e6, 2e6])
+             for i in range(len(REPEAT_STYLES) + 2)]
+    style = repeat_styles(lines)
+    assert style(lines[0]) == {}
+    assert all(style(line).get("line", {}).get("dash") for line in lines[1:])

@@ -355,7 +355,7 @@ def repeat_styles(lines: list[StepLine]) -> Callable[[StepLine], dict]:
         shape = (tuple(line.days[:-1]), tuple(round(t, 6) for t in line.totals))
         repeat = seen.get(shape, 0)
         seen[shape] = repeat + 1
-        styles[line.series] = REPEAT_STYLES[repeat % len(REPEAT_STYLES)] if repeat else {}
+        styles[line.series] = REPEAT_STYLES[1 + (repeat - 1) % (len(REPEAT_STYLES) - 1)] if repeat else {}
     return lambda line: styles.get(line.series, {})
 
 
