@@ -3,46 +3,48 @@
 import streamlit as st
 
 from pages.common import page_setup
-from trialdata.charts import CHART_THEME, cumulative_chart, schedule_chart
 from trialdata.notation import markdown_literal
-from trialdata.views import arm_detail
+from trialdata.presentation.arm_charts import cumulative_chart, schedule_chart
+from trialdata.presentation.style import CHART_THEME
+from trialdata.presentation.tables import arm_detail
 
-comparison = page_setup("pages/arm_detail.py")
+state = page_setup("pages/arm_detail.py")
+loaded = state.loaded
 
 st.title("Arm detail")
-keys = list(dict.fromkeys(comparison.arms["arm_key"]))
+keys = list(dict.fromkeys(state.arms["arm_key"]))
 if not keys:
     st.info("No arm matches the filters. Widen them in the sidebar to pick an arm.",
             icon=":material/filter_alt_off:")
     st.stop()
 # Open on an arm with something to show: the first with a stated dose, else the first with a schedule.
-dosed = comparison.arms.loc[comparison.arms["dose_per_administration"].notna(), "arm_key"]
-timed = comparison.arms.loc[comparison.arms["administration_days"].map(len).gt(0), "arm_key"]
+dosed = state.arms.loc[state.arms["dose_per_administration"].notna(), "arm_key"]
+timed = state.arms.loc[state.arms["administration_days"].map(len).gt(0), "arm_key"]
 first = next(iter(dosed), next(iter(timed), keys[0]))
 key = st.selectbox("Arm", keys, index=keys.index(first), key="detail", bind="query-params")
-detail = arm_detail(comparison, key)
+detail = arm_detail(state.arms, loaded, key)
 
 # Two by two: four to a row cut "2.29×10⁶ cells/kg" and "every 3 months ×4" short at a laptop's width.
 figures = [*st.columns(2), *st.columns(2)]
 figures[0].metric("Dose per administration", detail.dose)
 figures[1].metric("Schedule", detail.schedule)
 figures[2].metric("Cumulative", detail.cumulative)
-figures[3].metric(f"Total cells, {comparison.weight_kg:g} kg patient", detail.total_cells,
+figures[3].metric(f"Total cells, {loaded.reference.weight_kg:g} kg patient", detail.total_cells,
                   help="Cumulative cells/kg × the reference body weight set in the sidebar.")
-st.caption(markdown_literal(f"{comparison.codes[key]} in the charts · {detail.trial_id} · {detail.arm_type} · "
+st.caption(markdown_literal(f"{loaded.codes[key]} in the charts · {detail.trial_id} · {detail.arm_type} · "
                             f"{detail.route}"))
 
-rows = comparison.arms[comparison.arms["arm_key"] == key]
+rows = state.arms[state.arms["arm_key"] == key]
 charts = [st.container(), st.container()]  # one under the other: each chart names its rows in full
-charts[0].plotly_chart(schedule_chart(rows, comparison.colors, comparison.codes), width="stretch",
+charts[0].plotly_chart(schedule_chart(rows, loaded.colors, loaded.codes), width="stretch",
                        theme=CHART_THEME, key="detail_schedule")
-cumulative = comparison.cumulative[comparison.cumulative["arm_key"] == key]
+cumulative = state.cumulative[state.cumulative["arm_key"] == key]
 if not rows["cellular"].iloc[0]:
     charts[1].info("This arm receives no cells, so it has no cumulative cell dose.")
 elif cumulative.empty:
     charts[1].info("No cumulative curve: the record does not give both a dose and a schedule for this arm.")
 else:
-    charts[1].plotly_chart(cumulative_chart(cumulative, rows, comparison.colors, comparison.codes),
+    charts[1].plotly_chart(cumulative_chart(cumulative, rows, loaded.colors, loaded.codes),
                            width="stretch", theme=CHART_THEME, key="detail_cumulative")
 
 st.subheader("Regimens")

@@ -9,10 +9,9 @@ one burst and lays it out once, not once per element while the figures are still
 import streamlit as st
 
 from pages.common import page_setup
-from trialdata.across_views import default_focus, focus_summary
-from trialdata.charts import (
-    CHART_CONFIG,
-    CHART_THEME,
+from trialdata.load import printable
+from trialdata.notation import markdown_literal
+from trialdata.presentation.arm_charts import (
     DAY_AXES,
     cumulative_chart,
     day_scale,
@@ -21,56 +20,56 @@ from trialdata.charts import (
     schedule_chart,
     split_charted,
 )
-from trialdata.filters import default_trials
-from trialdata.load import printable
-from trialdata.notation import markdown_literal
-from trialdata.views import arm_key_table, conversion_caption, narrowing_caption, needs_checking
+from trialdata.presentation.sources import needs_checking
+from trialdata.presentation.style import CHART_CONFIG, CHART_THEME
+from trialdata.presentation.tables import arm_key_table
+from trialdata.presentation.texts import conversion_caption, focus_summary, narrowing_caption
 
-comparison = page_setup("pages/compare.py")
+state = page_setup("pages/compare.py")
+loaded = state.loaded
 log = bool(st.session_state.get("log"))
 # The Day axis control is drawn above the charts but read here, before them; on a link's first run its value is
 # still only in the URL.
 day_axis = st.session_state.get("day_axis") or st.query_params.get("day_axis") or "fit"
 
-focus = default_focus(comparison.all_arms)
-shown_trials, all_trials = comparison.arms["trial_id"].nunique(), comparison.all_arms["trial_id"].nunique()
-charted, uncharted = split_charted(comparison.arms)
+colors, codes, reference = loaded.colors, loaded.codes, loaded.reference
+at_reference = {"weight_kg": reference.weight_kg, "bsa_m2": reference.bsa_m2}
+charted, uncharted = split_charted(state.arms)
 scale = day_scale(charted, day_axis if day_axis in DAY_AXES else "fit")
 figures = [] if charted.empty else [
-    ("dose_chart", dose_chart(charted, comparison.colors, comparison.codes, log=log)),
-    ("schedule_chart", schedule_chart(charted, comparison.colors, comparison.codes, scale=scale)),
-    ("cumulative_chart", cumulative_chart(comparison.cumulative, charted, comparison.colors, comparison.codes,
+    ("dose_chart", dose_chart(charted, colors, codes, log=log, **at_reference)),
+    ("schedule_chart", schedule_chart(charted, colors, codes, scale=scale)),
+    ("cumulative_chart", cumulative_chart(state.cumulative, charted, colors, codes,
                                           log=log, scale=scale)),
 ]
 own_units = [] if charted.empty else own_axis_units(charted)
 own_figures = [
-    (unit, dose_chart(charted[charted["dose_axis"] == unit], comparison.colors, comparison.codes, log=log, unit=unit),
-     cumulative_chart(comparison.cumulative, charted[charted["dose_axis"] == unit], comparison.colors,
-                      comparison.codes, log=log, unit=unit, scale=scale))
+    (unit, dose_chart(charted[charted["dose_axis"] == unit], colors, codes, log=log, unit=unit, **at_reference),
+     cumulative_chart(state.cumulative, charted[charted["dose_axis"] == unit], colors, codes, log=log, unit=unit,
+                      scale=scale))
     for unit in own_units
 ]
-key_table = None if comparison.arms.empty else arm_key_table(comparison)
+key_table = None if state.arms.empty else arm_key_table(state.arms, loaded)
 
 st.title("Compare arms")
 counts = st.columns(4)
-counts[0].metric("Trials loaded", len(comparison.trials))
-counts[1].metric("Arms shown", f"{comparison.arms['arm_key'].nunique()} of {comparison.all_arms['arm_key'].nunique()}")
-problem_count = sum(problem.count for problem in comparison.problems)
-counts[2].metric("Problems in records", f"{problem_count:,}")
-counts[3].metric("Arms to check", needs_checking(comparison.arms),
+counts[0].metric("Trials loaded", loaded.trial_count)
+counts[1].metric("Arms shown", f"{state.arms['arm_key'].nunique()} of {len(loaded.options.arms)}")
+counts[2].metric("Problems in records", f"{loaded.problem_count:,}")
+counts[3].metric("Arms to check", needs_checking(state.arms),
                  help="Arms whose record contradicts itself or where the reading had to guess; Sources & flags "
                       "lists every flag, the most important first.")
-if focus and all_trials > 1:
+if loaded.focus and len(loaded.options.trials) > 1:
     peers = st.columns([4, 1], vertical_alignment="center")
-    peers[0].markdown(f":material/my_location: {markdown_literal(focus_summary(comparison.all_arms, focus))}")
+    peers[0].markdown(f":material/my_location: {markdown_literal(focus_summary(loaded.arms, loaded.focus))}")
     peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
-narrowed = narrowing_caption(comparison, default_trials(comparison.all_arms))
+narrowed = narrowing_caption(state)
 if narrowed:
     st.caption(narrowed)
-if comparison.problems:
-    with st.expander(f"{problem_count:,} problem(s) in the records: what could not be read, and why"):
-        st.dataframe({"File": [printable(p.path) for p in comparison.problems],
-                      "What is wrong": [p.message for p in comparison.problems]}, hide_index=True)
+if loaded.problems:
+    with st.expander(f"{loaded.problem_count:,} problem(s) in the records: what could not be read, and why"):
+        st.dataframe({"File": [printable(p.path) for p in loaded.problems],
+                      "What is wrong": [p.message for p in loaded.problems]}, hide_index=True)
 
 if key_table is None:
     st.info("No arm matches the filters. Widen the dose range, add arm types or phases, "
@@ -89,19 +88,19 @@ else:
                               "so a weekly ×4 arm and a quarterly one both read; linear and compressed force it.")
     for key, figure in figures:
         st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME, key=key)
-    st.caption(conversion_caption(charted, comparison, log=log, scale=scale))
+    st.caption(conversion_caption(charted, codes, loaded.reference, log=log, compressed=scale.compressed))
     for unit, dose_figure, cumulative_figure in own_figures:
         arms_in_unit = charted[charted["dose_axis"] == unit]
-        codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in arms_in_unit["arm_key"]))
+        listed = ", ".join(dict.fromkeys(codes[key] for key in arms_in_unit["arm_key"]))
         st.markdown(f"**Doses in {unit}**")
         st.plotly_chart(dose_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
                         key=f"dose_chart_{unit}")
         st.plotly_chart(cumulative_figure, width="stretch", config=CHART_CONFIG, theme=CHART_THEME,
                         key=f"cumulative_chart_{unit}")
-        st.caption(f"Doses of {codes} are in {unit}, which has no cells/kg equivalent: they are drawn here, on an axis "
-                   "of their own, and never converted. Their schedules are in the schedule chart above.")
+        st.caption(f"Doses of {listed} are in {unit}, which has no cells/kg equivalent: they are drawn here, on an "
+                   "axis of their own, and never converted. Their schedules are in the schedule chart above.")
 if not uncharted.empty:
-    codes = ", ".join(dict.fromkeys(comparison.codes[key] for key in uncharted["arm_key"]))
-    st.caption(f"Not charted, as their records state neither a cell dose nor a schedule: {codes}.")
+    listed = ", ".join(dict.fromkeys(codes[key] for key in uncharted["arm_key"]))
+    st.caption(f"Not charted, as their records state neither a cell dose nor a schedule: {listed}.")
 st.subheader("Arms")
 st.dataframe(key_table, hide_index=True, width="stretch")

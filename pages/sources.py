@@ -6,20 +6,20 @@ import streamlit as st
 from pages.common import page_setup
 from trialdata.flags import Severity
 from trialdata.notation import markdown_literal
-from trialdata.views import sources_by_trial
+from trialdata.presentation.sources import sources_by_trial
 
-comparison = page_setup("pages/sources.py")
+state = page_setup("pages/sources.py")
 MAX_ARMS = 60  # beyond this the page gets slow to read; narrow the filters instead
 
 st.title("Sources & flags")
-if comparison.arms.empty:
+if state.arms.empty:
     st.info("No arm matches the filters. Widen them in the sidebar to see sources.",
             icon=":material/filter_alt_off:")
     st.stop()
 st.caption("Each value is quoted from the record, with the paragraph it sits in: check it there. Flags read "
            "contradiction (the record says two things), guess (the reading chose), gap (the record leaves it out), "
            "note (a routine conversion), in that order.")
-trials = sources_by_trial(comparison)
+trials = sources_by_trial(state.arms, state.loaded)
 total = sum(len(trial.arms) for trial in trials)
 if total > MAX_ARMS:
     st.warning(f"Showing the first {MAX_ARMS} of {total} arm regimens; narrow the filters to see the others.")

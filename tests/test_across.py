@@ -27,15 +27,16 @@ from trialdata.across import (
     start_year,
     summarize,
 )
-from trialdata.across_charts import across_cumulative_chart, across_dose_chart
-from trialdata.across_views import across_table, default_focus, focus_summary, summary_table
-from trialdata.charts import arm_codes, arm_colors
 from trialdata.export import ACROSS_COLUMNS, to_csv, to_json, to_xlsx
-from trialdata.frames import arm_key, arms_frame, cumulative_frame
+from trialdata.frames import arm_codes, arm_key, arms_frame, cumulative_frame
 from trialdata.grammar.products import find_cell_sources
 from trialdata.load import load_paths, read_file
 from trialdata.models import Trial
 from trialdata.notation import format_cells
+from trialdata.presentation.across_charts import across_cumulative_chart, across_dose_chart
+from trialdata.presentation.style import arm_colors
+from trialdata.presentation.tables import across_table, summary_table
+from trialdata.presentation.texts import default_focus, focus_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -38,8 +38,8 @@ def run_across(**query: str | list[str]) -> AppTest:
 
 def loaded(at: AppTest) -> pd.DataFrame:
     """Every loaded arm with its trial's facts, as the library builds it for the session's records."""
-    comparison = at.session_state["comparison"]
-    return across_frame(comparison.trials, comparison.all_arms)
+    loaded = at.session_state["page_state"].loaded
+    return across_frame(loaded.trials, loaded.arms)
 
 
 def table(at: AppTest) -> pd.DataFrame:
@@ -152,7 +152,7 @@ def test_summary_names_the_arms_behind_each_figure() -> None:
 
 def test_colours_match_the_compare_page() -> None:
     at = run_across()
-    colors = at.session_state["comparison"].colors
+    colors = at.session_state["page_state"].loaded.colors
     every = loaded(at)
     drawn = points(chart(at, 0)["data"])
     assert len(drawn) == every["dose_cells_per_kg"].notna().sum()

@@ -337,8 +337,9 @@ def mixed():
 
 
 def test_a_dose_with_no_cells_per_kg_equivalent_is_drawn_on_its_own_axis_only(mixed) -> None:
-    from trialdata.charts import arm_codes, arm_colors, cumulative_chart, dose_chart, own_axis_units
-    from trialdata.frames import cumulative_frame
+    from trialdata.frames import arm_codes, cumulative_frame
+    from trialdata.presentation.arm_charts import cumulative_chart, dose_chart, own_axis_units
+    from trialdata.presentation.style import arm_colors
     _, arms = mixed
     codes, colors = arm_codes(arms["arm_key"]), arm_colors(arms["arm_key"])
     assert own_axis_units(arms) == ["IEQ/kg", "cells/cm2"]

@@ -10,10 +10,11 @@ import json
 import pytest
 
 from trialdata.across import across_frame
-from trialdata.across_charts import across_dose_chart
-from trialdata.charts import arm_codes, arm_colors, dose_chart, schedule_chart
-from trialdata.frames import arms_frame
+from trialdata.frames import arm_codes, arms_frame
 from trialdata.load import read_file
+from trialdata.presentation.across_charts import across_dose_chart
+from trialdata.presentation.arm_charts import dose_chart, schedule_chart
+from trialdata.presentation.style import arm_colors
 
 TEXT = {
     "Flat range": "Patients receive a single intravenous infusion of 1-2×10^8 hUC-MSCs.",

@@ -22,7 +22,7 @@ from tests.chart_points import points
 from tests.page_text import as_read
 from trialdata.export import TABLE_COLUMNS, to_csv, to_json, to_xlsx
 from trialdata.notation import markdown_literal
-from trialdata.views import sources_by_trial
+from trialdata.presentation.sources import sources_by_trial
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -66,8 +66,8 @@ def chart_spec(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def comparison(at: AppTest):
-    return at.session_state["comparison"]
+def state(at: AppTest):
+    return at.session_state["page_state"]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -83,7 +83,7 @@ def test_every_page_renders_without_error(page: str) -> None:
 
 def test_landing_page_shows_what_is_loaded_and_three_charts() -> None:
     at = run()
-    total = comparison(at).all_arms["arm_key"].nunique()
+    total = state(at).loaded.arms["arm_key"].nunique()
     assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS)
     assert metrics(at)["Arms shown"] == f"{total} of {total}"
     assert metrics(at)["Problems in records"] == "0"
@@ -92,9 +92,9 @@ def test_landing_page_shows_what_is_loaded_and_three_charts() -> None:
 
 def test_trial_filter_narrows_every_chart_to_the_seed() -> None:
     at = run_seed()
-    total = comparison(at).all_arms["arm_key"].nunique()
+    total = state(at).loaded.arms["arm_key"].nunique()
     assert metrics(at)["Arms shown"] == f"6 of {total}"
-    assert chart_arms(at, 0) == {key.split(" · ", 1)[1] for key in comparison(at).arms["arm_key"]}
+    assert chart_arms(at, 0) == {key.split(" · ", 1)[1] for key in state(at).arms["arm_key"]}
     assert len(chart_arms(at, 0)) == 6
 
 
@@ -105,7 +105,7 @@ def test_arm_type_filter_removes_the_control_from_every_chart_and_table() -> Non
     assert "Control group" not in chart_arms(at, 0)
     assert "Control group" not in chart_arms(at, 1)
     assert metrics(at)["Arms shown"].startswith("5 of ")
-    assert "Control group" not in set(comparison(at).arms["arm"])
+    assert "Control group" not in set(state(at).arms["arm"])
 
 
 def test_deselecting_an_arm_removes_it_from_charts_table_and_downloads() -> None:
@@ -116,14 +116,14 @@ def test_deselecting_an_arm_removes_it_from_charts_table_and_downloads() -> None
     at = run_seed("pages/table.py", arm=keep)
     shown = at.table[0].value.map(as_read)  # a page table: record text escaped for its Markdown cells
     assert len(shown) == 5 and PHASE1_HIGH.split(" · ", 1)[1] not in set(shown["Arm"])
-    csv = pd.read_csv(io.BytesIO(to_csv(comparison(at).arms)))
+    csv = pd.read_csv(io.BytesIO(to_csv(state(at).arms)))
     assert list(csv.columns) == TABLE_COLUMNS
     assert list(csv["arm"]) == list(shown["Arm"])
 
 
 def test_downloads_hold_exactly_the_filtered_rows() -> None:
     at = run_seed("pages/table.py", phase="Phase 1")
-    arms = comparison(at).arms
+    arms = state(at).arms
     assert set(arms["phase"]) == {"Phase 1"} and len(arms) == 3
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download Excel", "Download JSON"]
     csv = pd.read_csv(io.BytesIO(to_csv(arms)))
@@ -145,7 +145,7 @@ def test_url_query_reproduces_the_filtered_view() -> None:
 def test_dose_range_hides_arms_outside_it() -> None:
     at = run_seed()
     at.select_slider(key="dose").set_value((2e6, 1e7)).run()
-    assert set(comparison(at).arms["dose_per_administration"]) == {2e6, 4e6}
+    assert set(state(at).arms["dose_per_administration"]) == {2e6, 4e6}
 
 
 def test_empty_selection_shows_a_message_not_empty_charts() -> None:
@@ -192,8 +192,8 @@ def _record_strings() -> str:
 def test_sources_page_quotes_each_number_and_lists_flags() -> None:
     """Trial by trial, its flags once; each arm's sentences quoted once, with what each supports; flags ranked."""
     at = run_seed("pages/sources.py")
-    codes = comparison(at).codes
-    assert [h.value for h in at.subheader] == [markdown_literal(f"{SEED} · {comparison(at).trials[-1].title}")]
+    codes = state(at).loaded.codes
+    assert [h.value for h in at.subheader] == [markdown_literal(f"{SEED} · {state(at).loaded.trials[-1].title}")]
     titles = [m.value for m in at.markdown if m.value.startswith("##### ")]
     assert titles[0] == f"##### {markdown_literal(f'{codes[CONTROL]} · Control group')}"
     assert len(titles) == 6
@@ -201,7 +201,7 @@ def test_sources_page_quotes_each_number_and_lists_flags() -> None:
     quotes = [t.strip("“”") for t in texts if t.startswith("“")]
     record = _record_strings()
     assert all(quote in record for quote in quotes)
-    arms = sources_by_trial(comparison(at))[0].arms
+    arms = sources_by_trial(state(at).arms, state(at).loaded)[0].arms
     for arm in arms:  # a sentence behind two numbers is quoted once, saying what it supports
         assert len({s.quote for s in arm.sentences}) == len(arm.sentences)
     assert len(quotes) == sum(len(arm.sentences) for arm in arms) < 6 * 3 - 1  # was each number's quote: 17
@@ -232,16 +232,16 @@ def test_good_upload_adds_a_trial_with_a_converted_flat_dose() -> None:
     at.file_uploader(key="uploader").set_value([upload]).run()
     assert not at.exception
     assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS + 1)
-    arms = comparison(at).all_arms
+    arms = state(at).loaded.arms
     flat = arms[arms["trial_id"] == "NCT09999999"].iloc[0]
     assert flat["dose_converted"] and flat["cumulative_cells_per_kg"] == pytest.approx(3 * 1.5e8 / 70)
 
 
 def test_colours_stay_with_their_arm_when_filtering() -> None:
     at = run_seed()
-    before = comparison(at).colors
+    before = state(at).loaded.colors
     at.button_group(key="phase").set_value(["Phase 1"]).run()
-    assert comparison(at).colors == before
+    assert state(at).loaded.colors == before
     for index in range(3):
         drawn = {point["data"][0]: point["color"] for point in points(chart_spec(at, index)["data"])}
         assert drawn["Phase I dose group 3 (4.0×10^6 cells/kg)"] == before[PHASE1_HIGH]
@@ -256,8 +256,26 @@ def test_a_filter_change_does_not_re_read_records(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sidebar, "read_file", lambda name, data: reads.append(name) or original(name, data))
     at.button_group(key="phase").set_value(["Phase 2"]).run()
     assert not at.exception
-    assert len(comparison(at).arms) == 3
+    assert len(state(at).arms) == 3
     assert reads == []
+
+
+def test_a_filter_change_rebuilds_only_what_the_selection_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes, colours, filter choices and flags depend only on what is loaded: a filter change reuses them (at
+    hundreds of trials, rebuilding them was most of a rerun's server time), and only the shown arms change."""
+    at = run_seed()
+    import pages.common.sidebar as sidebar
+
+    before = state(at).loaded
+    builds: list[int] = []
+    original = sidebar.load_state
+    monkeypatch.setattr(sidebar, "load_state", lambda *a, **k: builds.append(1) or original(*a, **k))
+    at.button_group(key="phase").set_value(["Phase 2"]).run()
+    after = state(at)
+    assert not at.exception and builds == []
+    assert after.loaded.arms is before.arms and after.loaded.colors is before.colors
+    assert after.loaded.options is before.options and after.loaded.arm_flags is before.arm_flags
+    assert len(after.arms) == 3 < len(before.arms)
 
 
 def test_json_and_zip_uploads_add_their_studies() -> None:
@@ -292,9 +310,9 @@ def test_records_folders_named_in_the_environment_replace_the_bundled_ones(
     monkeypatch.setenv("TRIALDATA_RECORDS", f"{tmp_path}{os.pathsep}{missing}")
     at = run()
     assert metrics(at)["Trials loaded"] == "1"
-    assert set(comparison(at).all_arms["trial_id"]) == {"NCT09999999"}
+    assert set(state(at).loaded.arms["trial_id"]) == {"NCT09999999"}
     assert metrics(at)["Problems in records"] == "1"
-    problems = comparison(at).problems
+    problems = state(at).loaded.problems
     assert problems[0].path == str(missing) and "no such file or folder" in problems[0].message
 
 
@@ -303,7 +321,7 @@ def test_landing_places_the_richest_dosing_program_among_its_peers() -> None:
     sentence = next(m.value for m in at.markdown if m.value.startswith(":material/my_location:"))
     sentence = as_read(sentence)
     assert sentence.startswith(f":material/my_location: {SEED} gives 1.0×10⁶ to 4.0×10⁶ cells/kg per administration")
-    others = comparison(at).all_arms
+    others = state(at).loaded.arms
     peers = others[(others["trial_id"] != SEED) & others["dose_cells_per_kg"].notna()]
     assert f"{peers['arm_key'].nunique()} dosed arm(s) of {peers['trial_id'].nunique()} other trial(s)" in sentence
     assert [link.proto.page for link in at.get("page_link")][-1] == "across"  # the Across trials page
@@ -328,7 +346,7 @@ def test_compare_draws_per_cm2_and_islet_doses_on_charts_of_their_own(monkeypatc
 def test_the_reference_body_surface_area_converts_per_m2_doses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRIALDATA_RECORDS", str(MIXED))
     at = run(trial="NCT00078533", bsa="2.0")
-    rows = comparison(at).arms
+    rows = state(at).arms
     assert list(rows["dose_cells_per_kg"]) == pytest.approx([1e7 * 2.0 / 70, 1e8 * 2.0 / 70])
     shown = at.dataframe[0].value
     assert any("at 2 m², 70 kg" in str(text) for text in shown["Dose per administration"])

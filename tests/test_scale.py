@@ -14,11 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.chart_points import points
 from tests.test_pages import APP, metrics
-from trialdata.across_charts import MAX_CHARTED_TRIALS, charted_trials
-from trialdata.charts import LEGEND_LIMIT, arm_codes, arm_colors, cumulative_chart, dose_chart, schedule_chart
 from trialdata.filters import MAX_DEFAULT_ARMS, default_trials
-from trialdata.frames import arms_frame, cumulative_frame
+from trialdata.frames import arm_codes, arms_frame, cumulative_frame
 from trialdata.load import read_file
+from trialdata.presentation.across_charts import MAX_CHARTED_TRIALS, charted_trials
+from trialdata.presentation.arm_charts import LEGEND_LIMIT, cumulative_chart, dose_chart, schedule_chart
+from trialdata.presentation.style import arm_colors
 
 TRIALS = 15
 ARMS_PER_TRIAL = 4
@@ -100,7 +101,7 @@ def test_a_trial_picked_in_the_sidebar_brings_its_arms(tmp_path: Path, many: byt
     assert last not in at.multiselect(key="trial").value
     at.multiselect(key="trial").set_value([*at.multiselect(key="trial").value, last]).run()
     assert not at.exception
-    shown = at.session_state["comparison"].arms
+    shown = at.session_state["page_state"].arms
     assert (shown["trial_id"] == last).sum() == ARMS_PER_TRIAL
     assert metrics(at)["Arms shown"].startswith(f"{MAX_DEFAULT_ARMS + ARMS_PER_TRIAL} of ")
 

@@ -13,22 +13,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from trialdata.charts import (
-    arm_codes,
-    arm_colors,
+from trialdata.filters import ArmFilter, apply_filter, filter_options
+from trialdata.frames import arm_codes, arms_frame, cumulative_frame
+from trialdata.load import load_paths
+from trialdata.merge import merge_trials
+from trialdata.presentation.arm_charts import (
     arm_names,
     cumulative_chart,
     day_scale,
     dose_chart,
     schedule_chart,
     split_charted,
-    trial_of,
 )
-from trialdata.filters import ArmFilter, apply_filter, filter_options
-from trialdata.frames import arms_frame, cumulative_frame
-from trialdata.load import load_paths
-from trialdata.merge import merge_trials
-from trialdata.views import build_comparison, display_table
+from trialdata.presentation.style import arm_colors, trial_of
+from trialdata.presentation.tables import display_table
+from trialdata.state import load_state, select
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEKLY = "NCT06740149"  # "once a week for 4 consecutive weeks": days 0, 7, 14, 21
@@ -37,27 +36,27 @@ PHASE_1_2 = "NCT01342250"  # registered as Phase 1 and Phase 2; its arms' texts 
 
 
 @pytest.fixture(scope="module")
-def comparison():
+def state():
     trials = merge_trials(load_paths([ROOT / "seeds"]).trials)
-    return build_comparison(trials)
+    return select(load_state(trials))
 
 
 @pytest.fixture(scope="module")
-def charted(comparison) -> pd.DataFrame:
-    return split_charted(comparison.arms)[0]
+def charted(state) -> pd.DataFrame:
+    return split_charted(state.arms)[0]
 
 
-def figures(comparison, charted: pd.DataFrame, log: bool = False) -> dict[str, dict]:
+def figures(state, charted: pd.DataFrame, log: bool = False) -> dict[str, dict]:
     return {
-        "dose": dose_chart(charted, comparison.colors, comparison.codes, log=log).to_dict(),
-        "schedule": schedule_chart(charted, comparison.colors, comparison.codes).to_dict(),
-        "cumulative": cumulative_chart(cumulative_frame(charted), charted, comparison.colors, comparison.codes,
+        "dose": dose_chart(charted, state.loaded.colors, state.loaded.codes, log=log).to_dict(),
+        "schedule": schedule_chart(charted, state.loaded.colors, state.loaded.codes).to_dict(),
+        "cumulative": cumulative_chart(cumulative_frame(charted), charted, state.loaded.colors, state.loaded.codes,
                                        log=log).to_dict(),
     }
 
 
-def test_every_chart_names_the_trial_of_every_arm_it_shows(comparison, charted) -> None:
-    charts = figures(comparison, charted)
+def test_every_chart_names_the_trial_of_every_arm_it_shows(state, charted) -> None:
+    charts = figures(state, charted)
     for name in ("dose", "schedule"):
         rows = charts[name]["layout"]["yaxis"]["categoryarray"]
         assert len(rows) == len(charted)
@@ -75,26 +74,27 @@ def test_every_chart_names_the_trial_of_every_arm_it_shows(comparison, charted) 
                        for trial in charted["trial_id"]), name
 
 
-def test_a_row_name_gives_phase_dose_schedule_and_code(comparison, charted) -> None:
-    names = dict(zip(charted["arm_key"], arm_names(charted, comparison.codes), strict=True))
+def test_a_row_name_gives_phase_dose_schedule_and_code(state, charted) -> None:
+    names = dict(zip(charted["arm_key"], arm_names(charted, state.loaded.codes), strict=True))
     weekly = charted[(charted["trial_id"] == WEEKLY) & (charted["dose_per_administration"] == 2e6)
                      & (charted["administrations"] == 4)].iloc[0]
-    code = comparison.codes[weekly["arm_key"]]
+    code = state.loaded.codes[weekly["arm_key"]]
     assert names[weekly["arm_key"]] == f"{WEEKLY} · Ph 2 · 2.0×10⁶/kg · weekly ×4 · {code}"
     quarterly = charted[charted["trial_id"] == QUARTERLY].iloc[0]
     assert names[quarterly["arm_key"]].startswith(f"{QUARTERLY} · Ph 1/2 · 4.0×10⁷ cells · every 3 months ×4 · ")
     assert len(set(names.values())) == len(names)
 
 
-def test_an_arm_without_a_phase_of_its_own_is_in_its_trials(comparison) -> None:
-    arms = comparison.all_arms[comparison.all_arms["trial_id"] == PHASE_1_2]
+def test_an_arm_without_a_phase_of_its_own_is_in_its_trials(state) -> None:
+    arms = state.loaded.arms[state.loaded.arms["trial_id"] == PHASE_1_2]
     assert set(arms["phase"]) == {"Phase 1/2"} and arms["phase_from_trial"].all()
-    own = comparison.all_arms[comparison.all_arms["trial_id"] == WEEKLY]
+    own = state.loaded.arms[state.loaded.arms["trial_id"] == WEEKLY]
     assert not own["phase_from_trial"].any() and set(own["phase"]) == {"Phase 1", "Phase 2"}
-    assert "Phase 1/2" in filter_options(comparison.all_arms).phases
-    kept = apply_filter(comparison.all_arms, ArmFilter(phases=("Phase 1/2",)))
+    assert "Phase 1/2" in filter_options(state.loaded.arms).phases
+    kept = apply_filter(state.loaded.arms, ArmFilter(phases=("Phase 1/2",)))
     assert PHASE_1_2 in set(kept["trial_id"])  # the Phase filter no longer drops them
-    table = display_table(build_comparison(comparison.trials, ArmFilter(trials=(PHASE_1_2,))))
+    phase_1_2 = select(state.loaded, ArmFilter(trials=(PHASE_1_2,)))
+    table = display_table(phase_1_2.arms, state.loaded)
     assert set(table["Phase"]) == {"Phase 1/2 (trial)"}
 
 
@@ -106,24 +106,24 @@ def _share_of_axis(figure: dict, label_start: str) -> float:
     return (max(xs) - min(xs)) / (high - low)
 
 
-def test_a_weekly_and_a_quarterly_schedule_both_read_on_one_axis(comparison, charted) -> None:
+def test_a_weekly_and_a_quarterly_schedule_both_read_on_one_axis(state, charted) -> None:
     both = charted[charted["trial_id"].isin([WEEKLY, QUARTERLY])]
     assert day_scale(both).compressed  # fitted: 270 days beside 21
-    fitted = schedule_chart(both, comparison.colors, comparison.codes).to_dict()
+    fitted = schedule_chart(both, state.loaded.colors, state.loaded.codes).to_dict()
     assert _share_of_axis(fitted, f"{WEEKLY} · Ph 2") > 0.4  # weekly ×4 spread over much of the axis
     assert _share_of_axis(fitted, QUARTERLY) > 0.85
     ticks = dict(zip(fitted["layout"]["xaxis"]["ticktext"], fitted["layout"]["xaxis"]["tickvals"], strict=True))
     assert {"0", "7", "28", "90", "180"} <= set(ticks)  # ticks still read in days
     marks = fitted["data"][-1]
     assert {point[3] for point in marks["customdata"]} >= {"0", "7", "14", "21", "90", "180", "270"}  # hover: days
-    linear = schedule_chart(both, comparison.colors, comparison.codes, scale=day_scale(both, "linear")).to_dict()
+    linear = schedule_chart(both, state.loaded.colors, state.loaded.codes, scale=day_scale(both, "linear")).to_dict()
     assert _share_of_axis(linear, f"{WEEKLY} · Ph 2") < 0.1  # what users saw before: a blob at day 0
     weekly_only = charted[charted["trial_id"] == WEEKLY]
     assert not day_scale(weekly_only).compressed  # schedules of like length keep a linear axis
 
 
-def test_coinciding_cumulative_lines_are_each_drawn_visibly(comparison, charted) -> None:
-    lines = figures(comparison, charted)["cumulative"]["data"]
+def test_coinciding_cumulative_lines_are_each_drawn_visibly(state, charted) -> None:
+    lines = figures(state, charted)["cumulative"]["data"]
     shapes: dict[tuple, list[dict]] = {}
     for trace in lines:
         shapes.setdefault((tuple(trace["x"]), tuple(trace["y"])), []).append(trace)
@@ -150,8 +150,8 @@ def test_no_two_arms_share_a_colour_and_a_trial_keeps_one_hue() -> None:
     assert all(len(hues) <= 2 for hues in by_trial.values())  # one hue per trial (rounding may split one)
 
 
-def test_a_log_dose_axis_draws_markers_not_bars(comparison, charted) -> None:
-    log = figures(comparison, charted, log=True)
+def test_a_log_dose_axis_draws_markers_not_bars(state, charted) -> None:
+    log = figures(state, charted, log=True)
     assert {trace["type"] for trace in log["dose"]["data"]} == {"scatter"}
     assert log["dose"]["data"][0]["mode"] == "markers"
     axis = log["dose"]["layout"]["xaxis"]
@@ -160,18 +160,18 @@ def test_a_log_dose_axis_draws_markers_not_bars(comparison, charted) -> None:
                                                       charted["dose_unit"], charted["dose_converted"], strict=True)
             if converted and unit == "cells"]
     assert flat and set(flat) == {"square"}
-    linear = figures(comparison, charted)
+    linear = figures(state, charted)
     assert linear["dose"]["data"][0]["type"] == "bar"
 
 
-def test_flags_are_ranked_and_only_worth_checking_arms_are_counted(comparison) -> None:
+def test_flags_are_ranked_and_only_worth_checking_arms_are_counted(state) -> None:
     from trialdata.flags import Severity, severity
-    from trialdata.views import flag_summary, needs_checking, sources_by_trial
+    from trialdata.presentation.sources import flag_summary, needs_checking, sources_by_trial
 
-    arms = comparison.all_arms
+    arms = state.loaded.arms
     flagged = arms.loc[arms["flags"] != "", "arm_key"].nunique()
     assert needs_checking(arms) < flagged  # routine conversions and gaps no longer count as "to check"
-    table = display_table(comparison)
+    table = display_table(state.arms, state.loaded)
     for codes, shown in zip(arms["arm_flag_codes"], table["Flags"], strict=True):
         if codes:  # the most important of the arm's own flags, and how many more
             named = shown.split(" · ")[1].split(" (")[0]
@@ -179,7 +179,7 @@ def test_flags_are_ranked_and_only_worth_checking_arms_are_counted(comparison) -
             assert shown.endswith(f"(+{len(set(codes)) - 1})") or len(set(codes)) == 1
     assert flag_summary(["dose-converted", "label-dose-disagreement", "count-assumed"]) == \
         "contradiction · label-dose-disagreement (+2)"
-    for trial in sources_by_trial(comparison):
+    for trial in sources_by_trial(state.arms, state.loaded):
         for arm in trial.arms:
             levels = [flag.severity for flag in arm.flags]
             assert levels == sorted(levels, reverse=True)
@@ -189,28 +189,28 @@ def test_flags_are_ranked_and_only_worth_checking_arms_are_counted(comparison) -
     assert Severity.CONTRADICTION > Severity.NOTE
 
 
-def test_the_caption_names_the_filter_that_hides_trials(comparison) -> None:
-    from trialdata.views import narrowing_caption
+def test_the_caption_names_the_filter_that_hides_trials(state) -> None:
+    from trialdata.presentation.texts import narrowing_caption
 
-    only_cells = build_comparison(comparison.trials, ArmFilter(cellular=("Non-cellular",)))
+    only_cells = select(state.loaded, ArmFilter(cellular=("Non-cellular",)))
     caption = narrowing_caption(only_cells)
     assert caption and "Cells (Non-cellular)" in caption and "many arms" not in caption
-    assert narrowing_caption(comparison) is None  # every trial shown: nothing to explain
+    assert narrowing_caption(state) is None  # every trial shown: nothing to explain
     from trialdata.filters import arms_of, default_trials
 
     files = sorted((ROOT / "tests" / "data" / "gold" / "msc-2022").glob("*.json"))
     trials = merge_trials(load_paths(files).trials)
     everything = arms_frame(trials)
     first = default_trials(everything)
-    opened = build_comparison(trials, ArmFilter(trials=first, arms=arms_of(everything, first)), all_arms=everything)
-    caption = narrowing_caption(opened, first)
+    opened = select(load_state(trials, arms=everything), ArmFilter(trials=first, arms=arms_of(everything, first)))
+    caption = narrowing_caption(opened)
     assert caption and "with many arms loaded, the first trials are shown at first" in caption
     assert "narrowed by" not in caption  # no filter is to blame when the first trials are shown by default
 
 
-def test_a_cumulative_chart_without_days_draws_a_note_not_empty_axes(comparison, charted) -> None:
+def test_a_cumulative_chart_without_days_draws_a_note_not_empty_axes(state, charted) -> None:
     undated = charted[charted["administration_days"].map(len).eq(0)]
-    figure = cumulative_chart(cumulative_frame(undated), undated, comparison.colors, comparison.codes).to_dict()
+    figure = cumulative_chart(cumulative_frame(undated), undated, state.loaded.colors, state.loaded.codes).to_dict()
     assert figure["layout"]["xaxis"]["visible"] is False and figure["layout"]["yaxis"]["visible"] is False
     assert "No administration days stated" in figure["layout"]["annotations"][0]["text"]
 
@@ -223,13 +223,13 @@ def test_arm_detail_opens_on_an_arm_with_a_dose() -> None:
     at.run()
     at.switch_page("pages/arm_detail.py").run()
     chosen = at.selectbox(key="detail").value
-    arms = at.session_state["comparison"].arms
+    arms = at.session_state["page_state"].arms
     assert arms.loc[arms["arm_key"] == chosen, "dose_per_administration"].notna().any()
 
 
 def test_past_a_legends_worth_of_lines_the_legend_names_each_trial() -> None:
     """Real MSC studies of the gold sample: more dosed, timed arms than the legend lists one by one."""
-    from trialdata.charts import LEGEND_LIMIT
+    from trialdata.presentation.arm_charts import LEGEND_LIMIT
 
     files = sorted((ROOT / "tests" / "data" / "gold" / "msc-2022").glob("*.json"))[:60]
     arms = arms_frame(merge_trials(load_paths(files).trials))
@@ -265,7 +265,7 @@ def test_a_weight_band_shows_its_sign_once_escaped_in_the_legend() -> None:
 
 def test_no_repeat_of_a_line_is_drawn_plain_however_many_coincide() -> None:
     """Five arms at one dose on the same days: only the first is plain; every repeat is dashed or dotted."""
-    from trialdata.charts import REPEAT_STYLES, StepLine, repeat_styles
+    from trialdata.presentation.arm_charts import REPEAT_STYLES, StepLine, repeat_styles
 
     lines = [StepLine(f"T · arm {i}", f"T · arm {i}", "T", f"arm {i}", False, [0.0, 7.0, 7.0], [1e6, 2e6, 2e6])
              for i in range(len(REPEAT_STYLES) + 2)]

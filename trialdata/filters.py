@@ -98,3 +98,20 @@ def apply_filter(arms: pd.DataFrame, selection: ArmFilter) -> pd.DataFrame:
         dose = arms["dose_cells_per_kg"]
         keep &= dose.between(low * (1 - 1e-9), high * (1 + 1e-9))
     return arms[keep]
+
+
+def filter_choices(selection: ArmFilter, arms: pd.DataFrame) -> list[tuple[str, tuple[str, ...] | None, pd.Series]]:
+    """(filter, what was picked, the value each of `arms` has for it), named as the sidebar names them; the
+    caption that says why trials are hidden and the Settings sheet of a download both read this one list."""
+    return [
+        ("Trials", selection.trials, arms["trial_id"]),
+        ("Arm type", selection.arm_types, arms["arm_type"]),
+        ("Phase", selection.phases, arms["phase"].replace("", "Not stated")),
+        ("Cells", selection.cellular, arms["cellular"].map({True: "Cellular", False: "Non-cellular"})),
+        ("Arms", selection.arms, arms["arm_key"]),
+    ]
+
+
+def narrows(picked: tuple[str, ...] | None, values: pd.Series) -> bool:
+    """Whether a filter's choice leaves out some of `values`."""
+    return picked is not None and not set(values) <= set(picked)

@@ -1,20 +1,20 @@
-"""What every page shares: the sidebar and the comparison it selects."""
+"""What every page shares: the sidebar and the page state it selects."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from trialdata.views import Comparison
+from trialdata.state import PageState
 
 ENTRY = "app.py"
 INTENDED_PAGE = "intended_page"
 NAVIGATION_READY = "navigation_ready"
 
 
-def page_setup(page: str, arm_filters: bool = True) -> Comparison:
-    """Draw the shared sidebar and return the comparison it selects (kept in the session as "comparison").
-
-    A page with filters of its own passes `arm_filters=False` and gets every loaded arm.
+def page_setup(page: str, arm_filters: bool = True) -> PageState:
+    """Draw the shared sidebar and return the page state it selects: the loaded facts, built once per load, and
+    the arms the filters show. A page with filters of its own passes `arm_filters=False` and gets every loaded
+    arm.
 
     A just-started server runs the first requested page on its own, before
     app.py has set up the navigation; the page then hands over to app.py,
@@ -24,9 +24,8 @@ def page_setup(page: str, arm_filters: bool = True) -> Comparison:
     if not st.session_state.get(NAVIGATION_READY):
         st.session_state[INTENDED_PAGE] = page
         st.switch_page(ENTRY, query_params={key: st.query_params.get_all(key) for key in st.query_params})
-    from .sidebar import build_sidebar
+    from .sidebar import PAGE_STATE, build_sidebar
 
-    comparison = build_sidebar(arm_filters)
-    st.session_state["comparison"] = comparison
-    return comparison
-
+    state = build_sidebar(arm_filters)
+    st.session_state[PAGE_STATE] = state
+    return state

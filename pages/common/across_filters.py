@@ -14,9 +14,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from pages.common.sidebar import UPLOADS, session_cached
 from trialdata.across import AcrossFilter, across_frame, across_options, apply_across
-from trialdata.across_views import default_focus
 from trialdata.export import ACROSS_COLUMNS, ExportSettings, to_csv, to_json, to_xlsx
-from trialdata.views import Comparison
+from trialdata.presentation.texts import default_focus
+from trialdata.state import Loaded, Reference
 
 
 class Downloads(NamedTuple):
@@ -29,9 +29,9 @@ YEAR_RANGE = "across_year_range"  # the full year range last offered, to tell a 
 
 
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
-def across_cached(digest: str, reference: str, _comparison: Comparison) -> pd.DataFrame:
+def across_cached(digest: str, reference: Reference, _loaded: Loaded) -> pd.DataFrame:
     """Every loaded arm with its trial's facts; keyed by the loaded files and the reference patient."""
-    return across_frame(_comparison.trials, _comparison.all_arms)
+    return across_frame(_loaded.trials, _loaded.arms)
 
 
 FILTER_KEYS = ("x_condition", "x_phase", "x_status", "x_type", "x_source", "x_route")
@@ -40,7 +40,7 @@ FOCUS_KEY = "x_focus"
 
 
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner="Preparing the downloads…")
-def downloads_cached(digest: str, reference: str, trials: tuple[str, ...], _arms: pd.DataFrame,
+def downloads_cached(digest: str, reference: Reference, trials: tuple[str, ...], _arms: pd.DataFrame,
                      _settings: ExportSettings) -> Downloads:
     """The three files for one choice of trials, built once: a workbook of thousands of rows takes seconds,
     and changing only the trial in focus should not rebuild it."""
@@ -52,24 +52,25 @@ def _downloads(arms: pd.DataFrame, settings: ExportSettings) -> Downloads:
                      to_json(arms, ACROSS_COLUMNS, settings))
 
 
-def downloads(comparison: Comparison, chosen: pd.DataFrame) -> Downloads:
+def downloads(loaded: Loaded, chosen: pd.DataFrame) -> Downloads:
     trials = tuple(dict.fromkeys(chosen["trial_id"]))
-    settings = ExportSettings(weight_kg=comparison.weight_kg, bsa_m2=comparison.bsa_m2, codes=comparison.codes,
-                              filters=(("trials", f"{len(trials)} of {len(comparison.trials)}: " + "; ".join(trials)),),
-                              records=f"{len(comparison.trials)} trial(s)")
+    reference = loaded.reference
+    settings = ExportSettings(weight_kg=reference.weight_kg, bsa_m2=reference.bsa_m2, codes=loaded.codes,
+                              filters=(("trials", f"{len(trials)} of {loaded.trial_count}: " + "; ".join(trials)),),
+                              records=f"{loaded.trial_count} trial(s)")
     if st.session_state.get(UPLOADS):  # a session's uploads stay in its own state (see sidebar.session_cached)
-        return session_cached("downloads", (comparison.digest, comparison.reference, trials),  # type: ignore[return-value]
+        return session_cached("downloads", (loaded.digest, reference, trials),  # type: ignore[return-value]
                               lambda: _downloads(chosen, settings))
-    return downloads_cached(comparison.digest, comparison.reference, trials, chosen, settings)
+    return downloads_cached(loaded.digest, reference, trials, chosen, settings)
 
 
-def choose_trials(comparison: Comparison) -> pd.DataFrame:
+def choose_trials(loaded: Loaded) -> pd.DataFrame:
     """Draw the filters, open only while one narrows the choice; return the arms of the chosen trials."""
     if st.session_state.get(UPLOADS):
-        everything = session_cached("across", (comparison.digest, comparison.reference),
-                                    lambda: across_frame(comparison.trials, comparison.all_arms))
+        everything = session_cached("across", (loaded.digest, loaded.reference),
+                                    lambda: across_frame(loaded.trials, loaded.arms))
     else:
-        everything = across_cached(comparison.digest, comparison.reference, comparison)
+        everything = across_cached(loaded.digest, loaded.reference, loaded)
     options = across_options(everything)
     narrowed = any(st.session_state.get(key) for key in FILTER_KEYS) or st.session_state.get(YEAR_KEY) not in (
         None, st.session_state.get(YEAR_RANGE))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,27 +17,20 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from trialdata import Trial, arms_frame
-from trialdata.filters import (
-    CELLULAR_CHOICES,
-    MAX_DEFAULT_ARMS,
-    ArmFilter,
-    FilterOptions,
-    arms_of,
-    default_trials,
-    filter_options,
-)
+from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, filter_options
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
 from trialdata.load import LoadResult, Problem, read_file, record_files
 from trialdata.merge import merge_trials
 from trialdata.notation import format_cells, markdown_literal
-from trialdata.views import Comparison, build_comparison
+from trialdata.state import Loaded, PageState, Reference, load_state, select
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
 PARSED_UPLOADS = "parsed_uploads"  # this session's uploads, read: freed with the session, never shared
 UPLOAD_PROBLEMS = "upload_problems"
 SHOWN_PROBLEMS = 5  # error boxes in the sidebar; the rest are counted there and listed on Compare arms
+PAGE_STATE = "page_state"  # the last page state drawn, for callbacks that run before the next one is built
 TRIALS_BEFORE = "trials_before"  # the Trials list as last drawn, to tell which trials a change adds
 RECORDS_ENV = "TRIALDATA_RECORDS"
 
@@ -67,9 +61,10 @@ def read_upload(name: str, data: bytes) -> LoadResult:
 
 
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
-def arms_cached(digest: str, weight_kg: float, bsa_m2: float, _trials: list[Trial]) -> pd.DataFrame:
-    """The arms frame for one set of records and reference patient; keyed by the records' combined hash."""
-    return arms_frame(_trials, weight_kg, bsa_m2)
+def loaded_cached(digest: str, weight_kg: float, bsa_m2: float, _trials: list[Trial]) -> Loaded:
+    """The loaded facts (arms frame, codes, colours, filter choices, flags) for one set of records and reference
+    patient, built once and shared by every rerun; keyed by the records' combined hash."""
+    return load_state(_trials, Reference(weight_kg, bsa_m2), digest=digest)
 
 
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
@@ -156,8 +151,8 @@ def show_added(added: pd.DataFrame) -> None:
 
     Filters hold explicit choices, so without this an uploaded trial would load but stay filtered out.
     """
-    shown = st.session_state.get("comparison")
-    before = filter_options(shown.all_arms) if shown is not None else None
+    shown = st.session_state.get(PAGE_STATE)
+    before = shown.loaded.options if shown is not None else None
     new = filter_options(added)
     for key, new_values, old_values in (
         ("trial", new.trials, None),
@@ -195,16 +190,16 @@ def bsa_input(box: DeltaGenerator) -> float:
 
 def add_arms_of_added_trials() -> None:
     """A trial picked in the Trials list brings its arms into the Arms list; the two lists are intersected."""
-    shown = st.session_state.get("comparison")
+    shown = st.session_state.get(PAGE_STATE)
     before = set(st.session_state.get(TRIALS_BEFORE, ()))
     added = [t for t in st.session_state.get("trial") or [] if t not in before]
     if shown is not None and added:
-        _add_choices("arm", arms_of(shown.all_arms, added))
+        _add_choices("arm", arms_of(shown.loaded.arms, added))
 
 
-def filters(box: DeltaGenerator, options: FilterOptions, arms: pd.DataFrame) -> ArmFilter:
+def filters(box: DeltaGenerator, loaded: Loaded) -> ArmFilter:
     box.header("Filters")
-    shown_first = default_trials(arms)
+    options, shown_first = loaded.options, loaded.first_trials
     trials = box.multiselect("Trials", options.trials, default=shown_first, key="trial", bind="query-params",
                              on_change=add_arms_of_added_trials,
                              help=f"With more than {MAX_DEFAULT_ARMS} arms loaded, the first trials up to that "
@@ -224,7 +219,7 @@ def filters(box: DeltaGenerator, options: FilterOptions, arms: pd.DataFrame) -> 
                                    help="Arms without a stated dose are hidden once the range is narrowed.")
         dose_range = None if tuple(picked) == full else (float(picked[0]), float(picked[1]))
     # Options are the arms' own names, not their chart codes, so a shared URL names the same arms anywhere.
-    picked = box.multiselect("Arms", options.arms, default=arms_of(arms, shown_first), key="arm",
+    picked = box.multiselect("Arms", options.arms, default=arms_of(loaded.arms, shown_first), key="arm",
                              bind="query-params", placeholder="Pick arms to compare")
     return ArmFilter(arms=tuple(picked), trials=tuple(trials), arm_types=tuple(types), phases=tuple(phases),
                      cellular=tuple(cellular), dose_range=dose_range)
@@ -246,8 +241,8 @@ def uploader() -> None:
         box.caption(f"Added this session: {markdown_literal(', '.join(sorted(added)))}")
 
 
-def build_sidebar(arm_filters: bool = True) -> Comparison:
-    """Draw the sidebar and return the comparison it selects; without `arm_filters`, every loaded arm
+def build_sidebar(arm_filters: bool = True) -> PageState:
+    """Draw the sidebar and return the page state it selects; without `arm_filters`, every loaded arm
     (for a page that selects by its own filters)."""
     filter_box, settings_box = st.sidebar.container(), st.sidebar.container()
     weight = weight_input(settings_box)
@@ -256,8 +251,11 @@ def build_sidebar(arm_filters: bool = True) -> Comparison:
     uploader()
     trials, problems, digest = load_all()
     if st.session_state.get(UPLOADS):
-        all_arms = session_cached("arms", (digest, weight, area), lambda: arms_frame(trials, weight, area))
+        loaded: Loaded = session_cached("loaded", (digest, weight, area),  # type: ignore[assignment]
+                                        lambda: load_state(trials, Reference(weight, area), digest=digest))
     else:
-        all_arms = arms_cached(digest, weight, area, trials)
-    selection = filters(filter_box, filter_options(all_arms), all_arms) if arm_filters else ArmFilter()
-    return build_comparison(trials, selection, weight, problems, all_arms=all_arms, digest=digest, bsa_m2=area)
+        loaded = loaded_cached(digest, weight, area, trials)
+    # Problems are not cached with the rest: a file that cannot be listed is not in the records' hash.
+    loaded = replace(loaded, problems=tuple(problems))
+    selection = filters(filter_box, loaded) if arm_filters else ArmFilter()
+    return select(loaded, selection)

@@ -11,22 +11,30 @@ an axis of their own unit (`unit=`), never on the cells/kg one.
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
-import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .frames import arm_codes as arm_codes  # the codes are the frames' (exports use them without drawing)
-from .notation import format_cells, format_schedule, plotly_literal
-
-# One hue per trial, chosen to stay apart from each other and from the grey of notes and axes.
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22")
-SHADES = (0.30, 0.68)  # lightness of a trial's darkest and lightest arm
+from ..frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
+from ..notation import format_cells, plotly_literal
+from .style import (
+    AXIS,
+    AXIS_POWER,
+    AXIS_TITLE_FONT,
+    MARGIN,
+    NOTE_GREY,
+    OTHER_FONTS,
+    PALETTE,
+    TICK_SIZE,
+    base_layout,
+    figure,
+    label_width,
+    row_note,
+)
+from .texts import PER_KG, dose_hover, schedule_text, short_dose
 
 ROW_HEIGHT = 46  # pixels per arm row while there are few arms
 DENSE_ROW_HEIGHT = 28  # ... and when there are many, so the row of charts stays readable on one screen
@@ -34,41 +42,12 @@ MIN_HEIGHT = 260
 TIMELINE_PX = 2.2  # thickness of an arm's timeline bar on the schedule, as of the 2 px line it replaces
 LEGEND_LIMIT = 18  # step lines that each get a trace and a legend entry; past it, lines share traces
 TRIAL_LEGEND_LIMIT = 40  # ... a trace and a legend entry per trial, up to this many trials
-AXIS_POWER = {"exponentformat": "power", "showexponent": "all"}
 
-# The look Streamlit's chart theme gave these figures, set on the figures themselves (draw them with
-# st.plotly_chart(..., theme=CHART_THEME)). With the theme, the browser drew each chart three times: once,
-# again when its automargin had measured the tick labels, and again in full on Streamlit's second
-# Plotly.react (the theme's template is a new object each time); that was most of a filter change.
-CHART_THEME = None
-# The toolbar of the Compare and Across trials charts: no plotly logo, a picture saved at twice the size for slides.
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-# A font every system has under one of these names: a picture saved from the toolbar is drawn outside the page,
-# without the fonts the page loads, and plotly sizes legends and margins by the font it measured in the page.
-_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif'
 
-_GREY = "#808495"
-_TICK_SIZE = 12
-_STYLE = {
-    "font": {"family": _FAMILY, "size": 13, "color": _GREY},
-    "paper_bgcolor": "white", "plot_bgcolor": "white",
-    "hoverlabel": {"align": "left", "bgcolor": "white", "bordercolor": "rgba(47, 45, 43, 0.2)",
-                   "font": {"family": _FAMILY, "size": 12, "color": _GREY}},
-}
-_AXIS = {"tickfont": {"size": _TICK_SIZE, "color": _GREY},
-         "automargin": True}  # kept: should a label outgrow the margin reserved for it, plotly widens it
-_AXIS_TITLE_FONT = {"size": 14, "color": _GREY}
-TITLE_FONT = {"family": _FAMILY, "size": 16, "color": "#2F2D2B", "weight": "bold"}
-_MARGIN = {"t": 40, "r": 16, "b": 68, "pad": 8}  # b: x tick labels and title; r: a last tick label
+
+
 _CATEGORY_LEFT = 22  # margin beside the widest arm label: the pad and the gap to the axis
 _NUMBER_LEFT = 100  # margin of a numeric cells/kg axis: its tick labels and rotated title
-# Advance widths of Source Sans (em), rounded up, so a label's margin is not short of what plotly measures.
-_EM = {"digit": 0.5, "upper": 0.62, "lower": 0.5, "space": 0.2, "other": 0.36}
-# ... and how much wider the charts' own font (_FAMILY: Arial or its metric twin) draws than those widths.
-_OTHER_FONTS = 1.12
-
-
-PER_KG = "cells/kg"
 # How a converted dose's bar is hatched: flat doses with slashes, per-m² doses with crosses.
 CONVERSION_PATTERN = {"cells": "/", "cells/m2": "x"}
 # ... and, on a log axis, which marker a converted dose gets: squares for flat doses, diamonds for per-m² doses.
@@ -93,52 +72,8 @@ def dose_values(arms: pd.DataFrame, unit: str = PER_KG) -> pd.Series:
     return arms["dose_per_administration"].where(arms["dose_axis"] == unit)
 
 
-def arm_colors(arm_keys: Sequence[str]) -> dict[str, str]:
-    """A colour per arm, never the same for two arms: its trial's hue (by the trial's position among all loaded
-    trials), in a shade set by the arm's position within the trial, dark to light. Past the palette, hues turn a
-    little each round, and a shade already taken is nudged until it is free."""
-    trials: dict[str, list[str]] = {}
-    for key in dict.fromkeys(arm_keys):
-        trials.setdefault(trial_of(key), []).append(key)
-    colors: dict[str, str] = {}
-    taken: set[str] = set()
-    for position, keys in enumerate(trials.values()):
-        hue, _, saturation = colorsys.rgb_to_hls(*_rgb(PALETTE[position % len(PALETTE)]))
-        hue = (hue + 0.031 * (position // len(PALETTE))) % 1.0
-        darkest, lightest = SHADES
-        for index, key in enumerate(keys):
-            lightness = 0.45 if len(keys) == 1 else darkest + (lightest - darkest) * index / (len(keys) - 1)
-            color = _hex(colorsys.hls_to_rgb(hue, lightness, saturation))
-            while color in taken:
-                lightness = darkest + (lightness - darkest + 0.011) % (lightest - darkest)
-                hue = (hue + 0.002) % 1.0
-                color = _hex(colorsys.hls_to_rgb(hue, lightness, saturation))
-            taken.add(color)
-            colors[key] = color
-    return colors
-
-
-def trial_of(arm_key: str) -> str:
-    """The trial id an arm key starts with (see frames.arm_key)."""
-    return arm_key.split(" · ", 1)[0]
-
-
-def text_color(background: str) -> str:
-    """Black or white, whichever reads better on `background` (a light shade takes black text)."""
-    red, green, blue = _rgb(background)
-    return "#262730" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.6 else "white"
-
-
-def _rgb(color: str) -> tuple[float, float, float]:
-    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in rgb)
-
-
 def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str], log: bool = False,
-               unit: str = PER_KG) -> go.Figure:
+               unit: str = PER_KG, weight_kg: float = DEFAULT_WEIGHT_KG, bsa_m2: float = DEFAULT_BSA_M2) -> go.Figure:
     """Dose per administration by arm, in cells/kg (or in `unit`, for doses with no cells/kg equivalent); ranges as
     error bars. On a linear axis a bar per arm, converted flat doses hatched with slashes and per-m² doses with
     crosses; on a log axis a marker per arm (a bar on a log axis starts at an arbitrary value, so its length
@@ -152,7 +87,8 @@ def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]
     values = list(dose_values(arms, unit))
     doses = [value if pd.notna(value) else None for value in values]
     colours = [colors[row.arm_key] for row in rows]
-    hover = {"customdata": [[plotly_literal(row.arm), _trial_line(row), _dose_hover(row, unit)] for row in rows],
+    hover = {"customdata": [[plotly_literal(row.arm), _trial_line(row), dose_hover(row, unit, weight_kg, bsa_m2)]
+                            for row in rows],
              "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"}
     ranges = [range_on_axis(row, value) if pd.notna(row.dose_low) and pd.notna(value) else None
               for row, value in zip(rows, values, strict=True)]
@@ -182,14 +118,14 @@ def dose_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, str]
                 "error_x": {**error_x, "array": [r[1] - v for _, v, r in ranged],
                             "arrayminus": [v - r[0] for _, v, r in ranged]},
             })
-    title = "Dose per administration" if unit == PER_KG else f"Dose per administration, {unit}"
-    layout = _layout(title, f"{unit} per administration", log, chart_height(arms))
+    heading = "Dose per administration" if unit == PER_KG else f"Dose per administration, {unit}"
+    layout = _layout(heading, f"{unit} per administration", log, chart_height(arms))
     if log:
         layout["xaxis"].update(dtick=1, tickangle=0, showgrid=True, gridcolor="#eef0f4")
     _arm_axis(layout, labels)
     layout["annotations"] = [row_note(label, _missing_dose(row, unit))
                              for label, row, value in zip(labels, rows, values, strict=True) if pd.isna(value)]
-    return _figure(traces, layout)
+    return figure(traces, layout)
 
 
 def _missing_dose(row: object, unit: str) -> str:
@@ -297,7 +233,7 @@ def schedule_chart(arms: pd.DataFrame, colors: dict[str, str], codes: dict[str, 
     _arm_axis(layout, labels)
     layout["annotations"] = [row_note(label, "schedule not stated")
                              for row, label in zip(rows, labels, strict=True) if not len(row.administration_days)]
-    return _figure(traces, layout)
+    return figure(traces, layout)
 
 
 def cumulative_chart(
@@ -315,8 +251,8 @@ def cumulative_chart(
     scale = scale or day_scale(arms)
     names = dict(zip(arms["series"], arm_names(arms, codes, literal=False), strict=True))  # line_traces escapes
     steps = step_lines(cumulative, unit)
-    title = "Cumulative dose" if unit == PER_KG else f"Cumulative dose, {unit}"
-    layout = _layout(title, scale.title(), False, chart_height(arms))
+    heading = "Cumulative dose" if unit == PER_KG else f"Cumulative dose, {unit}"
+    layout = _layout(heading, scale.title(), False, chart_height(arms))
     layout["yaxis"].update(title={**layout["yaxis"]["title"], "text": f"cumulative {unit}"},
                            type="log" if log else "linear", rangemode="tozero", gridcolor="#e6eaf1", zeroline=True,
                            zerolinecolor="#e6eaf1", **AXIS_POWER)
@@ -326,14 +262,14 @@ def cumulative_chart(
                   legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                           "font": {"size": 11, "color": "#262730"}})
     if layout["showlegend"]:  # each line named, or, past a legend's worth of lines, each trial
-        widest = max((_label_width(names.get(line.series, line.arm) if len(steps) <= LEGEND_LIMIT else line.trial_id,
+        widest = max((label_width(names.get(line.series, line.arm) if len(steps) <= LEGEND_LIMIT else line.trial_id,
                                    11) for line in steps), default=0.0)
-        layout["margin"]["r"] = round(widest * _OTHER_FONTS) + 64  # the legend's symbols and gaps
+        layout["margin"]["r"] = round(widest * OTHER_FONTS) + 64  # the legend's symbols and gaps
     if not steps:  # a note, not empty axes running 0 to 6
         layout["annotations"] = [no_days_note(arms, codes, unit)]
         layout["xaxis"].update(visible=False)
         layout["yaxis"].update(visible=False)
-    return _figure(line_traces(steps, colors, lambda line: names.get(line.series, line.arm), style=repeat_styles(steps),
+    return figure(line_traces(steps, colors, lambda line: names.get(line.series, line.arm), style=repeat_styles(steps),
                                unit=unit, scale=scale), layout)
 
 
@@ -368,7 +304,7 @@ def no_days_note(arms: pd.DataFrame, codes: dict[str, str], unit: str = PER_KG) 
               for row in on_axis.head(6).itertuples()]
     text = "No administration days stated" + (";<br>cumulative doses:<br>" + "<br>".join(totals) if totals else "")
     return {"x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False, "text": text,
-            "font": {"color": "#777", "size": 12}}
+            "font": {"color": NOTE_GREY, "size": 12}}
 
 
 
@@ -456,12 +392,6 @@ def line_traces(
     return traces
 
 
-def row_note(y: object, text: str) -> dict:
-    """A grey note at the left of an arm's (or trial's) row, where a value would be drawn."""
-    return {"x": 0, "xref": "x domain", "xanchor": "left", "y": y, "showarrow": False, "text": text,
-            "font": {"color": "#777", "size": 11}}
-
-
 def chart_height(arms: pd.DataFrame) -> int:
     """One height for the three side-by-side charts, growing with the number of arm rows."""
     row = ROW_HEIGHT if len(arms) <= 8 else DENSE_ROW_HEIGHT
@@ -470,20 +400,18 @@ def chart_height(arms: pd.DataFrame) -> int:
 
 def _timeline_width(height: int, rows: int) -> float:
     """TIMELINE_PX as a bar width in category units (a fraction of a row) on a chart `height` px tall."""
-    plot = height - _MARGIN["t"] - _MARGIN["b"]
+    plot = height - MARGIN["t"] - MARGIN["b"]
     return min(1.0, TIMELINE_PX * max(rows, 1) / max(plot, 1))
 
 
-def _layout(title: str, x_title: str, log: bool, height: int) -> dict:
+def _layout(heading: str, x_title: str, log: bool, height: int) -> dict:
     """The layout the three charts share, as one dict: plotly validates a layout given whole to go.Figure
     some ten times faster than one built up by update_layout on a figure holding the default template."""
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "pad": {"l": 4},
-                  "font": TITLE_FONT},
-        "height": height, "margin": {**_MARGIN, "l": _NUMBER_LEFT}, "barmode": "overlay", **_STYLE,
-        "xaxis": {"title": {"text": x_title, "standoff": 20, "font": _AXIS_TITLE_FONT}, "showgrid": False,
-                  "zeroline": False, "type": "log" if log else "linear", **_AXIS, **AXIS_POWER},
-        "yaxis": {"title": {"standoff": 24, "font": _AXIS_TITLE_FONT}, **_AXIS},
+        **base_layout(heading, height, {**MARGIN, "l": _NUMBER_LEFT}), "barmode": "overlay",
+        "xaxis": {"title": {"text": x_title, "standoff": 20, "font": AXIS_TITLE_FONT}, "showgrid": False,
+                  "zeroline": False, "type": "log" if log else "linear", **AXIS, **AXIS_POWER},
+        "yaxis": {"title": {"standoff": 24, "font": AXIS_TITLE_FONT}, **AXIS},
     }
 
 
@@ -492,49 +420,10 @@ def _arm_axis(layout: dict, labels: list[str]) -> None:
     order = list(dict.fromkeys(labels))
     layout["yaxis"].update(categoryorder="array", categoryarray=order[::-1], type="category",
                            range=[-0.5, max(len(order), 1) - 0.5], title=None, gridcolor="#f0f0f0")
-    widest = max((_label_width(label, _TICK_SIZE) for label in order), default=0.0)
-    layout["margin"]["l"] = round(widest * _OTHER_FONTS) + _CATEGORY_LEFT
+    widest = max((label_width(label, TICK_SIZE) for label in order), default=0.0)
+    layout["margin"]["l"] = round(widest * OTHER_FONTS) + _CATEGORY_LEFT
 
 
-def _label_width(text: str, size: float) -> float:
-    """About how wide `text` draws in the charts' font at `size` px, a little over rather than under."""
-    def em(char: str) -> float:
-        if char.isdigit():
-            return _EM["digit"]
-        if char.isupper():
-            return _EM["upper"]
-        if char.islower():
-            return _EM["lower"]
-        return _EM["space"] if char == " " else _EM["other"]
-    return sum(em(char) for char in text) * size
-
-
-def themed(figure: go.Figure) -> go.Figure:
-    """`figure` in the look the charts give themselves (see CHART_THEME), for figures built up piece by piece:
-    the same fonts, greys and hover labels on every page."""
-    figure.layout.template = None
-    figure.update_layout(**_STYLE)
-    figure.update_xaxes(_AXIS, title_font=_AXIS_TITLE_FONT)
-    figure.update_yaxes(_AXIS, title_font=_AXIS_TITLE_FONT)
-    return figure
-
-
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    """The figure, without a template (styled by `layout`, see CHART_THEME) and stamped with a digest of its
-    data as `datarevision`.
-
-    Streamlit hands a chart to plotly twice, the second time as a copy; with a data revision that did not
-    change, plotly keeps what it computed instead of recomputing and redrawing every trace. A digest, not a
-    constant, so that any change of data is still drawn.
-    """
-    data = json.dumps(traces, sort_keys=True, default=str)
-    figure = go.Figure(data=traces, layout={**layout, "datarevision": hashlib.sha256(data.encode()).hexdigest()[:16]})
-    figure.layout.template = None  # the default (Streamlit's) template: a new object to diff on every draw
-    return figure
-
-
-# Units as an analyst shortens them on a chart row.
-_SHORT_UNITS = {"cells/kg": "/kg", "cells/m2": "/m²", "cells/cm2": "/cm²", "cells": " cells", "IEQ/kg": " IEQ/kg"}
 NAME_PART_LIMIT = 28  # characters of a regimen's own name (a weight band, a dose level) on a chart row
 
 
@@ -563,15 +452,6 @@ def arm_names(arms: pd.DataFrame, codes: dict[str, str], literal: bool = True) -
     return names
 
 
-def short_dose(row: object) -> str:
-    """'4.0×10⁶/kg', '1.0×10⁸ cells', or 'no dose' for a row of the arms frame."""
-    value, unit = row.dose_per_administration, row.dose_unit  # type: ignore[attr-defined]
-    if pd.isna(value):
-        return "no cells" if not row.cellular else "no dose"  # type: ignore[attr-defined]
-    number = format_cells(value, unit).removesuffix(f" {unit}")
-    return number + _SHORT_UNITS.get(unit, f" {unit}")
-
-
 def _trial_line(row: object) -> str:
     """The hover's line naming the arm's trial and phase."""
     phase = row.phase or "phase not stated"  # type: ignore[attr-defined]
@@ -593,29 +473,3 @@ def range_on_axis(row: object, dose: float) -> tuple[float, float]:
         return dose, dose
     scale = dose / row.dose_per_administration  # type: ignore[attr-defined]  # 1, or the conversion factor
     return low * scale, high * scale
-
-
-def schedule_text(row: object) -> str:
-    """'weekly ×4', 'single', ... for an arms-frame row."""
-    count, interval = row.administrations, row.interval_days  # type: ignore[attr-defined]
-    return format_schedule(None if pd.isna(count) else int(count), None if pd.isna(interval) else float(interval),
-                           tuple(row.administration_days))  # type: ignore[attr-defined]
-
-
-def _dose_hover(row: object, unit: str = PER_KG) -> str:
-    if pd.isna(row.dose_per_administration):  # type: ignore[attr-defined]
-        return "no cell dose stated"
-    if unit != PER_KG or pd.isna(row.dose_cells_per_kg):  # type: ignore[attr-defined]
-        text = format_cells(row.dose_per_administration, row.dose_unit)  # type: ignore[attr-defined]
-        if unit == PER_KG:
-            text += " (no cells/kg equivalent: drawn in its own chart)"
-    else:
-        text = format_cells(row.dose_cells_per_kg, "cells/kg")  # type: ignore[attr-defined]
-        if row.dose_converted:  # type: ignore[attr-defined]
-            stated = "flat" if row.dose_unit == "cells" else "per m²"  # type: ignore[attr-defined]
-            text += f" ({stated} {format_cells(row.dose_per_administration, row.dose_unit)}, converted)"  # type: ignore[attr-defined]
-    if row.population:  # type: ignore[attr-defined]
-        text += f"<br>counted: {row.population}"  # type: ignore[attr-defined]
-    if pd.notna(row.dose_low):  # type: ignore[attr-defined]
-        text += " — midpoint of a range"
-    return text

@@ -15,27 +15,16 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import (
-    AXIS_POWER,
-    LEGEND_LIMIT,
-    PER_KG,
-    TITLE_FONT,
-    StepLine,
-    dose_values,
-    line_traces,
-    no_days_note,
-    range_on_axis,
-    row_note,
-    schedule_text,
-    step_lines,
-    themed,
-)
-from .frames import DEFAULT_BSA_M2
-from .notation import format_cells, plotly_literal
+from ..frames import DEFAULT_BSA_M2
+from ..notation import format_cells, plotly_literal
+from .arm_charts import LEGEND_LIMIT, StepLine, dose_values, line_traces, no_days_note, range_on_axis, step_lines
+from .style import AXIS_POWER, base_layout, row_note, themed
+from .texts import PER_KG, dose_hover, schedule_text
 
 TRIAL_ROW_HEIGHT = 64
 MIN_HEIGHT = 320
 FOCUS_SHADE = "rgba(255, 196, 0, 0.16)"
+ACROSS_MARGIN = {"l": 10, "r": 20, "t": 64, "b": 10}  # the trial labels set the left margin themselves
 _OFFSET_SPAN = 0.6  # share of a trial's row that its arms spread over
 
 
@@ -85,7 +74,7 @@ def across_dose_chart(
             points["plus"].append(high - row.axis_dose)
             points["minus"].append(row.axis_dose - low)
             points["customdata"].append([plotly_literal(str(trial)), plotly_literal(row.arm),
-                                         _dose_hover(row, weight_kg, unit, bsa_m2), schedule_text(row)])
+                                         dose_hover(row, unit, weight_kg, bsa_m2), schedule_text(row)])
     traces: list[go.BaseTraceType] = []
     for (converted, bold, ranged), points in looks.items():
         traces.append(go.Scatter(
@@ -115,8 +104,8 @@ def across_dose_chart(
         row_note(rows[trial], f"dose in {elsewhere[trial]}: own chart" if trial in elsewhere else "no cell dose stated")
         for trial in order if trial not in with_dose)])
     _trial_axis(figure, order, rows, arms, focus)
-    title = "Dose per administration, trial by trial" + ("" if unit == PER_KG else f", {unit}")
-    _layout(figure, title, across_height(arms))
+    heading = "Dose per administration, trial by trial" + ("" if unit == PER_KG else f", {unit}")
+    _layout(figure, heading, across_height(arms))
     figure.update_xaxes(title_text=f"{unit} per administration", type="log" if log else "linear",
                         range=_dose_range(dosed, log), gridcolor="#e5e5e5", zeroline=False, **AXIS_POWER)
     return figure
@@ -200,22 +189,6 @@ def _symbol_legend(figure: go.Figure, weight_kg: float, unit: str = PER_KG, bsa_
     figure.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 11}})
 
 
-def _layout(figure: go.Figure, title: str, height: int) -> None:
-    figure.update_layout(title={"text": title, "x": 0, "xanchor": "left", "pad": {"l": 4}, "font": TITLE_FONT},
-                         height=height, margin={"l": 10, "r": 20, "t": 64, "b": 10})
+def _layout(figure: go.Figure, heading: str, height: int) -> None:
+    figure.update_layout(base_layout(heading, height, ACROSS_MARGIN))
     themed(figure)
-
-
-def _dose_hover(row: object, weight_kg: float, unit: str = PER_KG, bsa_m2: float = DEFAULT_BSA_M2) -> str:
-    text = format_cells(row.axis_dose, unit)  # type: ignore[attr-defined]
-    if row.dose_converted and unit == PER_KG:  # type: ignore[attr-defined]
-        if row.dose_unit == "cells/m2":  # type: ignore[attr-defined]
-            text += (f" — converted from {format_cells(row.dose_per_administration, 'cells/m2')}"  # type: ignore[attr-defined]
-                     f" at {bsa_m2:g} m² and {weight_kg:g} kg")
-        else:
-            text += (f" — converted from a flat {format_cells(row.dose_per_administration, 'cells')}"  # type: ignore[attr-defined]
-                     f" at {weight_kg:g} kg")
-    if row.population:  # type: ignore[attr-defined]
-        text += f"<br>counted: {row.population}"  # type: ignore[attr-defined]
-    return text
-
