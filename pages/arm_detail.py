@@ -41,6 +41,9 @@ charts[0].plotly_chart(schedule_chart(rows, loaded.colors, loaded.codes), width=
 cumulative = state.cumulative[state.cumulative["arm_key"] == key]
 if not rows["cellular"].iloc[0]:
     charts[1].info("This arm receives no cells, so it has no cumulative cell dose.")
+elif cumulative.empty and rows["cumulative_dose"].notna().any():
+    charts[1].info("No cumulative curve: the record states no administration days for this arm, so its cumulative "
+                   "dose (above) cannot be drawn over time.")
 elif cumulative.empty:
     charts[1].info("No cumulative curve: the record does not give both a dose and a schedule for this arm.")
 else:

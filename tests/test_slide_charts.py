@@ -227,6 +227,24 @@ def test_arm_detail_opens_on_an_arm_with_a_dose() -> None:
     assert arms.loc[arms["arm_key"] == chosen, "dose_per_administration"].notna().any()
 
 
+def test_arm_detail_of_a_dose_without_days_says_the_days_are_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NCT00186914 (gold sample): "The first dose of cells to be given will be 1x10^6 MSC/kg and the second dose of
+    cells will be 5x10^6 MSC/kg." Each dose is known and counted, no day is stated: the page had said the record
+    gives no dose and schedule, beside a cumulative dose it showed."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TRIALDATA_RECORDS", str(ROOT / "tests" / "data" / "gold" / "msc-2022" / "NCT00186914.json"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["intended_page"] = "pages/arm_detail.py"
+    at.run()
+    at.switch_page("pages/arm_detail.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Cumulative"] == "1.0×10⁶ cells/kg"
+    notes = [box.value for box in at.info]
+    assert any("states no administration days" in note for note in notes), notes
+    assert not any("does not give both a dose and a schedule" in note for note in notes)
+
+
 def test_past_a_legends_worth_of_lines_the_legend_names_each_trial() -> None:
     """Real MSC studies of the gold sample: more dosed, timed arms than the legend lists one by one."""
     from trialdata.presentation.arm_charts import LEGEND_LIMIT
