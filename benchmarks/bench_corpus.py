@@ -7,7 +7,14 @@ Times, each in a fresh process and in turns (so the machine's drift falls on all
 - peer:    with `--peer DIR`, the same call on another checkout of this project (an earlier commit), so a
            change to the grammar is measured against the code before it in the same run.
 
+With `--export`, whole processes instead, imports and start-up included, as an analyst runs them:
+
+- export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core);
+- ctgforge: ctgforge 0.2.5 (benchmarks/requirements.txt), `flatten_core` of each study's JSON, `to_dataframe`,
+            then CSV to a file: the peer library's flattening of the same studies, without any dose reading.
+
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] [--repeats 5] [--peer /path/to/other/checkout]
+    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --export [--repeats 5]
 
 Prints the median of each, the product's time as a ratio to the floor, and the product against the peer.
 """
@@ -19,6 +26,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +54,33 @@ print(time.perf_counter() - start, len(result.arms), file=sys.stdout)
 """
 
 
+_CTGFORGE = """
+import json, sys
+from pathlib import Path
+from ctgforge.export.dataframe import to_dataframe
+from ctgforge.flatten.core import flatten_core
+files = sorted(Path(sys.argv[1]).glob("*.json"))
+to_dataframe([flatten_core(json.loads(path.read_bytes())) for path in files]).to_csv(sys.argv[2])
+"""
+
+
+def _whole(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, list[float]]:
+    """Whole-process seconds of the export and of ctgforge on the same files, in turns."""
+    order = [("export", [sys.executable, "-m", "trialdata", "export", str(corpus), "--out", str(out / "arms.csv")]),
+             ("ctgforge", [sys.executable, "-c", _CTGFORGE, str(corpus), str(out / "ctgforge.csv")])]
+    runs: dict[str, list[float]] = {name: [] for name, _ in order}
+    for turn in range(repeats):
+        for name, argv in order[turn % 2:] + order[: turn % 2]:
+            runs[name].append(_whole(argv))
+    return runs
+
+
 def _run(code: str, corpus: Path, root: Path | None = None) -> float:
     argv = [sys.executable, "-c", code, str(corpus)] + ([str(root)] if root else [])
     out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=root or ROOT).stdout.split()
@@ -57,9 +92,22 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--peer", type=Path, help="another checkout of this project, measured in the same turns")
+    parser.add_argument("--export", action="store_true", help="whole processes: the export against ctgforge")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     studies = len(list(args.corpus.glob("*.json")))
+    if args.export:
+        with tempfile.TemporaryDirectory() as out:
+            runs = export_against_ctgforge(args.corpus, args.repeats, Path(out))
+        medians = {name: statistics.median(times) for name, times in runs.items()}
+        print(f"{studies} studies from {args.corpus}, {args.repeats} turns, whole processes, medians:")
+        for name, seconds in medians.items():
+            print(f"  {name:8s} {seconds:7.3f} s  (all: {', '.join(f'{t:.2f}' for t in runs[name])})")
+        print(f"  export / ctgforge = {medians['export'] / medians['ctgforge']:.2f}x")
+        if args.json_out:
+            args.json_out.write_text(json.dumps({"studies": studies, "runs": runs, "medians": medians,
+                                                 "when": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
+        return
     runs: dict[str, list[float]] = {"floor": [], "product": [], "peer": []}
     for turn in range(args.repeats):
         order = [("floor", _FLOOR, None), ("product", _PRODUCT, ROOT)]

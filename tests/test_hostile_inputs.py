@@ -35,6 +35,10 @@ SEED_TEXT = ROOT / "seeds" / "NCT06740149.txt"
 SECONDS = 5.0  # per file, on the slowest machine the suite runs on; each reads in well under 2 s
 MEMORY = 300 * 1024 * 1024  # the peak of Python allocations while one file is read
 NOT_A_STUDY = "an entry is not a study: it has no 'protocolSection' object"
+# A legacy XML record that declares a document type: entities that expand a few bytes into gigabytes
+# ("billion laughs") or name a local file are never expanded; the record is refused by name before parsing.
+DOCTYPE = ("the XML declares a document type (<!DOCTYPE>); registry records declare none, and its entities are "
+           "never expanded, so it is not read")
 MARKUP = '**bold** [link](https://example.org) $x^2$ <a href="https://example.org">a</a> <b>b</b>'
 
 
@@ -55,6 +59,8 @@ CORPUS: dict[str, tuple[set[str], list[tuple[str, str]], int]] = {
     "NCT09990008-many-arms.json": ({"NCT09990008"}, [], 0),
     "NCT09990009-a-dash.json": ({"NCT09990009"}, [], 0),
     "NCT09990010-in-brief.txt": ({"NCT09990010"}, [], 0),
+    "entities.xml": (set(), [("entities.xml", DOCTYPE)], 1),
+    "external-entity.xml": (set(), [("external-entity.xml", DOCTYPE)], 1),
     "flood.json": (set(), [*_flood("flood.json", 20_000, 20_000),
                            ("flood.json", "and 9,981 more problems like those above")], 20_000),
     "objects.zip": (set(), [*_flood("objects.zip/objects-0.json", 1_400_000, 0),

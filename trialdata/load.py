@@ -22,16 +22,13 @@ import charset_normalizer
 from .errors import EntriesSkipped, RecordError
 from .merge import merge_trials
 from .models import Flag, Trial
-from .readers.clinicalindex import looks_like_clinicalindex, read_clinicalindex
-from .readers.ctgov import MAX_STUDIES_PER_FILE, looks_like_json, read_ctgov
+from .readers import LAYOUTS, MAX_RECORD_BYTES, MB, ZIP_SUFFIX, layout_of
+from .readers import RECORD_SUFFIXES as _MEMBER_SUFFIXES
+from .readers.ctgov import MAX_STUDIES_PER_FILE
 
-RECORD_SUFFIXES = (".txt", ".json", ".zip")
-_MEMBER_SUFFIXES = (".txt", ".json")
-MB = 1024 * 1024
+RECORD_SUFFIXES = (*_MEMBER_SUFFIXES, ZIP_SUFFIX)  # what a folder is searched for and an upload may be
 # A ClinicalIndex record is a few kB and a registry study rarely 100 kB; API pages and bulk
 # downloads are larger. The limits keep one hostile file from taking the time or memory of all.
-MAX_TEXT_RECORD_BYTES = 5 * MB
-MAX_JSON_BYTES = 100 * MB
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_MEMBER_BYTES = 50 * MB
 MAX_ZIP_TOTAL_BYTES = 500 * MB
@@ -180,36 +177,36 @@ _NOT_A_FILE = "not a regular file (a pipe, a device or a socket); only files and
 
 
 def _read_document(name: str, data: bytes, result: LoadResult) -> None:
+    """The trials of one file in whichever layout of `readers.LAYOUTS` its text is written in."""
     try:
         if not data.strip():
             raise RecordError("the file is empty")
-        if len(data) > MAX_JSON_BYTES:
-            raise RecordError(f"the file is {len(data) / MB:.1f} MB; files over {MAX_JSON_BYTES // MB} MB are not read")
+        if len(data) > MAX_RECORD_BYTES:
+            raise RecordError(f"the file is {len(data) / MB:.1f} MB; files over {MAX_RECORD_BYTES // MB} MB are "
+                              "not read")
         text, encoding = decode(data)
+        layout = layout_of(text)
+        if layout is None:
+            names = [layout.name for layout in LAYOUTS]
+            raise RecordError(f"not a trial record: expected {', '.join(names[:-1])} or {names[-1]}")
+        if len(data) > layout.max_bytes:
+            raise RecordError(f"{layout.noun} is {len(data) / MB:.1f} MB; {layout.size_note}")
         found: list[Trial] = []
-        if looks_like_json(text):
-            listed, hidden = 0, 0
-            for item in read_ctgov(text, name):
-                if isinstance(item, EntriesSkipped):
-                    result.problems.append(Problem(name, str(item), count=item.count))
-                elif isinstance(item, RecordError):
-                    listed += 1
-                    if listed <= MAX_PROBLEMS_PER_FILE:
-                        result.problems.append(Problem(name, str(item)))
-                    else:
-                        hidden += 1
+        listed, hidden = 0, 0
+        for item in layout.read(text, name):
+            if isinstance(item, EntriesSkipped):
+                result.problems.append(Problem(name, str(item), count=item.count))
+            elif isinstance(item, RecordError):
+                listed += 1
+                if listed <= MAX_PROBLEMS_PER_FILE:
+                    result.problems.append(Problem(name, str(item)))
                 else:
-                    found.append(item)
-            if hidden:
-                result.problems.append(Problem(name, f"and {hidden:,} more entries that could not be read, like "
-                                                     "those above", count=hidden))
-        elif looks_like_clinicalindex(text):
-            if len(data) > MAX_TEXT_RECORD_BYTES:
-                raise RecordError(f"the text record is {len(data) / MB:.1f} MB; a ClinicalIndex record is a few kB, "
-                                  f"and records over {MAX_TEXT_RECORD_BYTES // MB} MB are not read")
-            found.append(read_clinicalindex(text, name))
-        else:
-            raise RecordError("not a trial record: expected ClinicalTrials.gov JSON or a ClinicalIndex text record")
+                    hidden += 1
+            else:
+                found.append(item)
+        if hidden:
+            result.problems.append(Problem(name, f"and {hidden:,} more entries that could not be read, like "
+                                                 "those above", count=hidden))
         if encoding:
             note = Flag(code="not-utf8", message=f"The file is not UTF-8; it was read as {encoding}. "
                         "Check accented or non-Latin characters against the source.")
@@ -232,7 +229,7 @@ def _read_zip(name: str, data: bytes, result: LoadResult) -> None:
                                              f"than {MAX_ZIP_MEMBERS:,} are not read (split it, or unpack a folder)"))
         return
     members = [m for m in entries if not m.is_dir() and m.filename.lower().endswith(_MEMBER_SUFFIXES)]
-    for inner in (m for m in entries if not m.is_dir() and m.filename.lower().endswith(".zip")):
+    for inner in (m for m in entries if not m.is_dir() and m.filename.lower().endswith(ZIP_SUFFIX)):
         result.problems.append(Problem(f"{name}/{inner.filename}", "a zip inside a zip is not read; unpack it and "
                                                                      "add its records"))
     if not members:

@@ -20,9 +20,10 @@ from trialdata import Trial, arms_frame
 from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, filter_options
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
-from trialdata.load import LoadResult, Problem, read_file, record_files
+from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_file, record_files
 from trialdata.merge import merge_trials
 from trialdata.notation import format_cells, markdown_literal
+from trialdata.readers import LAYOUTS
 from trialdata.state import Loaded, PageState, Reference, load_state, select
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -227,8 +228,8 @@ def filters(box: DeltaGenerator, loaded: Loaded) -> ArmFilter:
 
 def uploader() -> None:
     box = st.sidebar.expander("Add records", expanded=False)
-    box.file_uploader("Trial records: ClinicalIndex text, ClinicalTrials.gov JSON, or a zip of them",
-                      type=["txt", "json", "zip"], accept_multiple_files=True,
+    box.file_uploader(f"Trial records: {', '.join(layout.name for layout in LAYOUTS)}, or a zip of them",
+                      type=[suffix.lstrip(".") for suffix in RECORD_SUFFIXES], accept_multiple_files=True,
                       key="uploader", on_change=take_uploads)
     messages = st.session_state.get("upload_errors", [])
     for message in messages[:SHOWN_PROBLEMS]:
