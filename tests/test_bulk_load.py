@@ -3,6 +3,7 @@ dashboard's loader gives (less the Source objects its "source" column quotes): t
 trials read twice merged, every bad file named."""
 
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -64,6 +65,31 @@ def test_two_workers_give_the_loaders_table(corpus, monkeypatch):
     assert result.problems == loaded.problems
     assert len({p.path for p in result.problems}) > 5, "every broken file must still be reported, by name"
     assert [p.path for p in result.problems].count(str(corpus / "zz-copy.zip/broken.json")) == 1
+
+
+def test_the_command_lines_forked_workers_give_the_loaders_table(corpus, monkeypatch):
+    """The command line runs no other thread, so its workers are forked (no second of imports each) and start
+    paying off at a tenth of the files a fork server needs; a process with other threads never forks."""
+    assert load.in_parallel([corpus] * 100, 2, fork=True) and not load.in_parallel([corpus] * 100, 2)
+    expected, loaded = _expected(corpus)
+    monkeypatch.setattr(load, "FORKED_MIN_FILES", 1)
+    monkeypatch.setattr(load, "ProcessPoolExecutor", CountingPool)
+    CountingPool.workers.clear()
+    CountingPool.methods.clear()
+    result = load_arms_frame([corpus, corpus / "missing-folder"], workers=2, fork=True)
+
+    assert CountingPool.methods == ["fork"]
+    pd.testing.assert_frame_equal(result.arms, expected)
+    assert result.problems == loaded.problems
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        load.process_pool(2, fork=True).shutdown()
+    finally:
+        stop.set()
+        other.join()
+    assert CountingPool.methods[-1] == "forkserver"
 
 
 def test_no_readable_record_gives_an_empty_table_with_every_column(tmp_path):

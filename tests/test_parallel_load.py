@@ -20,9 +20,11 @@ class CountingPool(ProcessPoolExecutor):
     """A real process pool that remembers how many workers it was asked for."""
 
     workers: ClassVar[list[int]] = []
+    methods: ClassVar[list[str]] = []  # how each pool's workers were started: "fork" or "forkserver"
 
     def __init__(self, max_workers: int, **kwargs) -> None:
         CountingPool.workers.append(max_workers)
+        CountingPool.methods.append(kwargs["mp_context"].get_start_method())
         super().__init__(max_workers=max_workers, **kwargs)
 
 

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.1 <= args.bsa_m2 <= 3.5:
         parser.error(f"--bsa-m2 must be between 0.1 and 3.5, got {args.bsa_m2:g}")
     result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers,
-                             bsa_m2=args.bsa_m2)
+                             bsa_m2=args.bsa_m2, fork=True)  # the command line runs no other thread
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.trials:

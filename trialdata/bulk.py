@@ -61,21 +61,22 @@ class _Part:
 
 
 def load_arms_frame(paths: Iterable[str | Path], weight_kg: float = DEFAULT_WEIGHT_KG,
-                    workers: int = 1, bsa_m2: float = DEFAULT_BSA_M2) -> ArmsLoad:
+                    workers: int = 1, bsa_m2: float = DEFAULT_BSA_M2, fork: bool = False) -> ArmsLoad:
     """`arms_frame(load_paths(paths).trials, weight_kg, bsa_m2)` without `SOURCE_COLUMNS`, row for row, without
     ever holding every trial's models.
 
-    With `workers` > 1 and enough files, parts are read in that many processes (see `load_paths`).
+    With `workers` > 1 and enough files, parts are read in that many processes (see `load_paths`); `fork` says
+    the caller runs no other thread, so workers may be forked from it (see `load.process_pool`).
     """
     check_weight(weight_kg)
     check_bsa(bsa_m2)
     problems: list[Problem] = []
     files = record_files(paths, problems)
-    parallel = load.in_parallel(files, workers)
+    parallel = load.in_parallel(files, workers, fork)
     runs = load.chunked(files, max(-(-len(files) // PART_FILES), workers * load.CHUNKS_PER_WORKER if parallel else 1))
     offsets = list(accumulate((len(run) for run in runs[:-1]), initial=0))
     if parallel:
-        with load.process_pool(workers) as pool:
+        with load.process_pool(workers, fork) as pool:
             parts = list(pool.map(_read_part, runs, offsets, repeat(weight_kg), repeat(bsa_m2)))
     else:
         parts = list(map(_read_part, runs, offsets, repeat(weight_kg), repeat(bsa_m2)))
