@@ -68,7 +68,7 @@ QUERIES: list[dict[str, list[str]]] = [
     {},
     {"trial": [SEED], "dose": ["2.0×10⁶", "5.0×10⁶"]},
     {"trial": ["NCT01724398", "NCT01573923"]},
-    {"phase": ["Not stated"]},
+    {"phase": ["Phase 1/2"]},  # arms that take their trial's phase
     {"type": ["Active comparator", "Placebo comparator"]},
     {"cells": ["Non-cellular"]},
     {"trial": ["NCT01854125"], "phase": ["Phase 3"], "dose": ["5.0×10⁵", "1.0×10⁶"]},

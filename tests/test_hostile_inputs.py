@@ -124,6 +124,34 @@ def test_an_upload_is_read_in_a_worker_that_gives_the_same_trials() -> None:
     assert isolated.trials == read_file(SEED_TEXT.name, data).trials
 
 
+def test_uploads_share_one_worker_and_one_that_overran_is_replaced() -> None:
+    """A dozen files uploaded by six sessions had each started an interpreter (0.7 s of a core apiece) while other
+    users waited; one worker now reads one upload after another, and a worker stopped for overrunning its time is
+    replaced for the next upload, which still reads."""
+    from trialdata import isolated
+
+    data = SEED_TEXT.read_bytes()
+    assert read_file_isolated(SEED_TEXT.name, data).trials
+    first = isolated._worker.process
+    assert read_file_isolated(GOOD.name, GOOD.read_bytes()).trials
+    assert isolated._worker.process is first  # the same interpreter read both
+    name = "NCT09990008-many-arms.json"
+    stopped = read_file_isolated(name, (HOSTILE / name).read_bytes(), seconds=0.001)
+    assert stopped.problems and isolated._worker is None and first.wait(timeout=5) is not None
+    again = read_file_isolated(SEED_TEXT.name, data)
+    assert again.trials == read_file(SEED_TEXT.name, data).trials
+    assert isolated._worker.process is not first
+
+
+def test_an_idle_worker_is_stopped_so_its_memory_goes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trialdata import isolated
+
+    monkeypatch.setattr(isolated, "IDLE_SECONDS", 0.2)
+    assert read_file_isolated(SEED_TEXT.name, SEED_TEXT.read_bytes()).trials
+    process = isolated._worker.process
+    assert process.wait(timeout=10) is not None and isolated._worker is None
+
+
 def test_an_upload_that_reads_too_long_is_stopped_with_a_named_problem() -> None:
     name = "NCT09990008-many-arms.json"  # 200 arms read: a few tenths of a second, far past the limit set here
     started = time.perf_counter()

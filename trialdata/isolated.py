@@ -3,8 +3,15 @@
 Parsing is pure Python: in the server's process it would hold the interpreter, and every other user's page,
 until done, and a file that unpacks to gigabytes would take the server down with it. The worker is a fresh
 interpreter (`python -m trialdata.isolated`), not a fork or a multiprocessing child: those would re-run the
-dashboard script that Streamlit installs as `__main__`, and forking a threaded server is unsafe. It reads the
-file's name and bytes from its standard input and writes the pickled `LoadResult` to its standard output.
+dashboard script that Streamlit installs as `__main__`, and forking a threaded server is unsafe.
+
+One worker serves one upload after another: starting an interpreter and importing the library costs about
+0.7 s of a core, which, paid per file, was most of what six sessions uploading a dozen files each cost the
+server's other users. A worker that overran its time or memory is stopped and the next upload gets a new one;
+so does one grown past `RECYCLE_RSS_BYTES`, and an idle one is stopped after `IDLE_SECONDS`, so that memory a
+large file left behind goes back to the machine. Requests and answers are length-prefixed frames on the
+worker's standard input and output: the file's name and bytes in, the pickled `LoadResult` and the worker's
+resident memory out.
 """
 
 from __future__ import annotations
@@ -12,10 +19,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .load import MB, LoadResult, Problem, read_file
@@ -27,32 +36,120 @@ UPLOAD_MEMORY_BYTES = 1536 * MB
 # Uploads read at once; the rest wait their turn, so parsing takes at most one core (at low priority) from the
 # pages other users are waiting for.
 UPLOAD_WORKERS = 1
-_slots = threading.BoundedSemaphore(UPLOAD_WORKERS)
+RECYCLE_RSS_BYTES = 400 * MB  # a worker this large after a read is replaced (a freshly started one is ~100 MB)
+IDLE_SECONDS = 60.0  # a worker unused this long is stopped
+_REQUEST = struct.Struct("<II")  # name length, data length
+_ANSWER = struct.Struct("<IQ?")  # pickle length, the worker's resident memory in bytes, whether it now ends
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+class _Worker:
+    """A worker interpreter and the memory limit it was started with."""
+
+    def __init__(self, memory_bytes: int) -> None:
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT,
+                                                                                 os.environ.get("PYTHONPATH")]))}
+        self.memory_bytes = memory_bytes
+        self.process = subprocess.Popen([sys.executable, "-m", "trialdata.isolated", str(memory_bytes)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        env=environment)
+
+    def read(self, name: str, data: bytes, seconds: float) -> tuple[LoadResult, bool] | None:
+        """(what the file holds, whether the worker can take another file), or None when the time ran out.
+        Raises OSError or EOFError when the worker ended without an answer."""
+        deadline = time.monotonic() + seconds
+        encoded = name.encode("utf-8", "surrogatepass")
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(_REQUEST.pack(len(encoded), len(data)) + encoded + data)
+        self.process.stdin.flush()
+        out = self.process.stdout.fileno()
+        header = _read_exact(out, _ANSWER.size, deadline)
+        if header is None:
+            return None
+        length, rss, ending = _ANSWER.unpack(header)
+        payload = _read_exact(out, length, deadline)
+        if payload is None:
+            return None
+        return pickle.loads(payload), not ending and rss < RECYCLE_RSS_BYTES  # pickled by our worker, not the upload
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self.process.communicate(timeout=5)
+
+
+def _read_exact(fd: int, size: int, deadline: float) -> bytes | None:
+    """`size` bytes from `fd`, or None once `deadline` has passed; EOFError if the other end closed."""
+    chunks: list[bytes] = []
+    while size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, min(size, 4 * MB))
+        if not chunk:
+            raise EOFError("the reading process ended")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+_slots = threading.BoundedSemaphore(UPLOAD_WORKERS)
+_guard = threading.Lock()  # the worker and its idle timer change hands only under this lock
+_worker: _Worker | None = None
+_idle: threading.Timer | None = None
 
 
 def read_file_isolated(name: str, data: bytes, seconds: float = UPLOAD_SECONDS,
                        memory_bytes: int = UPLOAD_MEMORY_BYTES) -> LoadResult:
     """`read_file` in a worker process, stopped after `seconds` of reading or past `memory_bytes`, with a
     problem naming the file and the limit it hit."""
-    encoded = name.encode("utf-8", "surrogatepass")
-    payload = struct.pack("<I", len(encoded)) + encoded + data
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT,
-                                                                             os.environ.get("PYTHONPATH")]))}
     with _slots:
-        worker = subprocess.Popen([sys.executable, "-m", "trialdata.isolated", str(memory_bytes)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  env=environment)
+        worker = _take_worker(memory_bytes)
         try:
-            output, _ = worker.communicate(payload, timeout=seconds)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.communicate()
+            answer = worker.read(name, data, seconds)
+        except (OSError, EOFError):
+            worker.stop()
+            return _failed(name, "could not be read: the reading process ended without an answer (out of memory?)")
+        if answer is None:
+            worker.stop()
             return _failed(name, f"took longer than {seconds:g} s to read, so it was stopped; it is not loaded")
-    if worker.returncode != 0 or not output:
-        return _failed(name, "could not be read: the reading process ended without an answer (out of memory?)")
-    result: LoadResult = pickle.loads(output)  # written by our own worker, never by the upload
-    return result
+        result, reusable = answer
+        _give_back(worker, keep=reusable)
+        return result
+
+
+def _take_worker(memory_bytes: int) -> _Worker:
+    global _worker
+    with _guard:
+        if _idle is not None:
+            _idle.cancel()
+        worker, _worker = _worker, None
+    if worker is not None and (worker.memory_bytes != memory_bytes or worker.process.poll() is not None):
+        worker.stop()
+        worker = None
+    return worker or _Worker(memory_bytes)
+
+
+def _give_back(worker: _Worker, keep: bool) -> None:
+    global _worker, _idle
+    if not keep:
+        worker.stop()
+        return
+    with _guard:
+        _worker = worker
+        _idle = threading.Timer(IDLE_SECONDS, _stop_idle, args=(worker,))
+        _idle.daemon = True
+        _idle.start()
+
+
+def _stop_idle(worker: _Worker) -> None:
+    global _worker
+    with _guard:
+        if _worker is not worker:
+            return
+        _worker = None
+    worker.stop()
 
 
 def _failed(name: str, message: str) -> LoadResult:
@@ -73,21 +170,45 @@ def _limit_memory(extra: int) -> None:
         pass
 
 
+def _resident_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _exactly(stream: object, size: int) -> bytes | None:
+    data = stream.read(size)  # type: ignore[attr-defined]
+    return data if len(data) == size else None
+
+
 def _serve(memory_bytes: int) -> None:
-    payload = sys.stdin.buffer.read()
-    (length,) = struct.unpack("<I", payload[:4])
-    name = payload[4:4 + length].decode("utf-8", "surrogatepass")
-    data = payload[4 + length:]
-    del payload
+    """Answer requests until the server closes the pipe, or until a read runs out of memory (the next upload
+    then gets a fresh worker)."""
     _limit_memory(memory_bytes)
     with contextlib.suppress(AttributeError, OSError):
         os.nice(10)  # below the server, whose pages other users are waiting for
-    try:
-        result = read_file(name, data)
-    except MemoryError:
-        result = _failed(name, f"needs more than {memory_bytes // MB:,} MB to read, so it was stopped; it is not "
-                               "loaded")
-    sys.stdout.buffer.write(pickle.dumps(result))
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    while (header := _exactly(requests, _REQUEST.size)) is not None:
+        name_length, data_length = _REQUEST.unpack(header)
+        encoded, data = _exactly(requests, name_length), _exactly(requests, data_length)
+        if encoded is None or data is None:
+            return
+        name = encoded.decode("utf-8", "surrogatepass")
+        exhausted = False
+        try:
+            result = read_file(name, data)
+        except MemoryError:
+            exhausted = True
+            result = _failed(name, f"needs more than {memory_bytes // MB:,} MB to read, so it was stopped; it is "
+                                   "not loaded")
+        del data
+        payload = pickle.dumps(result)
+        answers.write(_ANSWER.pack(len(payload), _resident_bytes(), exhausted) + payload)
+        answers.flush()
+        if exhausted:
+            return
 
 
 if __name__ == "__main__":
