@@ -125,9 +125,9 @@ def test_an_upload_is_read_in_a_worker_that_gives_the_same_trials() -> None:
 
 
 def test_uploads_share_one_worker_and_one_that_overran_is_replaced() -> None:
-    """A dozen files uploaded by six sessions had each started an interpreter (0.7 s of a core apiece) while other
-    users waited; one worker now reads one upload after another, and a worker stopped for overrunning its time is
-    replaced for the next upload, which still reads."""
+    """Each uploaded file had started an interpreter (0.7 s of a core apiece) while other users waited; one worker
+    now reads one upload after another, and a worker stopped for overrunning its time is replaced for the next
+    upload, which still reads."""
     from trialdata import isolated
 
     data = SEED_TEXT.read_bytes()
