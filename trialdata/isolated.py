@@ -7,9 +7,9 @@ dashboard script that Streamlit installs as `__main__`, and forking a threaded s
 
 One worker serves one upload after another: starting an interpreter and importing the library costs about
 0.7 s of a core, paid per file before (90 starts when six sessions each uploaded fifteen files), on the cores the
-server's other users were waiting for. A worker that overran its time or memory is stopped and the next upload gets a new one;
-so does one grown past `RECYCLE_RSS_BYTES`, and an idle one is stopped after `IDLE_SECONDS`, so that memory a
-large file left behind goes back to the machine. Requests and answers are length-prefixed frames on the
+server's other users were waiting for. A worker that overran its time or memory is stopped and the next upload
+gets a new one; so is one grown past `RECYCLE_RSS_BYTES`, and an idle one after `IDLE_SECONDS`, so that memory
+a large file left behind goes back to the machine. Requests and answers are length-prefixed frames on the
 worker's standard input and output: the file's name and bytes in, the pickled `LoadResult` and the worker's
 resident memory out.
 """
