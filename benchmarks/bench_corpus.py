@@ -9,7 +9,9 @@ Times, each in a fresh process and in turns (so the machine's drift falls on all
 
 With `--export`, whole processes instead, imports and start-up included, as an analyst runs them:
 
-- export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core);
+- export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core), with an
+            empty parsed-record cache (cold: it reads every file and writes the cache) and again with the cache
+            that run wrote (warm);
 - ctgforge: ctgforge 0.2.5 (benchmarks/requirements.txt), `flatten_core` of each study's JSON, `to_dataframe`,
             then CSV to a file: the peer library's flattening of the same studies, without any dose reading.
 
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,20 +68,25 @@ to_dataframe([flatten_core(json.loads(path.read_bytes())) for path in files]).to
 """
 
 
-def _whole(argv: list[str]) -> float:
+def _whole(argv: list[str], cache: str) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env={**os.environ, "TRIALDATA_CACHE": cache})
     return time.perf_counter() - started
 
 
 def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, list[float]]:
-    """Whole-process seconds of the export and of ctgforge on the same files, in turns."""
-    order = [("export", [sys.executable, "-m", "trialdata", "export", str(corpus), "--out", str(out / "arms.csv")]),
-             ("ctgforge", [sys.executable, "-c", _CTGFORGE, str(corpus), str(out / "ctgforge.csv")])]
-    runs: dict[str, list[float]] = {name: [] for name, _ in order}
+    """Whole-process seconds of the export (cold: an empty parsed-record cache, written as it reads; warm: the
+    cache the previous cold run wrote) and of ctgforge on the same files, in turns."""
+    export = [sys.executable, "-m", "trialdata", "export", str(corpus), "--out", str(out / "arms.csv")]
+    ctgforge = [sys.executable, "-c", _CTGFORGE, str(corpus), str(out / "ctgforge.csv")]
+    runs: dict[str, list[float]] = {"export, cold cache": [], "export, warm cache": [], "ctgforge": []}
     for turn in range(repeats):
-        for name, argv in order[turn % 2:] + order[: turn % 2]:
-            runs[name].append(_whole(argv))
+        cache = out / f"cache-{turn}"
+        steps = [("export, cold cache", export), ("ctgforge", ctgforge)]
+        for name, argv in steps[turn % 2:] + steps[: turn % 2]:
+            runs[name].append(_whole(argv, str(cache)))
+        runs["export, warm cache"].append(_whole(export, str(cache)))
+        shutil.rmtree(cache, ignore_errors=True)
     return runs
 
 
@@ -102,8 +111,9 @@ def main() -> None:
         medians = {name: statistics.median(times) for name, times in runs.items()}
         print(f"{studies} studies from {args.corpus}, {args.repeats} turns, whole processes, medians:")
         for name, seconds in medians.items():
-            print(f"  {name:8s} {seconds:7.3f} s  (all: {', '.join(f'{t:.2f}' for t in runs[name])})")
-        print(f"  export / ctgforge = {medians['export'] / medians['ctgforge']:.2f}x")
+            print(f"  {name:18s} {seconds:7.3f} s  (all: {', '.join(f'{t:.2f}' for t in runs[name])})")
+        for name in ("export, cold cache", "export, warm cache"):
+            print(f"  {name} / ctgforge = {medians[name] / medians['ctgforge']:.2f}x")
         if args.json_out:
             args.json_out.write_text(json.dumps({"studies": studies, "runs": runs, "medians": medians,
                                                  "when": time.strftime("%Y-%m-%d %H:%M")}, indent=1))

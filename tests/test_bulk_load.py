@@ -76,7 +76,9 @@ def test_the_command_lines_forked_workers_give_the_loaders_table(corpus, monkeyp
     monkeypatch.setattr(load, "ProcessPoolExecutor", CountingPool)
     CountingPool.workers.clear()
     CountingPool.methods.clear()
-    result = load_arms_frame([corpus, corpus / "missing-folder"], workers=2, fork=True)
+    with monkeypatch.context() as alone:  # as in the command line's process: no thread but the main one
+        alone.setattr(load.threading, "active_count", lambda: 1)
+        result = load_arms_frame([corpus, corpus / "missing-folder"], workers=2, fork=True)
 
     assert CountingPool.methods == ["fork"]
     pd.testing.assert_frame_equal(result.arms, expected)

@@ -249,11 +249,11 @@ def test_colours_stay_with_their_arm_when_filtering() -> None:
 
 def test_a_filter_change_does_not_re_read_records(monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_seed()
-    import pages.common.sidebar as sidebar
+    import trialdata.load as load
 
     reads: list[str] = []
-    original = sidebar.read_file
-    monkeypatch.setattr(sidebar, "read_file", lambda name, data: reads.append(name) or original(name, data))
+    original = load.read_file
+    monkeypatch.setattr(load, "read_file", lambda name, data: reads.append(name) or original(name, data))
     at.button_group(key="phase").set_value(["Phase 2"]).run()
     assert not at.exception
     assert len(state(at).arms) == 3

@@ -13,7 +13,7 @@ import multiprocessing
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +23,10 @@ import charset_normalizer
 from .errors import EntriesSkipped, RecordError
 from .merge import merge_trials
 from .models import Flag, Trial
+from .parsed_cache import ParsedCache, cache_folder, entry_key
 from .readers import LAYOUTS, MAX_RECORD_BYTES, MB, ZIP_SUFFIX, layout_of
 from .readers import RECORD_SUFFIXES as _MEMBER_SUFFIXES
-from .readers.ctgov import MAX_STUDIES_PER_FILE
+from .readers.bounds import MAX_STUDIES_PER_FILE
 
 RECORD_SUFFIXES = (*_MEMBER_SUFFIXES, ZIP_SUFFIX)  # what a folder is searched for and an upload may be
 # A ClinicalIndex record is a few kB and a registry study rarely 100 kB; API pages and bulk
@@ -125,8 +126,24 @@ def read_paths(files: Sequence[Path], workers: int = 1) -> LoadResult:
 
 def in_parallel(files: Sequence[Path], workers: int, fork: bool = False) -> bool:
     """Whether `workers` processes are worth starting for these files: forked workers start at once, holding
-    what this process imported; a fork server's workers import pandas and the library first (about a second)."""
-    return workers > 1 and len(files) >= (FORKED_MIN_FILES if fork else PARALLEL_MIN_FILES)
+    what this process imported; a fork server's workers import pandas and the library first (about a second).
+    Files the parsed-record cache holds cost a tenth of a read, so only the others count."""
+    threshold = FORKED_MIN_FILES if fork else PARALLEL_MIN_FILES
+    return workers > 1 and len(files) >= threshold and files_to_read(files) >= threshold
+
+
+def files_to_read(files: Sequence[Path], name: Callable[[Path], str] = str) -> int:
+    """How many of `files` the parsed-record cache does not hold (all of them when it is off)."""
+    cache = ParsedCache(cache_folder())
+    if cache.folder is None:
+        return len(files)
+    missing = 0
+    for path in files:
+        try:
+            missing += not cache.holds(entry_key(name(path), path.read_bytes()))
+        except OSError:
+            missing += 1
+    return missing
 
 
 def process_pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
@@ -151,13 +168,42 @@ def _read_paths(files: Sequence[Path]) -> LoadResult:
 
 def read_each(files: Iterable[Path]) -> Iterator[LoadResult]:
     """Each file's trials and problems, one file at a time, so a caller can table them and let them go."""
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            yield LoadResult(problems=[Problem(str(path), f"cannot be read: {error.strerror or error}")])
-            continue
-        yield read_file(str(path), data)
+    return (read.result for read in read_files(files))
+
+
+@dataclass
+class FileRead:
+    """One file's trials and problems, and the key that identifies its name and content."""
+
+    path: Path
+    key: str
+    result: LoadResult
+
+
+def read_files(files: Iterable[Path], name: Callable[[Path], str] = str) -> Iterator[FileRead]:
+    """Each file's trials and problems, named by `name(path)`, in order: from the parsed-record cache when it
+    holds the file's name and bytes for this library version (see `parsed_cache`), else read and kept there."""
+    cache = ParsedCache(cache_folder())
+    try:
+        for path in files:
+            label = name(path)
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                yield FileRead(path, f"unreadable:{label}",
+                               LoadResult(problems=[Problem(label, f"cannot be read: {error.strerror or error}")]))
+                continue
+            key = entry_key(label, data)
+            stored = cache.get(key)
+            if stored is not None:
+                trials, problems = stored
+                yield FileRead(path, key, LoadResult(list(trials), [Problem(p, m, count=c) for p, m, c in problems]))
+                continue
+            result = read_file(label, data)
+            cache.put(key, result.trials, [(p.path, p.message, p.count) for p in result.problems])
+            yield FileRead(path, key, result)
+    finally:
+        cache.flush()
 
 
 def record_files(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Path]:

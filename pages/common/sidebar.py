@@ -20,7 +20,7 @@ from trialdata import Trial, arms_frame
 from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, filter_options
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
-from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_file, record_files
+from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_files, record_files
 from trialdata.merge import merge_trials
 from trialdata.notation import format_cells, markdown_literal
 from trialdata.readers import LAYOUTS
@@ -42,15 +42,6 @@ def record_folders() -> list[Path]:
     return named or [SEEDS]
 
 
-# cache_resource, not cache_data: a cached value is handed out as it is, not unpickled afresh on every run
-# (which, at hundreds of trials, took longer than the page). Nothing downstream changes these in place. Only
-# the records folders' files are cached for every session; uploads are kept by the session that made them.
-@st.cache_resource(max_entries=4096, ttl=24 * 3600, show_spinner=False)
-def read_cached(name: str, data: bytes) -> LoadResult:
-    """Parse one file of the records folders once per content: a filter change never re-reads a record."""
-    return read_file(name, data)
-
-
 def read_upload(name: str, data: bytes) -> LoadResult:
     """An upload, read once per content in a worker process with a time limit (see `read_file_isolated`) and
     kept in this session's state, so it is gone with the session."""
@@ -61,6 +52,9 @@ def read_upload(name: str, data: bytes) -> LoadResult:
     return parsed[name][1]
 
 
+# cache_resource, not cache_data: a cached value is handed out as it is, not unpickled afresh on every run
+# (which, at hundreds of trials, took longer than the page). Nothing downstream changes these in place. Only
+# the records folders' files are cached for every session; uploads are kept by the session that made them.
 @st.cache_resource(max_entries=16, ttl=24 * 3600, show_spinner=False)
 def loaded_cached(digest: str, weight_kg: float, bsa_m2: float, _trials: list[Trial]) -> Loaded:
     """The loaded facts (arms frame, codes, colours, filter choices, flags) for one set of records and reference
@@ -83,19 +77,20 @@ def session_cached(kind: str, key: tuple, compute: Callable[[], object]) -> obje
     return held[kind][1]
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, ttl=24 * 3600, show_spinner=False)
 def read_folders_cached(key: str, _signature: tuple[tuple[str, int, int], ...]) -> tuple[LoadResult, list[bytes]]:
     """The record files of the folders, read once per (path, modification time, size) of every file: a
-    rerun then costs a stat per file, not a read and a hash, which at hundreds of trials was most of it.
+    rerun then costs a stat per file, not a read and a hash, which at hundreds of trials was most of it. A
+    file read before, by any start of the dashboard or by an export, comes from the parsed-record cache on disk
+    (`trialdata.parsed_cache`) instead of being read again.
 
     Keyed by a hash of the signature, not the signature itself: Streamlit's own hashing of a tuple of
     hundreds of tuples took longer than the stats."""
     loaded = LoadResult()
     digests = []
-    for path, _, _ in _signature:
-        name, data = Path(path).name, Path(path).read_bytes()
-        digests.append(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        loaded.extend(read_cached(name, data))
+    for read in read_files([Path(path) for path, _, _ in _signature], name=lambda path: path.name):
+        digests.append(read.key.encode())
+        loaded.extend(read.result)
     return loaded, digests
 
 

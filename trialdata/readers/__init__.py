@@ -13,9 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import EntriesSkipped, RecordError
 from ..models import Trial
-from .clinicalindex import looks_like_clinicalindex, read_clinicalindex
-from .ctgov import looks_like_json, read_ctgov
-from .ctgov_xml import looks_like_ctgov_xml, read_ctgov_xml
+from .sniff import looks_like_clinicalindex, looks_like_ctgov_xml, looks_like_json
 
 MB = 1024 * 1024
 ZIP_SUFFIX = ".zip"  # a container of records of any layout, read in memory within its own limits (see `load`)
@@ -36,17 +34,33 @@ class Layout:
     read: Read
 
 
-def _one_text_record(text: str, name: str) -> Iterable[Trial | RecordError]:
+# The readers are imported when a file is read, not before: they hold the grammar, whose hundreds of patterns
+# take a quarter of a second to compile, and a load answered from the parsed-record cache needs none of them.
+def _read_json(text: str, name: str) -> Iterable[Trial | RecordError]:
+    from .ctgov import read_ctgov
+
+    return read_ctgov(text, name)
+
+
+def _read_text_record(text: str, name: str) -> Iterable[Trial | RecordError]:
+    from .clinicalindex import read_clinicalindex
+
     return [read_clinicalindex(text, name)]
+
+
+def _read_legacy_xml(text: str, name: str) -> Iterable[Trial | RecordError]:
+    from .ctgov_xml import read_ctgov_xml
+
+    return read_ctgov_xml(text, name)
 
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("ClinicalTrials.gov JSON", (".json",), looks_like_json, "the file", 100 * MB,
-           "files over 100 MB are not read", read_ctgov),
+           "files over 100 MB are not read", _read_json),
     Layout("ClinicalIndex text", (".txt",), looks_like_clinicalindex, "the text record", 5 * MB,
-           "a ClinicalIndex record is a few kB, and records over 5 MB are not read", _one_text_record),
+           "a ClinicalIndex record is a few kB, and records over 5 MB are not read", _read_text_record),
     Layout("ClinicalTrials.gov legacy XML", (".xml",), looks_like_ctgov_xml, "the XML record", 5 * MB,
-           "a legacy record is tens of kB, and records over 5 MB are not read", read_ctgov_xml),
+           "a legacy record is tens of kB, and records over 5 MB are not read", _read_legacy_xml),
 )
 RECORD_SUFFIXES = tuple(dict.fromkeys(suffix for layout in LAYOUTS for suffix in layout.suffixes))
 MAX_RECORD_BYTES = max(layout.max_bytes for layout in LAYOUTS)  # no file larger than this is even decoded

@@ -8,6 +8,8 @@ from ..models import Flag
 
 MAX_ARMS_PER_STUDY = 200
 MAX_INTERVENTIONS_PER_STUDY = 400
+# No API page or bulk file holds more studies than this (a page holds 1,000).
+MAX_STUDIES_PER_FILE = 10_000
 
 
 def cut_note(arms: int, interventions: int) -> Flag | None:

@@ -18,9 +18,10 @@ from ..models import Flag, Intervention, Trial
 from ..reading.arms import ArmText, build_arms
 from ..reading.linking import Linker
 from .bounds import MAX_ARMS_PER_STUDY, MAX_INTERVENTIONS_PER_STUDY, cut_note
+from .sniff import SECTIONS as SECTIONS
+from .sniff import lines as _lines
+from .sniff import looks_like_clinicalindex as looks_like_clinicalindex
 
-SECTIONS = ("At a glance", "In Brief", "Detailed Summary", "Study Details", "Timeline", "Arms & Interventions",
-            "Interventions")
 # "NCT" first, its word boundary checked behind it: a literal opening lets `re` find it with a fast substring search.
 NCT_ID = re.compile(r"NCT(?<!\wNCT)\d{8}\b")
 # The In Brief sentence: "A Phase 1 clinical trial evaluating A, B, and 2 other interventions for C. Completed,
@@ -43,18 +44,6 @@ class _Sections:
     title: str = ""
     body: dict[str, list[str]] = field(default_factory=dict)
     own_lines: list[str] = field(default_factory=list)  # lines that speak of the record itself, not of others
-
-
-def _lines(text: str) -> list[str]:
-    """The record's lines, ended by line feeds and carriage returns only: a form feed, a vertical tab or U+2028
-    inside an arm's paragraph is a space, not the start of another arm (str.splitlines would split on them)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def looks_like_clinicalindex(text: str) -> bool:
-    """True when the text has the layout's section headings."""
-    lines = {line.strip() for line in _lines(text)}
-    return sum(heading in lines for heading in SECTIONS) >= 3
 
 
 def read_clinicalindex(text: str, name: str) -> Trial:

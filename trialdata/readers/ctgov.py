@@ -19,22 +19,17 @@ from ..errors import EntriesSkipped, RecordError
 from ..models import ARM_TYPES, Flag, Intervention, Trial
 from ..reading.arms import ArmText, build_arms
 from ..reading.linking import Linker
-from .bounds import MAX_ARMS_PER_STUDY, MAX_INTERVENTIONS_PER_STUDY, cut_note
+from .bounds import MAX_ARMS_PER_STUDY, MAX_INTERVENTIONS_PER_STUDY, MAX_STUDIES_PER_FILE, cut_note
+from .sniff import looks_like_json as looks_like_json
 
 _PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
            "PHASE4": "Phase 4"}
 _TYPED_NAME = re.compile(r"^\s*[A-Za-z][A-Za-z _-]*:\s*")
 
 
-def looks_like_json(text: str) -> bool:
-    return text.lstrip()[:1] in ("{", "[")
-
-
 # Parsed JSON is about 60 bytes a value; past this many values (counted as the commas and braces of the text) a
 # document is refused before it is parsed, so that 0.5 MB of zipped "[{},{},...]" cannot become gigabytes.
 MAX_JSON_VALUES = 3_000_000
-# No API page or bulk file holds more studies than this (a page holds 1,000).
-MAX_STUDIES_PER_FILE = 10_000
 # Integers of more digits are not counts of anything: kept as text, so that the one study holding one fails alone.
 _MAX_INT_DIGITS = 30
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")

@@ -19,16 +19,11 @@ from datetime import datetime
 from ..errors import RecordError
 from ..models import Trial
 from .ctgov import read_ctgov
+from .sniff import looks_like_ctgov_xml as looks_like_ctgov_xml
 
-_ROOT = re.compile(r"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*(?:<!DOCTYPE\s|<clinical_study\b)",
-                   re.S)
 # Registry records declare no document type; one that does could define entities that expand a few bytes into
 # gigabytes or name local files, so it is refused before parsing.
 _DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY", re.I)
-
-
-def looks_like_ctgov_xml(text: str) -> bool:
-    return _ROOT.match(text[:4096]) is not None
 
 
 def read_ctgov_xml(text: str, name: str) -> Iterator[Trial | RecordError]:
