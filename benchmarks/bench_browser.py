@@ -76,6 +76,10 @@ from typing import Any
 from playwright.sync_api import Browser, CDPSession, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+# Every figure here reads records afresh unless it says otherwise: a parsed-record cache on disk (see
+# trialdata.parsed_cache) left by an earlier run would answer for the reading being measured.
+os.environ["TRIALDATA_CACHE"] = "off"
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repo root: the corpus generator and the e2e tests' server helpers
 

@@ -41,6 +41,10 @@ from urllib.parse import urlencode
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+# Every figure here reads records afresh unless it says otherwise: a parsed-record cache on disk (see
+# trialdata.parsed_cache) left by an earlier run would answer for the reading being measured.
+os.environ["TRIALDATA_CACHE"] = "off"
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repo root: trialdata and tests.e2e.conftest
 
