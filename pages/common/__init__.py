@@ -24,8 +24,10 @@ def page_setup(page: str, arm_filters: bool = True) -> PageState:
     if not st.session_state.get(NAVIGATION_READY):
         st.session_state[INTENDED_PAGE] = page
         st.switch_page(ENTRY, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+    from .housekeeping import start_housekeeping
     from .sidebar import PAGE_STATE, build_sidebar
 
+    start_housekeeping()
     state = build_sidebar(arm_filters)
     st.session_state[PAGE_STATE] = state
     return state
