@@ -21,7 +21,7 @@ import time
 
 import streamlit as st
 
-SWEEP_SECONDS = 30.0
+SWEEP_SECONDS = 10.0
 
 
 def reap_expired(storage: object, lock: threading.Lock | None = None) -> int:
