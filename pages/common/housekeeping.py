@@ -59,20 +59,9 @@ def _sweep() -> None:
             give_back_memory()
 
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter
-
-
-def limit_heap_arenas(arenas: int = 2) -> None:
-    """Let glibc keep at most `arenas` heaps for the server's threads (it starts one per thread, up to eight per
-    core), so that memory one session's thread freed is found, and trimmed, in a heap the others share."""
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).mallopt(M_ARENA_MAX, arenas)
-
-
 @st.cache_resource(show_spinner=False)
 def start_housekeeping() -> threading.Thread:
     """The sweeping thread, started once per server."""
-    limit_heap_arenas()
     sweeper = threading.Thread(target=_sweep, name="trialdata-housekeeping", daemon=True)
     sweeper.start()
     return sweeper
