@@ -112,3 +112,12 @@ def test_a_second_start_of_the_dashboard_reads_no_record(corpus, monkeypatch) ->
     assert not second.exception and reads == []
     shown = {m.label: m.value for m in second.metric}
     assert shown["Trials loaded"] == {m.label: m.value for m in first.metric}["Trials loaded"] == "7"
+
+
+def test_workers_are_counted_against_the_files_the_cache_lacks(corpus) -> None:
+    """A warm cache makes workers not worth starting; a cold one is found out without hashing every file."""
+    files = load.record_files([corpus])
+    assert load.files_to_read(files) == len(files)
+    assert load.files_to_read(files, enough=3) == 3
+    load_paths([corpus])
+    assert load.files_to_read(files) == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..errors import EntriesSkipped, RecordError
+from ..errors import RecordError
 from ..models import Trial
 from .sniff import looks_like_clinicalindex, looks_like_ctgov_xml, looks_like_json
 
@@ -71,5 +71,4 @@ def layout_of(text: str) -> Layout | None:
     return next((layout for layout in LAYOUTS if layout.looks_like(text)), None)
 
 
-__all__ = ["LAYOUTS", "MAX_RECORD_BYTES", "MB", "RECORD_SUFFIXES", "ZIP_SUFFIX", "EntriesSkipped", "Layout",
-           "layout_of"]
+__all__ = ["LAYOUTS", "MAX_RECORD_BYTES", "MB", "RECORD_SUFFIXES", "ZIP_SUFFIX", "Layout", "layout_of"]
