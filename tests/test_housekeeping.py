@@ -1,15 +1,23 @@
 """Closed sessions give their memory back on a quiet server: the dashboard reaps the sessions Streamlit keeps for
-reconnection once they expire, through names of Streamlit's session storage that these tests pin."""
+reconnection once they expire, shuts them down and lets go of files held for sessions that are gone, through
+names of Streamlit's session storage, uploaded-file manager and media-file manager that these tests pin."""
 
 from __future__ import annotations
 
 import time
 from types import SimpleNamespace
 
+import pytest
+import streamlit.runtime.media_file_manager as media_module
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.session_manager import SessionInfo
+from streamlit.runtime.state.session_state import SessionState
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
-from pages.common.housekeeping import give_back_memory, reap_expired
+from pages.common.housekeeping import close_sessions, give_back_memory, reap_expired, release_orphans
 
 
 def _closed_session(storage: MemorySessionStorage, session_id: str, payload: bytes) -> None:
@@ -22,7 +30,7 @@ def test_an_expired_session_is_held_until_reaped_and_then_let_go() -> None:
     time.sleep(0.1)
     assert storage.list() == []  # expired: no longer handed out ...
     assert "upload-session" in storage._cache._expirations  # ... but still held, with its state
-    assert reap_expired(storage) == 1
+    assert [session.id for session in reap_expired(storage)] == ["upload-session"]  # type: ignore[attr-defined]
     assert "upload-session" not in storage._cache._expirations
     give_back_memory()
 
@@ -30,5 +38,43 @@ def test_an_expired_session_is_held_until_reaped_and_then_let_go() -> None:
 def test_a_live_session_is_kept() -> None:
     storage = MemorySessionStorage(ttl_seconds=60)
     _closed_session(storage, "may-reconnect", b"")
-    assert reap_expired(storage) == 0 and len(storage.list()) == 1
-    assert reap_expired(object()) == 0  # a storage without the names it needs: nothing happens
+    assert reap_expired(storage) == [] and len(storage.list()) == 1
+    assert reap_expired(object()) == []  # a storage without the names it needs: nothing happens
+
+
+class _Session:
+    """What a reaped session offers: Streamlit's shutdown and its real SessionState."""
+
+    def __init__(self) -> None:
+        self.shut_down = False
+        self.session_state = SessionState()
+        self.session_state["uploaded_records"] = {"page.json": b"x" * 1_000}
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_a_reaped_session_is_shut_down_and_its_state_emptied() -> None:
+    # Streamlit's message loop may still hold the last session it flushed; emptied, it holds no uploads.
+    session, broken = _Session(), object()  # a session without those names must not stop the others
+    close_sessions([broken, session])
+    assert session.shut_down
+    assert "uploaded_records" not in session.session_state
+
+
+def test_files_of_sessions_the_server_no_longer_knows_are_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    uploads = MemoryUploadedFileManager("/_stcore/upload_file")
+    uploads.add_file("gone", UploadedFileRec("f1", "page.json", "application/json", b"x" * 1_000_000))
+    uploads.add_file("live", UploadedFileRec("f2", "seed.json", "application/json", b"{}"))
+    media = MediaFileManager(MemoryMediaFileStorage("/media"))
+    for session_id in ("gone", "live"):
+        monkeypatch.setattr(media_module, "_get_session_id", lambda session_id=session_id: session_id)
+        media.add(f"{session_id} arms".encode(), "text/csv", f"download-{session_id}", file_name="arms.csv",
+                  is_for_static_download=True)
+    assert release_orphans({"live"}, uploads, media) == 2  # its uploads and its downloads
+    assert list(uploads.file_storage) == ["live"]
+    assert list(media._files_by_session_and_coord) == ["live"]
+    assert len(media._file_metadata) == 1  # the gone session's download file itself is deleted
+    assert release_orphans({"live"}, uploads, media) == 0
+    assert release_orphans({"live"}, object(), object()) == 0  # managers without those names: nothing happens
+
