@@ -5,6 +5,7 @@ session's state only. This measures what that buys the other users, in three pha
 
 1. quiet: B browsing sessions each open the Comparison table with a filter, P times; their page times give the
    quiet median;
+   then, once those sessions have expired, the server's memory is read (what browsing alone leaves);
 2. hostile: the same B sessions browse P times again while H sessions each upload a different 1.3 MB API page of
    real MSC studies together with the whole hostile corpus (tests/data/hostile/: a zip of millions of empty
    objects, 20,000 broken entries, a 100 KB run of "a-", a thousand arms, markup, lone surrogates...), check
@@ -49,6 +50,7 @@ class HostileRun:
     uploads: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     rss_baseline: int = 0
+    rss_after_quiet: int = 0  # once the quiet phase's sessions have expired: what browsing alone leaves
     rss_peak: int = 0
     rss_after: int = 0
 
@@ -132,6 +134,8 @@ async def run_hostile(browser: Browser, base: str, server_rss, queries: list[str
     run.rss_baseline = server_rss()
     await asyncio.gather(*(browse(browser, base, queries[n:] + queries[:n], visits, timeout_ms, run.quiet,
                                   run.errors) for n in range(browsers)))
+    await asyncio.sleep(SETTLE_SECONDS)  # so that what the hostile uploads leave can be told from what browsing does
+    run.rss_after_quiet = server_rss()
     corpus = sorted(HOSTILE.iterdir())
     pages = upload_pages(folder, hostile)
 
@@ -158,6 +162,7 @@ def hostile_report(run: HostileRun, browsers: int, hostile: int) -> tuple[list[t
     quiet = statistics.median(run.quiet) if run.quiet else 0.0
     attacked = statistics.median(run.attacked) if run.attacked else 0.0
     change = (run.rss_after - run.rss_baseline) / max(run.rss_baseline, 1)
+    browsing_change = (run.rss_after_quiet - run.rss_baseline) / max(run.rss_baseline, 1)
     figures = [
         ("browsing sessions / hostile sessions", f"{browsers} / {hostile}"),
         ("browsing page time, quiet: median (n)", f"{quiet:.2f} s ({len(run.quiet)})"),
@@ -166,6 +171,8 @@ def hostile_report(run: HostileRun, browsers: int, hostile: int) -> tuple[list[t
         ("upload to page shown: median, max", f"{statistics.median(run.uploads) if run.uploads else 0:.1f} s, "
                                              f"{max(run.uploads, default=0):.1f} s"),
         ("server RSS baseline (after warm-up, sessions expired)", f"{run.rss_baseline / 1024:.0f} MiB"),
+        ("server RSS after the quiet sessions expired (no upload yet)",
+         f"{run.rss_after_quiet / 1024:.0f} MiB ({browsing_change:+.1%})"),
         ("server RSS peak during the attack", f"{run.rss_peak / 1024:.0f} MiB"),
         (f"server RSS {SETTLE_SECONDS} s after every session closed", f"{run.rss_after / 1024:.0f} MiB "
                                                                       f"({change:+.1%})"),
