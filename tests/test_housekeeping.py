@@ -17,7 +17,7 @@ from streamlit.runtime.session_manager import SessionInfo
 from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
-from pages.common.housekeeping import close_sessions, give_back_memory, reap_expired, release_orphans
+from pages.common.housekeeping import close_sessions, give_back_memory, reap_expired, release_orphans, sweep_once
 
 
 def _closed_session(storage: MemorySessionStorage, session_id: str, payload: bytes) -> None:
@@ -78,3 +78,26 @@ def test_files_of_sessions_the_server_no_longer_knows_are_let_go(monkeypatch: py
     assert release_orphans({"live"}, uploads, media) == 0
     assert release_orphans({"live"}, object(), object()) == 0  # managers without those names: nothing happens
 
+
+
+def test_one_sweep_shuts_an_expired_upload_session_down_and_lets_its_files_go() -> None:
+    # The pieces above, wired as the sweeping thread runs them on a server: an expired upload session, and a
+    # session still connected (the manager lists the connected ones and the stored ones).
+    storage = MemorySessionStorage(ttl_seconds=0.05)
+    closed, connected = _Session(), _Session()
+    closed.id, connected.id = "closed-upload", "connected"  # type: ignore[attr-defined]
+    storage.save(SessionInfo(client=None, session=closed))  # type: ignore[arg-type]
+    time.sleep(0.1)
+    uploads = MemoryUploadedFileManager("/_stcore/upload_file")
+    for session in (closed, connected):
+        uploads.add_file(session.id, UploadedFileRec("f", "page.json", "application/json", b"{}"))  # type: ignore[attr-defined]
+    manager = SimpleNamespace(_session_storage=storage, list_sessions=lambda: [
+        SessionInfo(client=None, session=connected), *storage.list()])  # type: ignore[arg-type]
+    runtime = SimpleNamespace(_session_mgr=manager, uploaded_file_mgr=uploads,
+                              media_file_mgr=MediaFileManager(MemoryMediaFileStorage("/media")))
+    assert sweep_once(runtime)
+    assert closed.shut_down and "uploaded_records" not in closed.session_state
+    assert not connected.shut_down and "uploaded_records" in connected.session_state
+    assert list(uploads.file_storage) == ["connected"]
+    assert not sweep_once(runtime)  # nothing left to let go
+    assert not sweep_once(SimpleNamespace())  # a runtime without those names: nothing happens
