@@ -17,10 +17,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import trialdata.reading.arms  # noqa: F401  (every pattern of the grammar and the reading compiled, so LED lists them)
 from trialdata.errors import RecordError
 from trialdata.frames import administrations_frame, arms_frame
 from trialdata.grammar import phases, quantities, routes, schedules, sentences
 from trialdata.grammar.doses import find_doses
+from trialdata.grammar.patterns import LED
 from trialdata.grammar.schedules import find_schedules
 from trialdata.load import read_record
 from trialdata.readers.clinicalindex import NCT_ID, SECTIONS
@@ -104,6 +106,21 @@ def test_the_scanner_lookahead_changes_no_match(text):
     plain = re.compile(pattern.pattern.removeprefix("(?=[\\d(])"), pattern.flags)
     assert plain.pattern != pattern.pattern
     assert [m.group(0) for m in pattern.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+
+
+_PLAIN = [(fast, re.compile(source, flags)) for fast, source, flags in LED]
+
+
+@SETTINGS
+@given(registry_text)
+@example("Mesenchymal stem cells (MSCs) 1x10^6/kg; no cells; placebo; low-dose group; Day 0: 10% of total dose")
+@example("Fludarabine 30 mg/m2 on Days -5 to -3; 2 x 10^6 anti-CD19 CAR T cells/kg; IL-2 600,000 IU/kg q8h")
+def test_every_leading_lookahead_changes_no_match(text):
+    """A led pattern opens with a lookahead for the characters its matches can start with, only so that `re`
+    rejects other places at once; every one of them must find what its plain form finds, where it finds it."""
+    assert len(_PLAIN) > 80  # the grammar's patterns are led, not a handful
+    for fast, plain in _PLAIN:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], plain.pattern
 
 
 def _clues_ungated(text: str) -> list:

@@ -33,7 +33,7 @@ class Label:
 
 
 _KG = r"(?P<kg>\d{1,3}(?:[.,]\d{1,2})?)\s{0,2}(?:kg|kilograms?)\b"
-_WEIGHT_BAND = re.compile(
+_WEIGHT_BAND = led(
     rf"\b(?:{words(WEIGHT_BAND_SUBJECTS)})\s{{0,3}}(?:who\s{{1,3}}(?:are|weigh)\s{{1,3}}|weighing\s{{1,3}}|of\s{{1,3}})?"
     rf"(?:(?P<sign>{words(WEIGHT_BAND_SIGNS)})\s{{0,3}}{_KG}"
     r"|(?P<low>\d{1,3})\s{0,2}(?:-|–|to)\s{0,2}(?P<high>\d{1,3})\s{0,2}(?:kg|kilograms?)\b)"
@@ -44,19 +44,19 @@ _LEVEL_ID = rf"\d{{1,2}}[A-Da-d]?|[A-H](?![\w])|I{{1,3}}V?|IV|V(?![\w])|{words(N
 _KINDS = r"dose[-\s]{0,2}levels?|dose\s{1,3}groups?|dose\s{1,3}cohorts?|cohorts?|groups?|levels?"
 # "Dose Level 1:", "Dose Level One: 5x10^6", "group A: 1.0 × 10^7", "Cohort 2 (1x10^8)", "DL3 -", "Cohort 2a Better
 # Vision 100,000 cells", "The second cohort will receive 0.4 x10^8 cells".
-_LEVEL = re.compile(
+_LEVEL = led(
     rf"\b(?P<kind>{_KINDS}|DL)\s{{0,3}}[-#]?\s{{0,2}}(?P<id>{_LEVEL_ID})(?=[\s:=()\-–,])"
     rf"|\b(?P<ordinal>{words(ORDINALS)})\s{{1,3}}(?P<kind2>{_KINDS})\b"
     r"|(?<![\w-])(?P<code>[A-H]\d{1,2})\s{0,2}(?=:)",  # "A1: 1x10(6) NK cells/kg", "B2: ..."
     re.I,
 )
-_BY_COHORT = re.compile(
+_BY_COHORT = led(
     r"\b(?:depending\s{1,3}on|according\s{1,3}to|based\s{1,3}on|per)\s{1,3}(?:the\s{1,3})?(?:assigned\s{1,3})?"
     r"(?:their\s{1,3})?(?P<kind>dose\s{1,3}level|cohort|group|dose\s{1,3}group)\b",
     re.I,
 )
 _TARGET = re.compile(rf"\b(?:{words(TARGET_WORDS)})\b", re.I)
-_NOT_USED = re.compile(rf"\s{{0,3}}[(\[\-–,]?\s{{0,3}}(?:{'|'.join(NOT_USED_PHRASES)})", re.I)
+_NOT_USED = led(rf"\s{{0,3}}[(\[\-–,]?\s{{0,3}}(?:{'|'.join(NOT_USED_PHRASES)})", re.I)
 _FRACTION = led("|".join(rf"(?:{phrase})" for phrase in FRACTION_PHRASES), re.I)
 _FRACTION_GATE = frozenset().union(*(gate(phrase) for phrase in FRACTION_PHRASES))
 _NOT_USED_REACH = 40

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .patterns import first_letters, lookup, words
+from .patterns import first_letters, led, lookup, words
 from .quantities import Quantity, find_quantities
 from .vocabulary import (
     BODY_UNITS,
@@ -47,23 +47,23 @@ _WEIGHT_TAIL = (
     rf"(?:\s{{0,3}}\(?\s{{0,2}}(?:of\s{{1,3}})?(?:the\s{{1,3}})?(?:{words(BODY_WEIGHT_WORDS)})\b\)?"
     r"|\s{0,2}/\s{0,2}bb\b)?"
 )
-_PER_BODY = re.compile(
+_PER_BODY = led(
     rf"\s{{0,3}}{_PER}\s{{0,3}}(?P<body>{words(BODY_UNITS, plural=False)})s?\b{_WEIGHT_TAIL}"
     r"|\s{0,2}[·\s]kg\s{0,2}(?:-1|⁻¹)",
     re.IGNORECASE,
 )
 _RATE = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{words(RATE_UNITS)})\b", re.IGNORECASE)
 _VOLUME_UNIT = words(VOLUME_UNITS)
-_IN_VOLUME = re.compile(
+_IN_VOLUME = led(
     rf"\s{{0,3}}(?:/|in(?:\s{{1,3}}a(?:\s{{1,3}}total)?\s{{1,3}}volume\s{{1,3}}of)?|per|,)\s{{0,3}}"
     rf"(?P<ml>{_NUMBER})(?:\s{{0,3}}(?:-|–|to)\s{{0,3}}(?P<ml_high>{_NUMBER}))?\s{{0,2}}(?P<unit>{_VOLUME_UNIT})\b"
     rf"|\s{{0,2}}\(\s{{0,2}}(?P<ml2>{_NUMBER})\s{{0,2}}(?P<unit2>{_VOLUME_UNIT})\s{{0,2}}\)",
     re.IGNORECASE,
 )
 _CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{_VOLUME_UNIT})\b", re.IGNORECASE)
-_PER_SITE = re.compile(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
-_FLAT = re.compile(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
-_OTHER_UNIT = re.compile(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w)", re.IGNORECASE)
+_PER_SITE = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
+_FLAT = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
+_OTHER_UNIT = led(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w)", re.IGNORECASE)
 _TRAILING_BOUND = re.compile(rf"\s{{1,3}}(?P<bound>{words(TRAILING_BOUNDS)})\b", re.IGNORECASE)
 _IN_TOTAL = re.compile(r"\s{1,3}(?:in\s{1,3}total|total)\b", re.IGNORECASE)
 # One word of what the number counts: "autologous", "(aMBMC)", "hUC-MSCs", "of".
@@ -75,27 +75,27 @@ _STOP_WORDS = frozenset((
     "before", "once", "twice", "weekly", "daily", "monthly", "single", "every", "then", "followed", "that",
 ))
 _MAX_TOKENS = 7
-_CELL_FREE = re.compile(words(CELL_FREE_WORDS), re.IGNORECASE)
-_CELL_NOUN = re.compile(rf"(?:{words(CELL_NOUN_ENDINGS)})\W{{0,2}}$", re.IGNORECASE)
+_CELL_FREE = led(words(CELL_FREE_WORDS), re.IGNORECASE)
+_CELL_NOUN = led(rf"(?:{words(CELL_NOUN_ENDINGS)})\W{{0,2}}$", re.IGNORECASE)
 _HEAD_REACH = 70
-_BOUND_BEFORE = re.compile(
+_BOUND_BEFORE = led(
     rf"(?<![\w])(?P<bound>{words(BOUND_WORDS)})"
     r"(?:\s{0,3}(?:a|the|dose|doses|of|total|approximately|about|~|≈|:|cells?|dosage))*\s{0,3}$",
     re.IGNORECASE,
 )
-_TOTAL_BEFORE = re.compile(
+_TOTAL_BEFORE = led(
     r"\b(?:total(?:\s{1,3}(?:cell\s{1,3})?(?:dose|dosage|number|amount|of\s{1,3}cells))?|cumulative(?:\s{1,3}dose)?"
     r"|overall(?:\s{1,3}dose)?|altogether)"
     r"(?:\s{0,3}(?:of|is|will\s{1,3}be|:|=|approximately|about|around|~|≈|up\s{1,3}to|\())*\s{0,3}$",
     re.IGNORECASE,
 )
-_ORDINAL_BEFORE = re.compile(
+_ORDINAL_BEFORE = led(
     rf"\b(?P<ordinal>{words(ORDINALS)})\s{{1,3}}(?:dose|infusion|injection|administration|transplantation)s?\b"
     r"(?!\s{1,3}(?:levels?|groups?|cohorts?)\b)[^.;]{0,60}$",
     re.IGNORECASE,
 )
 # "two vials or a total of ≈ 30 million cells": the total of the containers given at once, not of the regimen.
-_CONTAINERS_BEFORE = re.compile(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|units?)\s{0,3}[,(]?\s{0,3}(?:or|=|,|:)?"
+_CONTAINERS_BEFORE = led(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|units?)\s{0,3}[,(]?\s{0,3}(?:or|=|,|:)?"
                                 r"\s{0,3}(?:a\s{1,3})?total\b", re.IGNORECASE)
 _CONCENTRATION_BEFORE = re.compile(r"\b(?:concentration|density)\s{1,3}(?:of\s{1,3})?[^.;]{0,10}$", re.IGNORECASE)
 _ORDINAL_WORDS = first_letters(ORDINALS)
@@ -105,7 +105,7 @@ _PLAIN_CELLS = re.compile(
 _RATIO_BEFORE = re.compile(r"[A-Za-zµμ]\s{0,2}/\s{0,2}$")
 _COUNTED = re.compile(rf"(?<![\w-])(?:{words(COUNTED_UNITS, plural=True)})(?![\w-])", re.I)
 # One pattern, a group per row: the words are searched once and the first row that matched names the population.
-_POPULATION = re.compile("|".join(rf"(?<![\w-])(?P<p{rank}>{pattern})(?![\w-])"
+_POPULATION = led("|".join(rf"(?<![\w-])(?P<p{rank}>{pattern})(?![\w-])"
                                   for rank, pattern in enumerate(POPULATIONS)), re.I)
 _POPULATION_NAMES = list(POPULATIONS.values())
 _POPULATION_BEFORE = re.compile(r"[^.;:()]{0,40}?(?:cells?\s{1,3})?(?:dose|count|number|dosage)\s{0,3}(?:of|:|=|is)?"
@@ -306,7 +306,7 @@ def _share_list_units(mentions: list[DoseMention]) -> list[DoseMention]:
 
 
 # Between two levels of an escalation: an aside in brackets, a comma, then the joining words.
-_ESCALATION_GAP = re.compile(
+_ESCALATION_GAP = led(
     rf"\s{{0,2}}(?:\([^()]{{0,160}}\)\s{{0,2}})?,?\s{{0,2}}(?:{'|'.join(ESCALATION_JOINS)})\s{{1,3}}", re.IGNORECASE)
 
 

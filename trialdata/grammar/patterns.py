@@ -108,15 +108,16 @@ def led(source: str, flags: int = 0) -> re.Pattern[str]:
     """`source` compiled behind a lookahead for the characters its matches can start with (read from the parsed
     pattern, never written by hand), so that `re` rejects other positions at once."""
     first = _first_characters(source, flags)
-    plain = re.compile(source, flags)
     if first is None:
-        return plain
+        return re.compile(source, flags)
     fast = re.compile("(?=[" + "".join(sorted(first)) + "])(?:" + source + ")", flags)
-    LED.append((fast, plain))
+    LED.append((fast, source, flags))
     return fast
 
 
-LED: list[tuple[re.Pattern[str], re.Pattern[str]]] = []  # every led pattern and its plain form, for the tests
+# Every led pattern with the source and flags it was led from, so that a test can compile the plain form and
+# compare their matches (compiling both here would double the grammar's start-up for every process).
+LED: list[tuple[re.Pattern[str], str, int]] = []
 
 
 def _required(items) -> list[frozenset[str]]:

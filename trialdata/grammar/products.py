@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
 
 from .patterns import gate, led, words
+from .text import short_text_cache
 from .vocabulary import CELL_FREE_WORDS, DRUG_UNITS, NOT_PRODUCT_CELLS, OTHER_THERAPIES, PLACEBO_WORDS
 
 _LEVELS = {"low": 1, "lower": 1, "lowest": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
            "high": 3, "higher": 3, "highest": 3}
-_LEVEL = re.compile(
+_LEVEL = led(
     rf"\b(?P<level>{words(_LEVELS)})[-\s]{{1,3}}dos(?:e|age)\b"
     rf"|\bdos(?:e|age)\s{{0,3}}[:(]?\s{{0,3}}(?P<after>{words(_LEVELS)})\b",
     re.I,
 )
-_PLACEBO = re.compile(rf"\b{words(PLACEBO_WORDS)}\b", re.I)
-_CONTROL = re.compile(
+_PLACEBO = led(rf"\b{words(PLACEBO_WORDS)}\b", re.I)
+_CONTROL = led(
     r"\b(?:control|conventional|standard(?:\s{1,3}(?:of\s{1,3})?(?:care|treatment|therapy|medical))?"
     r"|best\s{1,3}supportive|usual\s{1,3}care|(?-i:SOC)|alone|no\s{1,3}intervention)\b",
     re.I,
@@ -99,13 +99,13 @@ GENERIC_CELL_TYPES: list[tuple[str, str]] = [
 _TYPE_ROWS = [(name, led(pattern, re.I), _gates(pattern)) for name, pattern in CELL_TYPES + GENERIC_CELL_TYPES]
 _GENERIC = frozenset(name for name, _ in GENERIC_CELL_TYPES)
 NO_TYPE = len(_TYPE_ROWS)
-_CELLS = re.compile(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
+_CELLS = led(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
                     r"|\b(?:lymphocytes?|cellular\s{1,3}(?:immuno)?therap\w{1,3}|dendritic|natural\s{1,3}killer|sipuleucel"
                     r"|tumou?r[-\s]infiltrating)\b|(?-i:\b(?:NK|CIK|TILs?|DCs|CTLs?|VSTs?|DLI)\b)"
                     r"|(?-i:\bDC\b)(?=\s{0,3}(?:vaccin|cells?\b|injection|therap|immunotherap))", re.I)
 
 
-@lru_cache(maxsize=8192)  # arm labels and product names repeat across trials ("Control", "Mesenchymal stem cells")
+@short_text_cache(maxsize=8192, max_chars=2_000)  # labels and product names repeat ("Control", "MSCs")
 def type_rank(text: str) -> int:
     """The rank of the most specific cell type `text` names (lower is more specific), or `NO_TYPE`."""
     return _best_rank((text,))
@@ -139,16 +139,16 @@ def _best_rank(texts: tuple[str, ...]) -> int:
 
 def is_generic_type(name: str | None) -> bool:
     return name is None or name in _GENERIC
-_NO_CELLS = re.compile(
+_NO_CELLS = led(
     r"\b(?:without|no|not|free\s{1,3}of|excluding|devoid\s{1,3}of|lacking)\s{1,3}(?:any\s{1,3})?(?:\w{1,25}\s{1,3}){0,4}?"
     r"(?:cells?|cell\s{1,3}therapy|MSCs?)\b|\bcell[-\s]free\b"
     rf"|(?<![\w-])(?:{words(NOT_PRODUCT_CELLS)})[-\s]{{1,3}}cells?\b|\b(?:cells?|lymphocytes?)\s{{1,3}}(?:counts?|lines?|subsets?|subpopulations?)\b",
     re.I,
 )
-_CELL_FREE = re.compile(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])", re.I)
+_CELL_FREE = led(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])", re.I)
 
 
-_DRUG_NAME = re.compile(rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])", re.I)
+_DRUG_NAME = led(rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])", re.I)
 _DRUG_AMOUNT = re.compile(
     rf"(?=\d)(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(DRUG_UNITS)})(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
     re.I,
@@ -172,6 +172,7 @@ def find_cell_words(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _CELLS.finditer(text)]
 
 
+@short_text_cache(maxsize=4096, max_chars=2_000)  # arms of a trial share their words
 def dose_level(text: str) -> tuple[int, str] | None:
     """(rank, word) of the "low/medium/high dose" the text names, or None; None too when it names several ("started
     on the lowest dose ... the 2nd group of 5 will receive a higher dose" tells an escalation, not one arm's level)."""
@@ -183,6 +184,7 @@ def dose_level(text: str) -> tuple[int, str] | None:
     return rank, word
 
 
+@short_text_cache(maxsize=4096, max_chars=2_000)
 def mentions_placebo(text: str) -> bool:
     return _PLACEBO.search(text) is not None
 
@@ -191,12 +193,15 @@ def mentions_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
-@lru_cache(maxsize=8192)  # an arm's words are asked about for its cells, its type and the arms it shares with
+@short_text_cache(maxsize=8192, max_chars=2_000)  # asked for an arm's cells, type and the arms sharing it
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
-    return _CELLS.search(text) is not None and _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
+    if _CELLS.search(text) is None:
+        return False
+    return _NO_CELLS.search(text) is None or _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
 
 
+@short_text_cache(maxsize=4096, max_chars=2_000)  # each arm asks of every text it links
 def cell_free_product(text: str) -> str | None:
     """The cell-free product the text names ("exosomes", "conditioned medium"), or None."""
     match = _CELL_FREE.search(text)
@@ -228,7 +233,7 @@ _SOURCE_PATTERNS = [(tissue, re.compile(pattern, re.I)) for tissue, pattern in C
 # patients' earlier transplant, not the cells the arm gives.
 _EARLIER_TRANSPLANT = re.compile(
     r"^[\w\s-]{0,30}?\btransplant(?:ation|ed)?\b(?:\s{1,3}(?:patients|recipients|survivors)\b)?", re.I)
-_BEFORE_TRANSPLANT = re.compile(
+_BEFORE_TRANSPLANT = led(
     r"\b(?:after|following|post|underwent|undergoing|history\s{1,3}of|prior)\b[\w\s-]{0,25}$", re.I)
 
 

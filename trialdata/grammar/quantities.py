@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import islice
 
-from .patterns import RANGE_JOIN, TIMES, lookup, words
+from .patterns import RANGE_JOIN, TIMES, led, lookup, words
 from .vocabulary import NUMBER_WORDS, SCALE_LETTERS, SCALE_WORDS, TRAILING_BOUNDS
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺", "0123456789+")
@@ -73,21 +73,21 @@ _SCANNER = re.compile(
     rf"|(?P<grouped>{_GROUPED})"
     r")",
 )
-_RANGE_GAP = re.compile(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
+_RANGE_GAP = led(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\s{1,3}$", re.IGNORECASE)
-_LIST_GAP = re.compile(
+_LIST_GAP = led(
     r"\s{0,2}(?:,\s{0,2}(?:(?:or|and)\s{1,3})?(?:then\s{1,3})?|(?:or|and)\s{1,3}(?:then\s{1,3})?|then\s{1,3}"
     r"|/\s{0,2}|;\s{0,2})", re.IGNORECASE)
 # Before a quantity: "1-" or "0.5 to" sharing its power ("1-2 x 10^6"), or "1, 3 or" a list sharing it.
 # Neither starts at the exponent of a number before it: in "1 x 105, 1 x 106 or 1 x 107" (lost superscripts) the
 # "106" is 10^6's power, not a bare 106 sharing 10^7.
 _NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
-_SHARED_RANGE = re.compile(
+_SHARED_RANGE = led(
     rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
     re.IGNORECASE,
 )
-_SHARED_LIST = re.compile(
+_SHARED_LIST = led(
     rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
     rf"(?:or|and)\s{{1,3}}$",
     re.IGNORECASE,
@@ -124,8 +124,8 @@ MAX_QUANTITIES = 256  # no registry paragraph states more numbers of cells; a te
 
 # "a dosage of two million cells/ cm2": a number written as a word before a scale word. Looked for only before the
 # scale words a text holds, since a scanner trying every letter would cost more than all the others.
-_SCALE_WORD = re.compile(rf"\b(?:{words(SCALE_WORDS, plural=True)})\b", re.I)
-_WORD_BEFORE = re.compile(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}$", re.I)
+_SCALE_WORD = led(rf"\b(?:{words(SCALE_WORDS, plural=True)})\b", re.I)
+_WORD_BEFORE = led(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}$", re.I)
 _WORD_REACH = 16
 _SCALE_GATE = tuple(f" {word.lower()}" for word in SCALE_WORDS)  # a scale word starts after a space
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .patterns import gate, led
+from .text import short_text_cache
 
 ROUTES: list[tuple[str, tuple[str, ...]]] = [
     ("intra-arterial (hepatic artery)", (
@@ -114,6 +115,7 @@ for _row, _gates in enumerate(_GATES):
         _OPENS[_word] = (*_OPENS.get(_word, ()), _row)
 
 
+@short_text_cache(maxsize=4096, max_chars=2_000)  # arms repeat their intervention's words
 def find_route(text: str) -> tuple[str, str] | None:
     """(route, matched words) for the route the text names first (the earlier row on a tie), or None."""
     lowered = text.lower()

@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from .patterns import TIMES_SIGNS, gate, led, lookup, words
+from .text import short_text_cache
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
     GIVING_STEMS,
@@ -122,11 +123,11 @@ _ORDINAL_DAYS = led(
 _FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
                         r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
 _CLAUSE = led(r"[.;:]\s")
-_REFERENCE_POINT = re.compile(rf"\b{words(REFERENCE_WORDS)}[-\s]{{0,3}}(?:treatment|therapy|"
+_REFERENCE_POINT = led(rf"\b{words(REFERENCE_WORDS)}[-\s]{{0,3}}(?:treatment|therapy|"
                               r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
 # "Three cycles of HRT": the count of another treatment's administrations.
 _OF_OTHER_THERAPY = re.compile(rf"\s{{1,3}}of\s{{1,3}}(?:the\s{{1,3}})?{words(OTHER_THERAPIES)}\b", re.I)
-GIVING = re.compile(rf"\b{words(GIVING_STEMS)}", re.I)
+GIVING = led(rf"\b{words(GIVING_STEMS)}", re.I)
 # "at 1st treatment, 2-week, 4-week, 16-week, and 24-week": times from the first administration, day 0 first.
 _TIMES_SINCE_FIRST = led(
     rf"\b(?:(?P<first>(?:1st|first|initial)(?:\s{{1,3}}(?:treatment|dose|injection|infusion|administration))?)"
@@ -134,22 +135,22 @@ _TIMES_SINCE_FIRST = led(
     re.I,
 )
 _HYPHEN_POINT = re.compile(rf"(\d{{1,3}})[-\s]({words(TIME_UNITS)})s?\b", re.I)
-_POINT = re.compile(rf"(?:\b(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
+_POINT = led(rf"(?:\b(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
 _OPTIONAL = led("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
-_OPEN_ENDED = re.compile("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
+_OPEN_ENDED = led("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
 _CLAUSE_END = re.compile(r"[.;]\s|\.$")
-_ORDINAL_NOUN = re.compile(rf"\b(?P<ordinal>{words(ORDINALS)})[,\s]{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}",
+_ORDINAL_NOUN = led(rf"\b(?P<ordinal>{words(ORDINALS)})[,\s]{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}",
                            re.I)
 _DIGITS = re.compile(r"\d+")
 # What a conditional clause must speak of to be about doses: "a second dose", "repeat injection", "another 4 weeks
 # of treatment", "on day 7", "cells" ("If no DLT occurs, the dose group will enroll three more subjects" is not).
-_DOSE_WORDS = re.compile(
+_DOSE_WORDS = led(
     rf"\b(?:{words(ORDINALS)}|another|additional|further|more|extra|repeat(?:ed)?|second|one|a|an|\d{{1,2}})[,\s]{{1,3}}"
     rf"(?:[\w-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat|\bre-?(?:treat|dos|inject|infus|administ)|\bagain\b|"
     rf"\bcells?\b|\bMSCs?\b|\b{_POINT_UNIT}\s{{0,2}}\d", re.I)
-_MORE_TIME = re.compile(rf"\b(?:additional|further|another|extra)\s{{1,3}}(?P<n>{_COUNT_NUMBER})\s{{1,3}}{_UNIT}", re.I)
-_DAY_POINT = re.compile(rf"\b{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}", re.I)
-_ONE_MORE = re.compile(rf"\b(?:a|one|another)\s{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat", re.I)
+_MORE_TIME = led(rf"\b(?:additional|further|another|extra)\s{{1,3}}(?P<n>{_COUNT_NUMBER})\s{{1,3}}{_UNIT}", re.I)
+_DAY_POINT = led(rf"\b{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}", re.I)
+_ONE_MORE = led(rf"\b(?:a|one|another)\s{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat", re.I)
 _CLUE_REACH = 80
 _OPTIONAL_REACH = 300  # a conditional clause ends at its sentence's end, or this far on
 _START = attrgetter("start")
@@ -252,7 +253,7 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     return sorted(schedules, key=_START)
 
 
-_SEVERAL = re.compile("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
+_SEVERAL = led("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
 _SEVERAL_GATE = frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES))
 
 
@@ -263,7 +264,7 @@ def find_several(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-_SAMPLING = re.compile(r"\bblood\b[^.;]{0,60}?\b(?:taken|drawn|draws?|collected|sampled)\b"
+_SAMPLING = led(r"\bblood\b[^.;]{0,60}?\b(?:taken|drawn|draws?|collected|sampled)\b"
                        r"|\b(?:blood|serum|plasma)\s{1,3}(?:samples?|sampling|draws?)\b", re.I)
 
 
@@ -310,7 +311,8 @@ def _extra(words_: str, clues: list[_Clue], interval: float | None) -> int | Non
     return None
 
 
-def _optional_spans(text: str) -> list[tuple[int, int]]:
+@short_text_cache(maxsize=256)  # asked of each sentence twice: for its schedules and for its conditional doses
+def _optional_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where conditional doses are written, merged: from the start of an optional phrase's clause ("a fourth,
     optional dose may be given on day 7") to the clause's end, or, for a bracketed "(if needed)" after a list,
     its last item."""
@@ -328,7 +330,7 @@ def _optional_spans(text: str) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -347,7 +349,7 @@ def _clause_start(text: str, start: int) -> int:
     return start
 
 
-def _outside(text: str, clue: _Clue, spans: list[tuple[int, int]]) -> _Clue | None:
+def _outside(text: str, clue: _Clue, spans: tuple[tuple[int, int], ...]) -> _Clue | None:
     """The clue without what lies in a conditional span: None when it starts there; a list of days cut short
     when its last items do ("on days 1 and day 7 (if needed)")."""
     for start, end in spans:
@@ -538,7 +540,7 @@ def _distance(a: _Clue, b: _Clue) -> int:
     return max(0, b.start - a.end, a.start - b.end)
 
 
-_THEN = re.compile(r"\bthen\b", re.I)
+_THEN = led(r"\bthen\b", re.I)
 
 
 def _then_between(text: str, a: _Clue, b: _Clue) -> bool:

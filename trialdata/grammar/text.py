@@ -9,11 +9,18 @@ grammar reads the cleaned text; the quoted source stays the record's own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
+
+from .patterns import led
+
+_T = TypeVar("_T")
 
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 # An invisible character between two parts of a number: the number was broken, and the reading says so.
-_INSIDE_NUMBER = re.compile(rf"(?<=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])[{INVISIBLE}]+(?=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])")
+_INSIDE_NUMBER = led(rf"(?<=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])[{INVISIBLE}]+(?=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])")
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９：，．（）～＊＾＋－／％　",
     "0123456789:,.()~*^+-/% ",
@@ -27,3 +34,22 @@ def readable(text: str) -> tuple[str, bool]:
         broken = _INSIDE_NUMBER.search(text) is not None
         text = _INVISIBLE.sub("", text).translate(_FULLWIDTH)
     return text, broken
+
+
+def short_text_cache(maxsize: int, max_chars: int = 1_000) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
+    """Remember a pure reading of one text for texts of ordinary length. Registry texts repeat (a detailed
+    description restating its brief summary, arms sharing an intervention's words, one sponsor's records), and
+    a repeat is then read once. A longer text is read afresh, so the cache holds at most `maxsize` texts of
+    `max_chars` characters, whatever a hostile record holds. Whatever is returned is shared: it must not be
+    changed by the caller."""
+
+    def decorate(read: Callable[[str], _T]) -> Callable[[str], _T]:
+        cached = lru_cache(maxsize=maxsize)(read)
+
+        @wraps(read)
+        def reading(text: str) -> _T:
+            return cached(text) if len(text) <= max_chars else read(text)
+
+        return reading
+
+    return decorate

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
 
+from ..grammar.patterns import led
 from ..grammar.phases import find_phase
 from ..grammar.products import (
     NO_TYPE,
@@ -52,7 +53,7 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
 _ACTIVE_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR")
-_ONLY = re.compile(r"\bonly\b", re.I)
+_ONLY = led(r"\bonly\b", re.I)
 
 
 @dataclass(frozen=True)
