@@ -127,13 +127,20 @@ def _best_rank(texts: tuple[str, ...]) -> int:
         if not text:
             continue
         lowered = text.lower()
+        ranks = sorted({rank for need in filter(lowered.__contains__, _OPENS) for rank in _OPENS[need] if rank < best})
+        if not ranks:
+            continue
         cleaned = _NO_CELLS.sub(" ", text) if "cell" in lowered else text
-        for rank in range(best):
-            _, pattern, needs = _TYPE_ROWS[rank]
-            if any(need in lowered for need in needs) and pattern.search(cleaned):
+        for rank in ranks:
+            if _TYPE_ROWS[rank][1].search(cleaned):
                 best = rank
                 break
     return best
+
+
+# Each string a row needs and the rows it opens: one substring test a string, not one a row and string.
+_OPENS = {need: tuple(rank for rank, (_, _, needs) in enumerate(_TYPE_ROWS) if need in needs)
+          for need in sorted(frozenset().union(*(needs for _, _, needs in _TYPE_ROWS)))}
 
 
 
