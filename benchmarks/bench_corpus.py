@@ -7,6 +7,11 @@ Times, each in a fresh process and in turns (so the machine's drift falls on all
 - peer:    with `--peer DIR`, the same call on another checkout of this project (an earlier commit), so a
            change to the grammar is measured against the code before it in the same run.
 
+With `--repeated K`, what a corpus of repeated studies over-states: the product's seconds per study on the
+corpus itself and on the same studies K times over under new NCT ids (as a benchmark corpus made by copying is
+built), in turns. The reading remembers the sentences, routes and product words it has read (see
+`grammar.text.short_text_cache`), so every copy after the first reads faster than a study never seen.
+
 With `--export`, whole processes instead, imports and start-up included, as an analyst runs them:
 
 - export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core), with an
@@ -17,6 +22,7 @@ With `--export`, whole processes instead, imports and start-up included, as an a
 
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] [--repeats 5] [--peer /path/to/other/checkout]
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --export [--repeats 5]
+    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --repeated 5 [--repeats 5]
 
 Prints the median of each, the product's time as a ratio to the floor, and the product against the peer.
 """
@@ -98,6 +104,36 @@ def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, 
     return runs
 
 
+def repeated_corpus(corpus: Path, copies: int, out: Path) -> Path:
+    """The corpus's studies `copies` times over as a folder, copy k under NCT ids whose first digit is 9 - k in
+    place of the 0 every registry id of today starts with, so no two ids meet."""
+    if not 1 <= copies <= 8:
+        raise SystemExit("--repeated takes 1 to 8 copies")
+    folder = out / f"repeated-{copies}"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.json")):
+        if not path.stem.startswith("NCT0"):
+            raise SystemExit(f"{path.name}: expected an NCT0... id")
+        text = path.read_text(encoding="utf-8")
+        for copy in range(copies):
+            new_id = f"NCT{9 - copy}{path.stem[4:]}"
+            (folder / f"{new_id}.json").write_text(text.replace(path.stem, new_id), encoding="utf-8")
+    return folder
+
+
+def per_study_on_repeats(corpus: Path, copies: int, repeats: int) -> dict[str, list[float]]:
+    """Seconds per study of the product on the corpus and on it repeated, in turns."""
+    runs: dict[str, list[float]] = {"distinct": [], f"repeated {copies}x": []}
+    with tempfile.TemporaryDirectory() as out:
+        folders = {"distinct": corpus, f"repeated {copies}x": repeated_corpus(corpus, copies, Path(out))}
+        counts = {name: len(list(folder.glob("*.json"))) for name, folder in folders.items()}
+        for turn in range(repeats):
+            names = list(folders)[turn % 2:] + list(folders)[: turn % 2]
+            for name in names:
+                runs[name].append(_run(_PRODUCT, folders[name], ROOT) / counts[name])
+    return runs
+
+
 def _run(code: str, corpus: Path, root: Path | None = None) -> float:
     argv = [sys.executable, "-c", code, str(corpus)] + ([str(root)] if root else [])
     out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=root or ROOT).stdout.split()
@@ -111,8 +147,24 @@ def main() -> None:
     parser.add_argument("--peer", type=Path, help="another checkout of this project, measured in the same turns")
     parser.add_argument("--export", action="store_true", help="whole processes: the export against ctgforge")
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--repeated", type=int, metavar="K", help="the corpus K times over under new ids, "
+                        "against the corpus itself: what a repeated benchmark corpus over-states")
     args = parser.parse_args()
     studies = len(list(args.corpus.glob("*.json")))
+    if args.repeated:
+        runs = per_study_on_repeats(args.corpus, args.repeated, args.repeats)
+        medians = {name: statistics.median(times) for name, times in runs.items()}
+        print(f"{studies} studies from {args.corpus}, and {args.repeated} copies of each; {args.repeats} turns, "
+              "medians, milliseconds per study:")
+        for name, seconds in medians.items():
+            print(f"  {name:14s} {seconds * 1000:7.3f} ms")
+        distinct, repeated = medians.values()
+        print(f"  distinct / repeated = {distinct / repeated:.2f}x (how much faster a repeated corpus reads)")
+        if args.json_out:
+            args.json_out.write_text(json.dumps({"studies": studies, "copies": args.repeated, "runs": runs,
+                                                 "medians": medians, "when": time.strftime("%Y-%m-%d %H:%M")},
+                                                indent=1))
+        return
     if args.export:
         with tempfile.TemporaryDirectory() as out:
             runs = export_against_ctgforge(args.corpus, args.repeats, Path(out))
