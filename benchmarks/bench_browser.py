@@ -14,8 +14,11 @@ any moment; an idle server costs nothing.
                 of the wide layout, like the app's charts. A sidebar st.pills of two options ("first half",
                 "second half" of the bars) gives it a filter to change. The same floor serves both targets:
                 the issue's floor is the cost of showing *a* chart, whatever the app's corpus.
-- app, N trials: app.py with TRIALDATA_RECORDS naming a corpus of --trials ClinicalTrials.gov JSON studies
-                (benchmarks/bench_load.make_corpus, 2-6 arms each; its folder/json only) in a temp folder
+- app, N trials: app.py with TRIALDATA_RECORDS naming a corpus of --trials ClinicalTrials.gov JSON studies in a
+                temp folder: the real MSC corpus (../shared/corpus/msc-2022, 809 studies), repeated under new
+                NCT ids as far as --trials needs (benchmarks/bench_corpus.copied_corpus); with --generated,
+                studies generated from the seeds' templates instead (benchmarks/bench_load.make_corpus, 2-6
+                arms each), as this benchmark used before the real corpus
 
 For each server it measures:
 
@@ -83,6 +86,7 @@ os.environ["TRIALDATA_CACHE"] = "off"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the repo root: the corpus generator and the e2e tests' server helpers
 
+from benchmarks.bench_corpus import DEFAULT_CORPUS, copied_corpus  # noqa: E402
 from benchmarks.bench_load import make_corpus  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, start_streamlit  # noqa: E402
 
@@ -561,7 +565,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="warm loads per server (after one cold load)")
     parser.add_argument("--toggles", type=int, default=11, help="filter changes per server")
-    parser.add_argument("--trials", type=int, default=500, help="size of the generated corpus")
+    parser.add_argument("--trials", type=int, default=500, help="size of the corpus")
+    parser.add_argument("--generated", action="store_true", help="studies generated from the seeds' templates, "
+                        "not the real corpus repeated")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--quiet-ms", type=int, default=500, help="no chart change this long = redraw finished")
     parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for any one load or change")
@@ -574,8 +580,11 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     tmp = Path(tempfile.mkdtemp(prefix="bench_browser_"))
     try:
-        make_corpus(tmp / "corpus", args.trials, args.seed + args.trials)
-        shutil.rmtree(tmp / "corpus" / "txt")  # the JSON studies only
+        if args.generated:
+            make_corpus(tmp / "corpus", args.trials, args.seed + args.trials)
+            shutil.rmtree(tmp / "corpus" / "txt")  # the JSON studies only
+        else:
+            copied_corpus(DEFAULT_CORPUS, tmp / "corpus" / "json", args.trials, first_as_is=True)
         _progress(f"corpus of {args.trials} studies written to {tmp / 'corpus' / 'json'}")
         floor_script = tmp / "floor.py"
         floor_size: dict = {}

@@ -104,28 +104,36 @@ def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, 
     return runs
 
 
-def repeated_corpus(corpus: Path, copies: int, out: Path) -> Path:
-    """The corpus's studies `copies` times over as a folder, copy k under NCT ids whose first digit is 9 - k in
-    place of the 0 every registry id of today starts with, so no two ids meet."""
-    if not 1 <= copies <= 8:
-        raise SystemExit("--repeated takes 1 to 8 copies")
-    folder = out / f"repeated-{copies}"
-    folder.mkdir()
-    for path in sorted(corpus.glob("*.json")):
-        if not path.stem.startswith("NCT0"):
-            raise SystemExit(f"{path.name}: expected an NCT0... id")
-        text = path.read_text(encoding="utf-8")
-        for copy in range(copies):
-            new_id = f"NCT{9 - copy}{path.stem[4:]}"
-            (folder / f"{new_id}.json").write_text(text.replace(path.stem, new_id), encoding="utf-8")
-    return folder
+def copied_corpus(corpus: Path, folder: Path, studies: int, first_as_is: bool = False) -> None:
+    """`studies` study files in `folder`, taken from the corpus round after round: round k's copies under NCT ids
+    whose first digit, 9 - k, replaces the 0 every registry id of today starts with (so no two ids meet), and with
+    `first_as_is` the first round under the studies' own ids."""
+    paths = sorted(corpus.glob("*.json"))
+    rounds = -(-studies // len(paths))
+    if rounds > (9 if first_as_is else 8):
+        raise SystemExit(f"{studies} studies would need {rounds} copies of the corpus; 8 at most")
+    folder.mkdir(parents=True)
+    for number in range(studies):
+        copy, path = divmod(number, len(paths))
+        if not _plain_nct_id(paths[path]):
+            raise SystemExit(f"{paths[path].name}: expected an NCT0... id")
+        text = paths[path].read_text(encoding="utf-8")
+        stem = paths[path].stem
+        new_id = stem if first_as_is and copy == 0 else f"NCT{9 - copy + first_as_is}{stem[4:]}"
+        (folder / f"{new_id}.json").write_text(text.replace(stem, new_id), encoding="utf-8")
+
+
+def _plain_nct_id(path: Path) -> bool:
+    return path.stem.startswith("NCT0") and len(path.stem) == 11
 
 
 def per_study_on_repeats(corpus: Path, copies: int, repeats: int) -> dict[str, list[float]]:
     """Seconds per study of the product on the corpus and on it repeated, in turns."""
     runs: dict[str, list[float]] = {"distinct": [], f"repeated {copies}x": []}
     with tempfile.TemporaryDirectory() as out:
-        folders = {"distinct": corpus, f"repeated {copies}x": repeated_corpus(corpus, copies, Path(out))}
+        repeated = Path(out) / f"repeated-{copies}"
+        copied_corpus(corpus, repeated, copies * len(list(corpus.glob("*.json"))))
+        folders = {"distinct": corpus, f"repeated {copies}x": repeated}
         counts = {name: len(list(folder.glob("*.json"))) for name, folder in folders.items()}
         for turn in range(repeats):
             names = list(folders)[turn % 2:] + list(folders)[: turn % 2]

@@ -9,6 +9,7 @@ their API v2 conversions are the gold studies of tests/data/gold/cell-therapies/
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from trialdata import arms_frame, load_paths
 from trialdata.frames import SOURCE_COLUMNS
-from trialdata.load import RECORD_SUFFIXES, read_file, record_files
+from trialdata.load import RECORD_SUFFIXES, read_file, record_files, stamped_record_files
 from trialdata.readers import LAYOUTS, layout_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +55,31 @@ def test_every_layout_is_found_in_folders_zips_and_uploads(tmp_path: Path) -> No
         archive.writestr(f"dump/{xml.name}", xml.read_bytes())
     assert [t.trial_id for t in read_file("dump.zip", packed.getvalue()).trials] == [xml.stem]
     assert [t.trial_id for t in load_paths([tmp_path]).trials] == [xml.stem]
+
+
+def test_a_folder_lists_every_record_file_once_in_path_order_with_its_stamp(tmp_path: Path) -> None:
+    """What a folder holds, as an analyst's records folder may: nested and hidden folders, upper-case suffixes,
+    names a suffix rule could misread, a link to a file (read) and to a folder (not entered, so nothing is read
+    twice), a broken link and a pipe (named). The dashboard asks this on every rerun, and a file whose stamp
+    changes is read again."""
+    for name in ["a/x.json", "a-b/y.json", "a/deep/z.TXT", "b.JSON", ".hidden/q.xml", "..odd.json", ".json",
+                 "trailing.json.", "notes.csv", "c.json.zip", "a/one.zip"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "folder.json").mkdir()
+    os.symlink(tmp_path / "a", tmp_path / "linked-folder")
+    os.symlink(tmp_path / "b.JSON", tmp_path / "linked.json")
+    os.symlink(tmp_path / "missing", tmp_path / "broken.json")
+    os.mkfifo(tmp_path / "pipe.json")
+    problems: list = []
+    listed = record_files([tmp_path], problems)
+    assert [p.relative_to(tmp_path).as_posix() for p in listed] == [
+        "..odd.json", ".hidden/q.xml", "a/deep/z.TXT", "a/one.zip", "a/x.json", "a-b/y.json", "b.JSON",
+        "c.json.zip", "linked.json"]
+    assert [p.path for p in problems] == [str(tmp_path / "broken.json"), str(tmp_path / "pipe.json")]
+    stamps = dict((path, (mtime, size)) for path, mtime, size in stamped_record_files([tmp_path]))
+    (tmp_path / "a" / "x.json").write_text('{"changed": true}')
+    assert stamps != dict((path, (mtime, size)) for path, mtime, size in stamped_record_files([tmp_path]))
 
 
 def test_each_layout_is_told_apart_by_its_text() -> None:

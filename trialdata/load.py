@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import threading
 import zipfile
 import zlib
@@ -211,20 +212,68 @@ def read_files(files: Iterable[Path], name: Callable[[Path], str] = str) -> Iter
 
 def record_files(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Path]:
     """The record files named by `paths`, folders expanded; missing paths go to `problems`."""
-    files: list[Path] = []
+    return [Path(path) for path, _, _ in stamped_record_files(paths, problems)]
+
+
+def stamped_record_files(paths: Iterable[str | Path],
+                         problems: list[Problem] | None = None) -> list[tuple[str, int, int]]:
+    """(file, modification time in ns, size) of each record file named by `paths`, folders expanded (in path
+    order, not into linked folders), in one pass over each folder and without a `Path` a file: the dashboard
+    asks on every rerun whether a file changed, and at 5,000 files listing them as paths and then stating each
+    took 95 ms of it."""
+    files: list[tuple[str, int, int]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.suffix.lower() in RECORD_SUFFIXES):
-                if found.is_file():
-                    files.append(found)
-                elif not found.is_dir() and problems is not None:
-                    problems.append(Problem(str(found), _NOT_A_FILE))
+            # Path order: component by component, which is the text's order with the separator as the lowest
+            # character (no name holds a NUL).
+            found = sorted(_entries_under(str(path)), key=lambda entry: entry.path.replace(os.sep, "\0"))
+            for entry in found:
+                stamp = _stamp(entry)
+                if stamp is not None:
+                    files.append((entry.path, *stamp))
+                elif problems is not None and not _is_dir(entry):
+                    problems.append(Problem(entry.path, _NOT_A_FILE))
         elif path.is_file():
-            files.append(path)
+            stat = path.stat()
+            files.append((str(path), stat.st_mtime_ns, stat.st_size))
         elif problems is not None:
             problems.append(Problem(str(path), _NOT_A_FILE if path.exists() else "no such file or folder"))
     return files
+
+
+def _entries_under(folder: str) -> Iterator[os.DirEntry[str]]:
+    """Every entry with a record's suffix in the folder and the folders under it, linked folders not entered."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        name = entry.name
+        dot = name.rfind(".")
+        if 0 < dot < len(name) - 1 and name[dot:].lower() in RECORD_SUFFIXES:  # `Path.suffix`'s rule
+            yield entry
+        if _is_dir(entry) and not entry.is_symlink():
+            yield from _entries_under(entry.path)
+
+
+def _stamp(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+    """(modification time, size) of a regular file, a link to one followed; None for anything else."""
+    try:
+        if not entry.is_file():
+            return None
+        stat = entry.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 _NOT_A_FILE = "not a regular file (a pipe, a device or a socket); only files and folders of them are read"

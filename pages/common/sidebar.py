@@ -20,7 +20,7 @@ from trialdata import Trial, arms_frame
 from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, filter_options
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
-from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_files, record_files
+from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_files, stamped_record_files
 from trialdata.merge import merge_trials
 from trialdata.notation import format_cells, markdown_literal
 from trialdata.readers import LAYOUTS
@@ -97,8 +97,7 @@ def read_folders_cached(key: str, _signature: tuple[tuple[str, int, int], ...]) 
 def load_all() -> tuple[list[Trial], list[Problem], str]:
     """Bundled and uploaded records, merged per trial, the problems met, and a hash of all the files."""
     loaded = LoadResult()
-    paths = record_files(record_folders(), loaded.problems)
-    signature = tuple((str(path), *_stamp(path)) for path in paths)
+    signature = tuple(stamped_record_files(record_folders(), loaded.problems))
     bundled, digests = read_folders_cached(hashlib.sha256(repr(signature).encode()).hexdigest(), signature)
     loaded.extend(bundled)
     digest = hashlib.sha256(b"".join(digests))
@@ -112,11 +111,6 @@ def load_all() -> tuple[list[Trial], list[Problem], str]:
         merged = session_cached("merged", (key,), lambda: merge_trials(loaded.trials))
         return merged, loaded.problems, key  # type: ignore[return-value]
     return merged_cached(key, loaded.trials), loaded.problems, key
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def take_uploads() -> None:

@@ -139,10 +139,13 @@ def default_focus(arms: pd.DataFrame) -> str | None:
 
 def focus_summary(arms: pd.DataFrame, focus: str | None) -> str:
     """'NCT… gives 1.0–4.0×10⁶ cells/kg per administration, ×1 to ×4; the 4 other trials' arms give …'."""
-    if focus is None or focus not in set(arms["trial_id"]):
+    if focus is None:
         return ""
-    own = arms[(arms["trial_id"] == focus) & arms["dose_cells_per_kg"].notna()]
-    peers = arms[(arms["trial_id"] != focus) & arms["dose_cells_per_kg"].notna()]
+    focused = arms["trial_id"] == focus
+    if not focused.any():
+        return ""
+    own = arms[focused & arms["dose_cells_per_kg"].notna()]
+    peers = arms[~focused & arms["dose_cells_per_kg"].notna()]
     if own.empty:
         return f"{focus} states no cell dose, so it has no place on the dose axis."
     text = f"{focus} gives {_span(own['dose_cells_per_kg'])} per administration{_counts(own)}"
