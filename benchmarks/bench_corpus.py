@@ -105,26 +105,21 @@ def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, 
 
 
 def copied_corpus(corpus: Path, folder: Path, studies: int, first_as_is: bool = False) -> None:
-    """`studies` study files in `folder`, taken from the corpus round after round: round k's copies under NCT ids
-    whose first digit, 9 - k, replaces the 0 every registry id of today starts with (so no two ids meet), and with
-    `first_as_is` the first round under the studies' own ids."""
+    """`studies` study files in `folder`, taken from the corpus round after round, each copy under an NCT id of
+    its own (NCT9 and the copy's number in seven digits: every registry id of today starts NCT0, so none meets
+    one), and with `first_as_is` the first round under the studies' own ids."""
     paths = sorted(corpus.glob("*.json"))
-    rounds = -(-studies // len(paths))
-    if rounds > (9 if first_as_is else 8):
-        raise SystemExit(f"{studies} studies would need {rounds} copies of the corpus; 8 at most")
+    if studies > 10**7:
+        raise SystemExit(f"{studies} studies: at most 10,000,000 copies have ids of their own")
     folder.mkdir(parents=True)
     for number in range(studies):
         copy, path = divmod(number, len(paths))
-        if not _plain_nct_id(paths[path]):
-            raise SystemExit(f"{paths[path].name}: expected an NCT0... id")
-        text = paths[path].read_text(encoding="utf-8")
         stem = paths[path].stem
-        new_id = stem if first_as_is and copy == 0 else f"NCT{9 - copy + first_as_is}{stem[4:]}"
-        (folder / f"{new_id}.json").write_text(text.replace(stem, new_id), encoding="utf-8")
-
-
-def _plain_nct_id(path: Path) -> bool:
-    return path.stem.startswith("NCT0") and len(path.stem) == 11
+        if not (stem.startswith("NCT0") and len(stem) == 11):
+            raise SystemExit(f"{paths[path].name}: expected an NCT0... id")
+        new_id = stem if first_as_is and copy == 0 else f"NCT9{number:07d}"
+        (folder / f"{new_id}.json").write_text(paths[path].read_text(encoding="utf-8").replace(stem, new_id),
+                                               encoding="utf-8")
 
 
 def per_study_on_repeats(corpus: Path, copies: int, repeats: int) -> dict[str, list[float]]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .bulk import load_arms_frame
-from .export import ExportSettings, to_csv, to_json, to_xlsx
+from .export import ExportSettings, to_csv, to_json, to_xlsx, write_csv
 from .fetch import FetchError, fetch_study
 from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from .load import printable
@@ -44,11 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     settings = ExportSettings(weight_kg=args.weight_kg, bsa_m2=args.bsa_m2,
                               records=", ".join(str(path) for path in args.paths or [DEFAULT_SEEDS]))
-    data = _WRITERS[args.format](result.arms, settings=settings)
     if args.out is None:
-        return _to_stdout(data)
+        return _to_stdout(_WRITERS[args.format](result.arms, settings=settings))
     try:
-        args.out.write_bytes(data)
+        if args.format == "csv":
+            write_csv(result.arms, args.out, settings=settings)  # written as it is made, never held whole
+        else:
+            args.out.write_bytes(_WRITERS[args.format](result.arms, settings=settings))
     except OSError as error:  # a missing folder, a folder, a full or read-only disk
         print(f"cannot write {printable(str(args.out))}: {error.strerror or error}", file=sys.stderr)
         return 1
