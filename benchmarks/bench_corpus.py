@@ -12,6 +12,10 @@ corpus itself and on the same studies K times over under new NCT ids (as a bench
 built), in turns. The reading remembers the sentences, routes and product words it has read (see
 `grammar.text.short_text_cache`), so every copy after the first reads faster than a study never seen.
 
+With `--copies N`, the export at scale: the corpus copied to N studies under ids of their own, exported by
+`python -m trialdata export` (its default workers, the parsed-record cache off) as a whole process, timed, with
+the largest total resident memory of it and its workers sampled every 0.1 s from /proc.
+
 With `--export`, whole processes instead, imports and start-up included, as an analyst runs them:
 
 - export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core), with an
@@ -23,6 +27,7 @@ With `--export`, whole processes instead, imports and start-up included, as an a
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] [--repeats 5] [--peer /path/to/other/checkout]
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --export [--repeats 5]
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --repeated 5 [--repeats 5]
+    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --copies 100000 --repeats 2
 
 Prints the median of each, the product's time as a ratio to the floor, and the product against the peer.
 """
@@ -122,6 +127,30 @@ def copied_corpus(corpus: Path, folder: Path, studies: int, first_as_is: bool = 
                                                encoding="utf-8")
 
 
+def export_at_scale(corpus: Path, studies: int, repeats: int) -> list[tuple[float, float]]:
+    """(seconds, peak MiB of the process tree) of each whole export of the corpus copied to `studies` studies."""
+    sys.path.insert(0, str(ROOT))  # the repo root: benchmarks.bench_load
+    from benchmarks.bench_load import tree_rss_kb
+
+    runs = []
+    with tempfile.TemporaryDirectory() as out:
+        folder = Path(out) / "copies"
+        copied_corpus(corpus, folder, studies)
+        for _ in range(repeats):
+            argv = [sys.executable, "-m", "trialdata", "export", str(folder), "--out", str(Path(out) / "arms.csv")]
+            started = time.perf_counter()
+            child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env={**os.environ, "TRIALDATA_CACHE": "off"})
+            peak_kb = 0
+            while child.poll() is None:
+                peak_kb = max(peak_kb, tree_rss_kb(child.pid))
+                time.sleep(0.1)
+            if child.returncode != 0:
+                raise SystemExit(f"the export ended with {child.returncode}")
+            runs.append((time.perf_counter() - started, peak_kb / 1024))
+    return runs
+
+
 def per_study_on_repeats(corpus: Path, copies: int, repeats: int) -> dict[str, list[float]]:
     """Seconds per study of the product on the corpus and on it repeated, in turns."""
     runs: dict[str, list[float]] = {"distinct": [], f"repeated {copies}x": []}
@@ -152,8 +181,19 @@ def main() -> None:
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--repeated", type=int, metavar="K", help="the corpus K times over under new ids, "
                         "against the corpus itself: what a repeated benchmark corpus over-states")
+    parser.add_argument("--copies", type=int, metavar="N", help="the whole export of the corpus copied to N "
+                        "studies: seconds and peak memory")
     args = parser.parse_args()
     studies = len(list(args.corpus.glob("*.json")))
+    if args.copies:
+        scale = export_at_scale(args.corpus, args.copies, args.repeats)
+        print(f"{args.copies:,} studies copied from the {studies} of {args.corpus}, whole exports:")
+        for seconds, peak in scale:
+            print(f"  {seconds:7.1f} s, peak memory of the process tree {peak:,.0f} MiB")
+        if args.json_out:
+            args.json_out.write_text(json.dumps({"studies": args.copies, "runs": scale,
+                                                 "when": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
+        return
     if args.repeated:
         runs = per_study_on_repeats(args.corpus, args.repeated, args.repeats)
         medians = {name: statistics.median(times) for name, times in runs.items()}

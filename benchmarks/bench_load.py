@@ -242,12 +242,12 @@ class TreePeak:
 
     def _sample(self) -> None:
         while True:
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
             if self._stop.wait(0.1):
                 return
 
 
-def _tree_rss_kb(root: int) -> int:
+def tree_rss_kb(root: int) -> int:
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
