@@ -234,8 +234,7 @@ def stamped_record_files(paths: Iterable[str | Path],
                     files.append((entry.path, *stamp))
                 elif problems is not None and not _is_dir(entry):
                     problems.append(Problem(entry.path, _NOT_A_FILE))
-        elif path.is_file():
-            stat = path.stat()
+        elif path.is_file() and (stat := _stat_of(path)) is not None:
             files.append((str(path), stat.st_mtime_ns, stat.st_size))
         elif problems is not None:
             problems.append(Problem(str(path), _NOT_A_FILE if path.exists() else "no such file or folder"))
@@ -267,6 +266,13 @@ def _stamp(entry: os.DirEntry[str]) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+def _stat_of(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:  # removed since it was listed: named below as missing
+        return None
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
