@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ import pytest
 
 from tests.page_text import as_read
 from trialdata import load_paths
-from trialdata.export import to_csv, to_json, to_xlsx
+from trialdata.export import WORKSHEET_CELL_CHARS, ExportSettings, to_csv, to_json, to_xlsx
 from trialdata.frames import arms_frame
 from trialdata.isolated import read_file_isolated
 from trialdata.load import read_file
@@ -205,6 +206,27 @@ def test_a_lone_surrogate_is_replaced_flagged_and_every_export_writes() -> None:
     assert "Conventional plus UC-MSC \ufffd treatment" in {row["arm"] for row in json.loads(to_json(arms))}
     sheet = pd.read_excel(io.BytesIO(to_xlsx(arms)))
     assert "Conventional plus UC-MSC \ufffd treatment" in set(sheet["arm"])
+
+
+def test_a_text_longer_than_a_worksheet_cell_is_cut_said_and_flagged_never_silently() -> None:
+    """A download from Across trials with thousands of trials picked lists them in its Settings sheet; a hostile
+    record's title can be as long. A worksheet cell holds 32,767 characters, and openpyxl would cut the rest
+    without a word."""
+    [trial] = timed_read("c.json", (HOSTILE / "NCT09990003-control-characters.json").read_bytes()).trials
+    arms = arms_frame([trial])
+    arms["trial_title"] = "Mesenchymal stem cells " * 2_000  # 46,000 characters
+    picked = "; ".join(f"NCT9{n:07d}" for n in range(5_000))  # 5,000 trials picked, 64,998 characters
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl's own cut would be a warning, and silent in the workbook
+        data = to_xlsx(arms, settings=ExportSettings(filters=(("Trials", picked),)))
+    sheet = pd.read_excel(io.BytesIO(data))
+    title = sheet["trial_title"].iloc[0]
+    assert WORKSHEET_CELL_CHARS - 64 < len(title) <= WORKSHEET_CELL_CHARS and title.endswith("more characters cut]")
+    assert "cut short" in sheet["flags"].iloc[0] and "control characters" in sheet["flags"].iloc[0]
+    settings = pd.read_excel(io.BytesIO(data), sheet_name="Settings").set_index("Setting")["Value"]
+    assert settings["Filter: Trials"].startswith("NCT90000000; NCT90000001")
+    assert settings["Filter: Trials"].endswith("more characters cut]")
+    assert to_csv(arms).decode("utf-8").count("Mesenchymal stem cells ") >= 2_000  # the CSV holds it whole
 
 
 def test_control_characters_reach_the_workbook_replaced_and_flagged() -> None:

@@ -126,8 +126,8 @@ def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: Ex
     """A workbook of three sheets: the arms, their administrations (units in the headers), and the settings and
     filters that produced them. Formatted as an analyst would by hand: columns sized to their text, the header
     row and the first column frozen, a filter on every column, doses in scientific notation, yes/no as
-    booleans. Characters a worksheet cannot hold (control characters) are written as U+FFFD, and the row's flags
-    say so."""
+    booleans. Characters a worksheet cannot hold (control characters) are written as U+FFFD, a text longer than a
+    cell holds is cut short and says how much was cut, and the row's flags say so."""
     settings = settings or ExportSettings()
     buffer = io.BytesIO()
     administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
@@ -192,23 +192,41 @@ def _format_sheet(sheet: object, frame: pd.DataFrame, settings_sheet: bool = Fal
 
 _NOT_IN_WORKSHEETS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses
 _REPLACED_NOTE = "characters a worksheet cannot hold (control characters) are shown as �"
+WORKSHEET_CELL_CHARS = 32_767  # the most characters a worksheet cell holds; openpyxl cuts longer text silently
+_CUT_ROOM = 64  # characters kept at the end of a cut cell for the words saying how much was cut
+_CUT_NOTE = (f"a text longer than a worksheet cell holds ({WORKSHEET_CELL_CHARS:,} characters) is cut short and "
+             "says so; the CSV and JSON exports hold it whole")
 
 
 def _for_worksheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every control character a worksheet refuses replaced by U+FFFD, noted in the row's flags."""
+    """The frame with every control character a worksheet refuses replaced by U+FFFD, and every text longer than
+    a cell holds cut short with its end saying how much was cut (a Settings sheet listing thousands of picked
+    trials, a hostile record's title), each noted in the row's flags."""
     text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     if not text:
         return frame
-    hit = frame[text].map(lambda v: isinstance(v, str) and _NOT_IN_WORKSHEETS.search(v) is not None).any(axis=1)
-    if not hit.any():
+    replaced = frame[text].map(lambda v: isinstance(v, str) and _NOT_IN_WORKSHEETS.search(v) is not None).any(axis=1)
+    cut = frame[text].map(lambda v: isinstance(v, str) and len(v) > WORKSHEET_CELL_CHARS).any(axis=1)
+    if not (replaced.any() or cut.any()):
         return frame
     fixed = frame.copy()
-    for column in text:
-        fixed[column] = fixed[column].map(lambda v: _NOT_IN_WORKSHEETS.sub("\ufffd", v) if isinstance(v, str) else v)
     if "flags" in fixed.columns:
-        fixed.loc[hit, "flags"] = fixed.loc[hit, "flags"].map(
-            lambda flags: f"{flags} | {_REPLACED_NOTE}" if flags else _REPLACED_NOTE)
+        for hit, note in ((replaced, _REPLACED_NOTE), (cut, _CUT_NOTE)):
+            fixed.loc[hit, "flags"] = fixed.loc[hit, "flags"].map(
+                lambda flags, note=note: f"{flags} | {note}" if flags else note)
+    for column in text:
+        fixed[column] = fixed[column].map(_fit_cell)
     return fixed
+
+
+def _fit_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    value = _NOT_IN_WORKSHEETS.sub("\ufffd", value)
+    if len(value) <= WORKSHEET_CELL_CHARS:
+        return value
+    kept = WORKSHEET_CELL_CHARS - _CUT_ROOM
+    return f"{value[:kept]} … [{len(value) - kept:,} more characters cut]"
 
 
 def neutralize(value: object) -> object:
