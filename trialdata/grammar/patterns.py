@@ -120,6 +120,21 @@ def led(source: str, flags: int = 0) -> re.Pattern[str]:
 LED: list[tuple[re.Pattern[str], str, int]] = []
 
 
+def gate_index(rows: Iterable[Iterable[str]]) -> dict[str, tuple[int, ...]]:
+    """Each string some row of a table needs, with the rows (by position) it opens, so that a text is tested once
+    for each string, not once for each row and string (see `opened_rows`)."""
+    index: dict[str, list[int]] = {}
+    for row, needs in enumerate(rows):
+        for need in sorted(set(needs)):
+            index.setdefault(need, []).append(row)
+    return {need: tuple(opened) for need, opened in sorted(index.items())}
+
+
+def opened_rows(lowered: str, index: dict[str, tuple[int, ...]]) -> list[int]:
+    """The rows, in table order, of which the lower-cased text holds a string they need."""
+    return sorted({row for need in filter(lowered.__contains__, index) for row in index[need]})
+
+
 def _required(items) -> list[frozenset[str]]:
     """What a text must hold for these parsed pattern items to match it, as a list of requirements, each a set of
     lower-case strings of which one must appear: runs of literal characters in the pattern's main line, and for an

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .patterns import gate, led, words
+from .patterns import gate, gate_index, led, opened_rows, words
 from .text import short_text_cache
 from .vocabulary import CELL_FREE_WORDS, DRUG_UNITS, NOT_PRODUCT_CELLS, OTHER_THERAPIES, PLACEBO_WORDS
 
@@ -127,7 +127,7 @@ def _best_rank(texts: tuple[str, ...]) -> int:
         if not text:
             continue
         lowered = text.lower()
-        ranks = sorted({rank for need in filter(lowered.__contains__, _OPENS) for rank in _OPENS[need] if rank < best})
+        ranks = [rank for rank in opened_rows(lowered, _OPENS) if rank < best]
         if not ranks:
             continue
         cleaned = _NO_CELLS.sub(" ", text) if "cell" in lowered else text
@@ -138,9 +138,7 @@ def _best_rank(texts: tuple[str, ...]) -> int:
     return best
 
 
-# Each string a row needs and the rows it opens: one substring test a string, not one a row and string.
-_OPENS = {need: tuple(rank for rank, (_, _, needs) in enumerate(_TYPE_ROWS) if need in needs)
-          for need in sorted(frozenset().union(*(needs for _, _, needs in _TYPE_ROWS)))}
+_OPENS = gate_index(needs for _, _, needs in _TYPE_ROWS)  # each string a row needs, and the rows it opens
 
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import gate, led
+from .patterns import gate, gate_index, led, opened_rows
 from .text import short_text_cache
 
 ROUTES: list[tuple[str, tuple[str, ...]]] = [
@@ -107,19 +107,15 @@ def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _PATTERNS = [_compiled(phrases) for _, phrases in ROUTES]
 
 
-_GATES = [[gate(phrase) for phrase in phrases] for _, phrases in ROUTES]
 # Each gate and the routes it opens: one substring test a gate, not one a route and gate.
-_OPENS: dict[str, tuple[int, ...]] = {}
-for _row, _gates in enumerate(_GATES):
-    for _word in frozenset().union(*_gates):
-        _OPENS[_word] = (*_OPENS.get(_word, ()), _row)
+_OPENS = gate_index(frozenset().union(*(gate(phrase) for phrase in phrases)) for _, phrases in ROUTES)
 
 
 @short_text_cache(maxsize=4096, max_chars=2_000)  # arms repeat their intervention's words
 def find_route(text: str) -> tuple[str, str] | None:
     """(route, matched words) for the route the text names first (the earlier row on a tie), or None."""
     lowered = text.lower()
-    rows = sorted({row for word in filter(lowered.__contains__, _OPENS) for row in _OPENS[word]})
+    rows = opened_rows(lowered, _OPENS)
     best: tuple[int, int, str] | None = None
     for row in rows:
         match = _PATTERNS[row].search(text)

@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, gate, led, lookup, words
+from .patterns import TIMES_SIGNS, gate, gate_index, led, lookup, words
 from .text import short_text_cache
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
@@ -396,7 +396,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
 _GATE_WORDS = frozenset(word for _, _, first, second in _GATED for word in first | second)
-_OPENS = {word: tuple(i for i, (_, _, first, _) in enumerate(_GATED) if word in first) for word in _GATE_WORDS}
+_OPENS = gate_index(first for _, _, first, _ in _GATED)
 
 
 def _clues(text: str) -> list[_Clue]:
