@@ -106,6 +106,21 @@ def test_a_trial_picked_in_the_sidebar_brings_its_arms(tmp_path: Path, many: byt
     assert metrics(at)["Arms shown"].startswith(f"{MAX_DEFAULT_ARMS + ARMS_PER_TRIAL} of ")
 
 
+def test_the_arms_list_offers_the_picked_trials_arms_not_every_loaded_arm(tmp_path: Path, many: bytes,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With thousands of trials loaded, a list of every arm is unreadable and is sent to the browser on every
+    click; the list holds the arms of the trials picked, and grows and shrinks with them."""
+    at = run_many(tmp_path, many, monkeypatch)
+    picked = at.multiselect(key="trial").value
+    arms = at.multiselect(key="arm")
+    assert len(arms.options) == len(picked) * ARMS_PER_TRIAL
+    assert {option.split(" · ")[0] for option in arms.options} == set(picked)
+    last = at.multiselect(key="trial").options[-1]
+    at.multiselect(key="trial").set_value([*picked, last]).run()
+    assert {option.split(" · ")[0] for option in at.multiselect(key="arm").options} == {*picked, last}
+    assert sum(v.startswith(f"{last} · ") for v in at.multiselect(key="arm").value) == ARMS_PER_TRIAL
+
+
 def test_regimens_of_one_arm_never_share_a_chart_row() -> None:
     text = ("Patients receive 1.0×10^6 cells/kg hUC-MSCs intravenously once a week for 4 weeks. After 12 weeks, "
             "patients receive 2.0×10^6 cells/kg hUC-MSCs intravenously once a week for 4 weeks.")

@@ -208,9 +208,12 @@ def filters(box: DeltaGenerator, loaded: Loaded) -> ArmFilter:
                                    format_func=format_cells, key="dose", bind="query-params",
                                    help="Arms without a stated dose are hidden once the range is narrowed.")
         dose_range = None if tuple(picked) == full else (float(picked[0]), float(picked[1]))
-    # Options are the arms' own names, not their chart codes, so a shared URL names the same arms anywhere.
-    picked = box.multiselect("Arms", options.arms, default=arms_of(loaded.arms, shown_first), key="arm",
-                             bind="query-params", placeholder="Pick arms to compare")
+    # Options are the arms' own names, not their chart codes, so a shared URL names the same arms anywhere. They are
+    # the arms of the picked trials (only those can be shown; every arm of 5,000 trials would be sent on each
+    # rerun) and of the trials shown at first, which the default holds.
+    picked = box.multiselect("Arms", arms_of(loaded.arms, [*trials, *shown_first]),
+                             default=arms_of(loaded.arms, shown_first), key="arm", bind="query-params",
+                             placeholder="Pick arms to compare", help="The arms of the trials picked above.")
     return ArmFilter(arms=tuple(picked), trials=tuple(trials), arm_types=tuple(types), phases=tuple(phases),
                      cellular=tuple(cellular), dose_range=dose_range)
 
