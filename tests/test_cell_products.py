@@ -162,6 +162,13 @@ def test_a_specific_type_wins_over_a_generic_one_and_patients_cells_are_not_a_pr
     assert cell_type("blood tests (including tumor markers, lymphocyte subsets, circulating tumor cell)") is None
 
 
+def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:
+    # NCT01297218's intervention; NCT04954534's arm label
+    assert cell_type("Human Umbilical Cord Blood Derived-Mesenchymal Stem Cells") == "MSC"
+    assert cell_type("NEUROSTEM (hUCB-MSCs) - high dose") == "MSC"
+    assert cell_type("Autologous Umbilical Cord Blood (UCB)") == "cord blood"  # NCT02176317
+
+
 @pytest.mark.parametrize("key", sorted(ROW_EXAMPLES, key=str), ids=lambda key: f"{key[0]}-{key[1]}")
 def test_each_row_reads_in_its_registry_sentence(key: tuple[str, object]) -> None:
     table, row = key

@@ -64,6 +64,12 @@ DOSE_CASES = [
                  [D(4e6, KG, restored=True)], id="NCT03562065-dot-as-times-french-noun"),
     pytest.param("Every patient is given 1x106 MSCs per kg infused via peripheral vein.", [D(1e6, KG, restored=True)],
                  id="NCT01499459-lost-per-kg"),
+    pytest.param("DOSE A - 250,000 cells per 5 uL per 1 entry site, 3 million cells per brain DOSE B - 500,000 cells "
+                 "per 5 uL per 1 entry site, 6 million cells per brain",
+                 [D(2.5e5, FLAT, role="per-site"), D(3e6, FLAT), D(5e5, FLAT, role="per-site"), D(6e6, FLAT)],
+                 id="NCT01297218-per-entry-site-after-a-volume"),
+    pytest.param("Patients will be given tablet (placebo) once for 30 days, IV 0.3 million kg/bb UC-MSCs once, and "
+                 "nasal drop 0.5 ml/day (growth medium) for 30 days.", [D(3e5, KG)], id="NCT05279768-kg-slash-bb"),
     pytest.param("as well as allogeneic bone marrow mesenchymal stem cells transplantation by peripheral "
                  "vein(5×106/Kg, once a week, 4 times).", [D(5e6, KG, restored=True)], id="NCT01322906-lost-slash-Kg"),
     pytest.param("Participants will receive higher dose of mesenchymal stem cell injections for a total of 2 x 10^8 "

@@ -102,6 +102,11 @@ NOT_SCHEDULES = [
     pytest.param("Three cycles of HRT following MSC transplantation;", id="NCT03166189-cycles-of-another-therapy"),
     pytest.param("Umbilical cord derived mesenchymal stem cells at a dose of 100-300 million by intravenous infusion.",
                  id="NCT03055078-a-range-is-not-a-count"),
+    pytest.param("In this Phase I study, cells administered will be delivered in 6-10 intramyocardial injections that "
+                 "will be tested in 20 patients and 10 patients will be controls with a total of 30 HLHS patients.",
+                 id="NCT02398604-a-total-of-patients"),
+    pytest.param("After protocol approval by the Research Ethics Committee, a total of 20 consecutive participants in "
+                 "need of maxillary reconstruction", id="NCT04998058-a-total-of-participants"),
 ]
 
 

@@ -49,7 +49,8 @@ _WEIGHT_TAIL = (
 )
 _PER_BODY = led(
     rf"\s{{0,3}}{_PER}\s{{0,3}}(?P<body>{words(BODY_UNITS, plural=False)})s?\b{_WEIGHT_TAIL}"
-    r"|\s{0,2}[·\s]kg\s{0,2}(?:-1|⁻¹)",
+    r"|\s{0,2}[·\s]kg\s{0,2}(?:-1|⁻¹)"
+    r"|\s{1,3}kg\s{0,2}/\s{0,2}bb\b",  # "0.3 million kg/bb": per kg of body weight (berat badan), no "per" before
     re.IGNORECASE,
 )
 _RATE = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{words(RATE_UNITS)})\b", re.IGNORECASE)
@@ -61,7 +62,7 @@ _IN_VOLUME = led(
     re.IGNORECASE,
 )
 _CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{_VOLUME_UNIT})\b", re.IGNORECASE)
-_PER_SITE = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
+_PER_SITE = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:(?:1|one)\s{{1,3}})?(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
 _FLAT = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
 _OTHER_UNIT = led(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w)", re.IGNORECASE)
 _TRAILING_BOUND = re.compile(rf"\s{{1,3}}(?P<bound>{words(TRAILING_BOUNDS)})\b", re.IGNORECASE)
@@ -275,6 +276,9 @@ def _unit_at(text: str, pos: int) -> tuple[str, int, str, float | None, str] | N
         amount = volume.group("ml") or volume.group("ml2")
         unit = volume.group("unit") or volume.group("unit2")
         ml = float(amount.replace(",", ".")) * float(lookup(VOLUME_UNITS, unit))  # type: ignore[arg-type]
+        per_site = _PER_SITE.match(text, volume.end())  # "250,000 cells per 5 uL per 1 entry site"
+        if per_site:
+            return CELLS, per_site.end(), "per-site", ml, ""
         return CELLS, volume.end(), "dose", ml, ""
     concentration = _CONCENTRATION.match(text, pos)
     if concentration:

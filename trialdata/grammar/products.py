@@ -75,7 +75,11 @@ CELL_TYPES: list[tuple[str, str]] = [
                         r"|\bDCVax\w{0,3}"),
     ("ESC-derived", r"\bh?ESCs?\b|\bembryonic\s{1,3}stem\b|\bhESC[-\s]derived\b"),
     ("iPSC-derived", r"\binduced\s{1,3}pluripotent\b|\bh?iPSCs?\b|\biPS[-\s](?:cells?|derived)\b"),
-    ("cord blood", r"\bcord[-\s]blood\b|\bh?UCB\b|\bCB[-\s]?(?:units?|MNCs?)\b"),
+    # Cord blood as the source of mesenchymal cells ("Umbilical Cord Blood Derived-Mesenchymal Stem Cells",
+    # "hUCB-MSCs") gives MSCs, not a cord-blood graft.
+    ("cord blood", r"\bcord[-\s]blood\b(?![-\s]{1,3}(?:derived[-\s]{1,3})?(?:mesenchymal|MSCs?\b|stromal))"
+                   r"|\bh?UCB\b(?![-\s]{0,3}(?:derived[-\s]{1,3})?(?:mesenchymal|MSCs?\b|stromal))"
+                   r"|\bCB[-\s]?(?:units?|MNCs?)\b"),
     ("HSC / CD34+", r"\bCD34\s?\+|\bCD34[-\s]?(?:positive|selected|cells?)\b|\bCD133\s?\+"
                     r"|\bha?ematopoietic\s{1,3}(?:stem|progenitor)\b|\bHSPCs?\b|(?-i:\bHSCs?\b)"),
     ("islets", r"\bislets?\b|\bIEQ\b"),

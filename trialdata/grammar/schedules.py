@@ -74,9 +74,12 @@ _INTERVALS = [
     led(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
+# "a total of 30 HLHS patients", "a total of 20 consecutive participants": people, after up to two words that are
+# not what a count counts ("a total of 3 doses per patient" counts doses).
 _QUANTITY_FOLLOWS = (
     rf"(?!\s{{0,2}}(?:[{TIMES_SIGNS}]\s{{0,2}}\d|[.,]\d|\d|\^|[eE]\d|{words(SCALE_WORDS, plural=True)}\b|M\b|"
-    rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|{words(PEOPLE_WORDS, plural=True)}\b))"
+    rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|"
+    rf"(?:(?!{_NOUN})[\w-]{{1,25}}\s{{1,3}}){{0,2}}{words(PEOPLE_WORDS, plural=True)}\b))"
 )
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"

@@ -146,7 +146,9 @@ FLAT_MARKS: tuple[str, ...] = (
     "disc", "procedure", "application", "person", "recipient", "cycle", "each time", "injection",
 )
 # "cells per injection site": one of several injections of a procedure.
-PER_SITE_MARKS: tuple[str, ...] = ("injection site", "site", "point", "injection point", "puncture", "deposit", "unit")
+PER_SITE_MARKS: tuple[str, ...] = (
+    "injection site", "site", "point", "injection point", "puncture", "deposit", "unit", "entry site",
+)
 # Rates are not doses: "5.0 x 10^6 hMSC/minute".
 RATE_UNITS: tuple[str, ...] = ("min", "minute", "hour", "hr", "h", "second", "sec")
 # Numbers in these are not cells: drugs, vectors, particles, volumes, lengths.
