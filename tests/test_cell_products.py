@@ -21,6 +21,8 @@ from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_type
 from trialdata.grammar.schedules import find_schedules, find_several
 from trialdata.load import read_file
 from trialdata.models import Trial
+from trialdata.reading.arms import ArmText, build_arms
+from trialdata.reading.paragraph import read_paragraph
 
 GOLD = Path(__file__).parent / "data" / "gold" / "cell-therapies"
 
@@ -109,6 +111,8 @@ ROW_EXAMPLES = {
                               "a three-day split-dose regimen (day0,30%; day1, 30%; day2, 40%)."),
     ("FRACTION_PHRASES", 5): ("NCT03029338", "CD19 CAR T cells will be intravenously infused to patient in a three-day "
                               "split-dose regimen: 10% on day 0, 30% on day 1 and 60% on day 2."),
+    ("FRACTION_PHRASES", 6): ("NCT03090659", "Total dose of 0.5-5 millions /kg cells will be administered at day 0, "
+                              "day 2 and day 6 by split dose (20%, 30% and 50% respectively)."),
     ("SEVERAL_PHRASES", 0): ("NCT00586703", "Patients will be evaluated for toxicity and response until 20 weeks after "
                              "the last NK Infusion."),
     ("SEVERAL_PHRASES", 1): ("NCT03007836", "In this group, the patients will receive multiple high-activity natural "
@@ -160,6 +164,44 @@ def test_a_specific_type_wins_over_a_generic_one_and_patients_cells_are_not_a_pr
     assert cell_type("HER2-specific T cells", "Her2 Chimeric Antigen Receptor Expressing T Cells") == "CAR-T"
     # NCT02843802's comparison arm: its tests count the patient's circulating tumour cells
     assert cell_type("blood tests (including tumor markers, lymphocyte subsets, circulating tumor cell)") is None
+
+
+def test_a_modifier_circumflex_is_read_as_a_caret_and_the_record_keeps_its_own() -> None:
+    """NCT02385019 writes its powers with U+02C6: "First group of 5 patients will receive a total of 0.5 x 10ˆ6 donor
+    Treg/kg." Read as 10^6; the quoted source is the record's text."""
+    text = "First group of 5 patients will receive a total of 0.5 x 10ˆ6 donor Treg/kg. Part of Phase 1 study."
+    [reading] = read_paragraph(text, "arm 'Administration of 0.5 x 10ˆ6 donor Treg/kg'").readings
+    dose = reading.regimen.dose
+    assert (dose.value, dose.unit) == (5e5, "cells/kg")
+    assert dose.source.text == "First group of 5 patients will receive a total of 0.5 x 10ˆ6 donor Treg/kg."
+
+
+def test_numbers_under_a_heading_that_names_their_unit_are_read_in_it_and_flagged() -> None:
+    """NCT01822652's frozen product (GD2 CAR-T cells): the heading names the unit its levels leave out."""
+    text = ("Subjects will receive the iC9-GD2 T cells through an IV over 5 to 10 minutes.\n\nSubjects will receive "
+            "one of the following dose levels (cells/m2):\n\nDose Level 1 = 1 x 10^7\n\nDose Level 2 = 1 x 10^8\n\n"
+            "Dose Level 3 = 2 x 10^8")
+    reading = read_paragraph(text, "intervention 'iC9-GD2 T Cells - frozen'")
+    assert [(r.regimen.dose.value, r.regimen.dose.unit) for r in reading.readings] == [
+        (1e7, "cells/m2"), (1e8, "cells/m2"), (2e8, "cells/m2")]
+    assert [f.code for f in reading.flags].count("unit-from-heading") == 1
+    # a line writing its own unit ends the list
+    later = read_paragraph(text + "\n\nA second infusion of 5 x 10^6 cells/kg may follow.\n\nDose Level 4 = 1 x 10^7",
+                           "intervention")
+    assert later.readings[-2].regimen.dose.unit == "cells/kg" and later.readings[-1].regimen.dose.unit != "cells/m2"
+
+
+def test_arms_sharing_a_text_of_several_ranges_each_get_the_range_their_label_names() -> None:
+    """NCT01273181 (TCR-T): both phase I arms carry the same text; each label names where its range starts."""
+    text = ("Cyclophosphamide : 60 mg/kg/day x 2 days intravenous (IV)\n\nAldesleukin : 720,000 IU/kg every 8 hours "
+            "for a maximum of 15 doses\n\nNote for phase I: The study will begin by evaluating the safety of two "
+            "ranges of cells, 5x10^9-3x10^10, and greater than 3x10^10-1x10^11 in a standard phase I dose escalation "
+            "fashion using a 3+3 design.")
+    arms, _ = build_arms([ArmText(description=text, location="arm", label=label) for label in (
+        "Ph I:Anti-MAGE A3/12 TCR PBL 5x10e9", "Ph I:Anti-MAGE A3/12 TCR PBL 3x10e10")], ("Phase 1",))
+    assert [[(r.dose.low, r.dose.high) for r in arm.regimens] for arm in arms] == [[(5e9, 3e10)], [(3e10, 1e11)]]
+    assert all("dose-from-label" in {f.code for f in arm.flags} for arm in arms)
+    assert all(r.administrations == 1 for arm in arms for r in arm.regimens)  # IL-2's 15 doses are not theirs
 
 
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:

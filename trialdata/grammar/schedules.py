@@ -45,7 +45,7 @@ _NOUN = rf"(?:{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b"
 _NOT_ADJECTIVE = (
     rf"(?:{words([*TIME_UNITS, 'min', 'minute', 'minutes', 'hour', 'hours', 'hr', 'h'], plural=True)}|"
     rf"{words(SCALE_WORDS, plural=True)}|"
-    r"before|after|post|prior|of|the|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
+    r"before|after|post|prior|of|the|a|an|as|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
     r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several)\b"
 )
 _ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}\))\s{{1,3}}){{0,3}}?"
@@ -81,15 +81,19 @@ _QUANTITY_FOLLOWS = (
     rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|"
     rf"(?:(?!{_NOUN})[\w-]{{1,25}}\s{{1,3}}){{0,2}}{words(PEOPLE_WORDS, plural=True)}\b))"
 )
+# "patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these three doses (dose 1)
+# is ...": a choice among dose levels, not three administrations.
+_NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\sthese\s)"
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
     led(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
-    led(rf"(?=\d)(?<![\w.^~])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s)(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}",
-               re.I),
+    # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
+    led(rf"(?=\d)(?<![\w.^~/])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s){_NOT_A_CHOICE}"
+        rf"(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "three infusions", "two doses"
-    led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s)(?P<n>{words(NUMBER_WORDS)})\b"
+    led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s){_NOT_A_CHOICE}(?P<n>{words(NUMBER_WORDS)})\b"
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     led(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
     led(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),

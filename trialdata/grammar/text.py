@@ -21,9 +21,11 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 # An invisible character between two parts of a number: the number was broken, and the reading says so.
 _INSIDE_NUMBER = led(rf"(?<=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])[{INVISIBLE}]+(?=[\d×xX*^.,⁰¹²³⁴⁵⁶⁷⁸⁹])")
+# Each look-alike and the character the grammar reads for it, one for one so that spans stay the record's: the
+# fullwidth forms, and the modifier circumflex of "0.5 x 10ˆ6 donor Treg/kg" (U+02C6) for the caret.
 _FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９：，．（）～＊＾＋－／％　",
-    "0123456789:,.()~*^+-/% ",
+    "０１２３４５６７８９：，．（）～＊＾＋－／％　ˆ",
+    "0123456789:,.()~*^+-/% ^",
 )
 
 

@@ -210,6 +210,9 @@ FRACTION_PHRASES: tuple[str, ...] = (
     r"split[\s-]{1,3}doses?\s{1,3}(?:regimen|infusion|schedule|administration)",
     # "10% on day 0, 30% on day 1 and 60% on day 2"
     r"\d{1,3}\s{0,2}%\s{0,3}on\s{1,3}day\s{0,2}\d",
+    # "administered at day 0, day 2 and day 6 by split dose (20%, 30% and 50% respectively)", "administered via split
+    # dosing: 10% on Day 1, 30% on Day 2, 60% on Day 3"
+    r"split[\s-]{1,3}dos(?:e|es|ing)\s{0,3}[(:]\s{0,3}\d{1,3}\s{0,2}%",
 )
 
 # Words joining the dose levels of an escalation, when only the last level writes its unit: "starting with 5 x 106

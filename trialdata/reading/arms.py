@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from statistics import median
 
@@ -226,7 +226,12 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
         own = label_reading  # type: ignore[assignment]
         flags.extend(own.flags)
     elif label_dosed:
-        flags.extend(_label_check(label_reading, own))  # type: ignore[arg-type]
+        picked = _picked_by_label(label_reading, own)  # type: ignore[arg-type]
+        if picked is not None:
+            own, flag = picked
+            flags = [f for f in flags if f.code != "dose-options"] + [flag]
+        else:
+            flags.extend(_label_check(label_reading, own))  # type: ignore[arg-type]
     linked = [parts.get(i.name) or intervention_readings[i.name] for i in text.interventions
               if i.name in intervention_readings and i.name not in drugs]
     flags.extend(f for reading in linked for f in reading.flags)
@@ -347,6 +352,32 @@ def _cell_free(text: ArmText) -> str | None:
         found = cell_free_product(name)
         if found:
             return found
+    return None
+
+
+def _picked_by_label(label: ParagraphReading, own: ParagraphReading) -> tuple[ParagraphReading, Flag] | None:
+    """The one dose of several in a text shared by arms that the arm's label names, by its value or else by where
+    its range starts or ends: arms "Ph I: ... 5x10e9" and "Ph I: ... 3x10e10" sharing "two ranges of cells,
+    5x10^9-3x10^10, and greater than 3x10^10-1x10^11" get one range each. None unless exactly one is named."""
+    dosed = [r for r in own.readings if r.regimen.dose]
+    named = [r.regimen.dose.value for r in label.readings if r.regimen.dose]  # type: ignore[union-attr]
+    if len(dosed) < 2 or len(named) != 1:
+        return None
+    for end in ("value", "low", "high"):
+        matches = [r for r in dosed if getattr(r.regimen.dose, end) is not None
+                   and math.isclose(getattr(r.regimen.dose, end), named[0], rel_tol=1e-3)]
+        if len(matches) == 1:
+            kept = matches[0]
+            dose = kept.regimen.dose
+            given = format_dose_range(dose.low, dose.high, dose.unit) if dose.low is not None and \
+                dose.high is not None else describe_dose(dose)  # type: ignore[union-attr, arg-type]
+            flag = Flag(code="dose-from-label", message=f"The text gives {len(dosed)} doses; the arm's label names "
+                        f"{format_cells(named[0])}, so it is given {given}.")
+            alone = replace(kept, flags=tuple(f for f in kept.flags if f.code != "dose-options"))
+            return replace(own, readings=tuple(alone if r is kept else r for r in own.readings
+                                               if r is kept or not r.regimen.dose)), flag
+        if matches:
+            return None
     return None
 
 

@@ -29,8 +29,8 @@ from ..grammar.cohorts import (
     not_used_after,
     target_at,
 )
-from ..grammar.doses import DoseMention, find_doses
-from ..grammar.patterns import led, words
+from ..grammar.doses import CELLS, DoseMention, find_doses
+from ..grammar.patterns import led, lookup, words
 from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
 from ..grammar.products import find_cell_words, find_drugs
 from ..grammar.routes import find_route
@@ -44,7 +44,7 @@ from ..grammar.schedules import (
 )
 from ..grammar.sentences import split_sentences
 from ..grammar.text import readable, short_text_cache
-from ..grammar.vocabulary import PROCEDURE_WORDS, REFERENCE_WORDS, SITE_WORDS, TIME_UNITS
+from ..grammar.vocabulary import BODY_UNITS, PROCEDURE_WORDS, REFERENCE_WORDS, SITE_WORDS, TIME_UNITS
 from ..models import Dose, Flag, Regimen, Source
 from ..notation import format_cells, format_dose_range
 
@@ -174,7 +174,10 @@ def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
 
 def _read_sentences(text: str, location: str) -> _Part:
     part = _Part(text=text)
+    heading: re.Match[str] | None = None
     for sentence in split_sentences(text):
+        if "(" in sentence.text and (found := _UNIT_HEADING.search(sentence.text)):
+            heading = found
         if not may_state_schedule(sentence.text):  # \d is any digit, fullwidth ones too
             continue
         grammar = _sentence_grammar(sentence.text)
@@ -183,12 +186,33 @@ def _read_sentences(text: str, location: str) -> _Part:
         if grammar.broken and grammar.doses:
             part.flags.append(_flag("invisible-character", f"An invisible character broke a number in {location} "
                                     f"(“{sentence.text}”); it was read without it."))
+        doses = list(grammar.doses)
+        if heading is not None and doses and heading.string is not sentence.text:
+            doses, heading = _under_heading(doses, heading, location, part.flags)
         part.sentences.append(_Sentence(
-            Source(text=sentence.text, location=location), list(grammar.doses), list(grammar.schedules),
+            Source(text=sentence.text, location=location), doses, list(grammar.schedules),
             list(grammar.optional), grammar.text, grammar.sites, grammar.fraction, list(grammar.bands),
             list(grammar.levels), grammar.target))
     _compose_cycles(part)
     return part
+
+
+# A list's heading naming the unit its numbers are in: "Subjects will receive one of the following dose levels
+# (cells/m2):" above "Dose Level 1 = 1 x 10^7".
+_UNIT_HEADING = led(rf"\((?:[\w+-]{{1,20}}\s{{1,3}})?cells?\s{{0,2}}/\s{{0,2}}(?P<body>{words(BODY_UNITS)})\)"
+                    r"\s{0,3}:\s{0,3}$", re.I)
+
+
+def _under_heading(doses: list[DoseMention], heading: re.Match[str], location: str,
+                   flags: list[Flag]) -> tuple[list[DoseMention], re.Match[str] | None]:
+    """The doses of a line under a unit heading, in the heading's unit when the line writes none; a line that
+    writes its own unit ends the list."""
+    if any(d.unit_written for d in doses):
+        return doses, None
+    unit = str(lookup(BODY_UNITS, heading.group("body").lower()))
+    flags.append(_flag("unit-from-heading", f"The numbers listed under “{heading.string.strip()}” ({location}) write "
+                       f"no unit; they were read in {unit}, the unit the heading names."))
+    return [replace(d, unit=unit) if d.unit == CELLS else d for d in doses], heading
 
 
 @dataclass(frozen=True)
