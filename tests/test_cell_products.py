@@ -204,6 +204,13 @@ def test_arms_sharing_a_text_of_several_ranges_each_get_the_range_their_label_na
     assert all(r.administrations == 1 for arm in arms for r in arm.regimens)  # IL-2's 15 doses are not theirs
 
 
+def test_a_within_patient_escalation_keeps_its_two_doses_and_not_the_il2_days() -> None:
+    """NCT00338377's intrathecal TIL: two doses on days 1 and 15; the IL-2 days after them are the drug's."""
+    reading = read_paragraph("5.0x10^9 T-cells administered on Day 1, and 10x10^9 T-cells on Day 15. 1.2 MIU of IL- 2 "
+                             "on Day 2, 4, 9, 11, 16 and 18 as tolerated.", "intervention 'Intrathecal T-Cells'")
+    assert [(r.regimen.dose.value, r.regimen.administrations) for r in reading.readings] == [(5e9, None), (1e10, None)]
+
+
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:
     # NCT01297218's intervention; NCT04954534's arm label
     assert cell_type("Human Umbilical Cord Blood Derived-Mesenchymal Stem Cells") == "MSC"

@@ -108,6 +108,7 @@ NOT_SCHEDULES = [
     pytest.param("After the last dose of chemotherapy, participants will receive the anti-MAGE-A3/12 cells as an "
                  "infusion for 20 to 30 minutes, followed by a dose of interleukin-2",
                  id="NCT01273181-a-number-in-a-name"),
+    pytest.param("Regulatory T cells selected by a sequential 2 step procedure:", id="NCT02385019-selection-steps"),
     pytest.param("In stage 1, patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these "
                  "three doses (dose 1) is 3×10^5 cells/kg recipient body weight.", id="NCT01520558-one-of-three-doses"),
     pytest.param("After protocol approval by the Research Ethics Committee, a total of 20 consecutive participants in "

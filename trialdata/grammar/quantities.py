@@ -82,13 +82,15 @@ _LIST_GAP = led(
 # Neither starts at the exponent of a number before it: in "1 x 105, 1 x 106 or 1 x 107" (lost superscripts) the
 # "106" is 10^6's power, not a bare 106 sharing 10^7.
 _NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
+# Nor a day: "5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15" lists no dose of 1×10^9.
+_NOT_A_DAY = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months"))
 _SHARED_RANGE = led(
-    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
     re.IGNORECASE,
 )
 _SHARED_LIST = led(
-    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
     rf"(?:or|and)\s{{1,3}}$",
     re.IGNORECASE,
 )

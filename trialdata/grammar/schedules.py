@@ -46,7 +46,8 @@ _NOT_ADJECTIVE = (
     rf"(?:{words([*TIME_UNITS, 'min', 'minute', 'minutes', 'hour', 'hours', 'hr', 'h'], plural=True)}|"
     rf"{words(SCALE_WORDS, plural=True)}|"
     r"before|after|post|prior|of|the|a|an|as|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
-    r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several)\b"
+    r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several|"
+    r"steps?|stages?)\b"  # "a sequential 2 step procedure" selects cells in steps; it gives them once
 )
 _ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}\))\s{{1,3}}){{0,3}}?"
 # "3 dose cohorts", "one treatment arm": the noun names a group of patients, not administrations.
@@ -112,7 +113,7 @@ _SINGLE = led(
 )
 # "days 1, 4 and 7", "Day 0, Day 2, and Day 4", "at week 0, week 1 and week 2", "day 0 and week 4".
 # A number followed by % is a share of a dose, not a day: "day0,30%; day1, 30%; day2, 40%" lists no days 30 and 40.
-_NOT_A_DAY = r"(?!\d)(?!\.\d)(?!\s{0,2}%)"
+_NOT_A_DAY = r"(?!\d)(?!\.\d)(?!\s{0,2}%)(?!\s{0,2}[×xX*]\s{0,2}\d)"  # nor the mantissa of "10x109 TIL on Day 15"
 _DAY_LIST = led(
     rf"\b(?P<first>{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}){_NOT_A_DAY}"
     rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}{_NOT_A_DAY}){{1,24}})",

@@ -103,7 +103,8 @@ REFERENCE_WORDS: tuple[str, ...] = ("pre", "post", "after", "before", "prior to"
 # Amounts of a drug, not of cells: "fludarabine 30 mg/m2", "IL-2 600,000 IU/kg", "AP1903 0.4 mg/kg". A schedule
 # nearer to one of these (or to a drug named in OTHER_THERAPIES) than to the cells is the drug's schedule.
 DRUG_UNITS: tuple[str, ...] = (
-    "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq", "gy", "cgy",
+    "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "miu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq", "gy",
+    "cgy",
 )
 
 # --- what a number is counted in -------------------------------------------------------------------------------
