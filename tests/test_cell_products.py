@@ -211,6 +211,19 @@ def test_a_within_patient_escalation_keeps_its_two_doses_and_not_the_il2_days() 
     assert [(r.regimen.dose.value, r.regimen.administrations) for r in reading.readings] == [(5e9, None), (1e10, None)]
 
 
+def test_days_of_each_cycle_times_at_least_so_many_cycles_is_a_minimum_count() -> None:
+    """NCT01631357 (CIK cells): two infusions a month, "at least 6 cycles": at least 12, on days 0, 1, 30, 31 ...;
+    the chemotherapy's cycles beside them are not the cells'."""
+    text = ("TP regimen: intravenous infusions; paclitaxel, 135 mg/m2, day 1; intravenous injection cisplatin, 80 "
+            "mg/m2, day 1; one cycle every month; up to 6 cycles. CIK cells: intravenous infusions; 5-6 × 109 CIK "
+            "cells, days 14 and 15; one cycle every month; at least 6 cycles.")
+    reading = read_paragraph(text, "intervention")
+    [cik] = reading.readings
+    assert cik.regimen.administrations == 12
+    assert cik.regimen.administration_days[:4] == (0.0, 1.0, 30.0, 31.0)
+    assert any(f.code == "count-bound" and "at least 12" in f.message for f in cik.flags)
+
+
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:
     # NCT01297218's intervention; NCT04954534's arm label
     assert cell_type("Human Umbilical Cord Blood Derived-Mesenchymal Stem Cells") == "MSC"

@@ -144,3 +144,10 @@ def test_optional_doses_are_counted_apart(text: str, stated: int, extra: int) ->
 def test_a_condition_on_something_else_is_no_optional_dose() -> None:
     text = "If no DLT occurs, the dose trial group will need to enroll three more subjects."  # NCT06740149
     assert find_optional(text) == []
+
+
+def test_at_least_so_many_doses_is_a_minimum_count() -> None:
+    # NCT01764100's intervention
+    [schedule] = find_schedules("Mesenchymal stromal cells (MSC) intravenous infusion at least two fixed doses of "
+                                "mesenchymal stem cells (1 ± 0.5 x 106/kg recipient body weight for each injection)")
+    assert (schedule.administrations, schedule.count_bound) == (2, "at least")

@@ -177,7 +177,7 @@ class ScheduleMention:
     text: str
     start: int
     end: int
-    count_bound: str | None = None  # "at most": "up to 4 infusions"
+    count_bound: str | None = None  # "at most": "up to 4 infusions"; "at least": "at least 6 cycles"
     open_ended: bool = False  # "every 3 months until progression": no count
     single: bool = False  # read from "single", "one time": one administration in so many words
     weak: bool = False  # "single dose" as an adjective ("single dose, 4x10^7 cells"): a stated count elsewhere wins
@@ -557,6 +557,9 @@ def _then_between(text: str, a: _Clue, b: _Clue) -> bool:
     return end > start and _THEN.search(text, start, end) is not None
 
 
+_AT_LEAST = led(r"\bat\s{1,3}least\s{1,3}$", re.I)
+
+
 def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMention | None:
     start = min(c.start for c in group)
     end = max(c.end for c in group)
@@ -566,9 +569,14 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
         by_kind.setdefault(clue.kind, clue)
     interval_clue = by_kind.get("interval")
     interval = float(interval_clue.value) if interval_clue else None  # type: ignore[arg-type]
-    count_clue = by_kind.get("count")
+    counts = [c for c in group if c.kind == "count"]
+    if interval_clue is not None and len(counts) > 1:  # "one cycle every month; 6 cycles": the one is a frequency
+        counts = [c for c in counts if c.value != 1] or counts
+    count_clue = counts[0] if counts else None
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None
+    if count_clue is not None and _AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start):
+        bound = "at least"  # "at least two fixed doses", "at least 6 cycles": the count is a minimum
     if "days" in by_kind:
         listed = tuple(sorted(set(by_kind["days"].value)))  # type: ignore[arg-type]
         if len(listed) > MAX_ADMINISTRATIONS:

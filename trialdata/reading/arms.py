@@ -587,6 +587,10 @@ def _ends_of_listed_levels(own: tuple[Reading, ...], linked: list[Reading]) -> b
     return {value for _, value in mine} == {values[0], values[-1]}
 
 
+# What a paragraph's reading says of a schedule, kept when an arm takes that schedule for its own dose.
+_SCHEDULE_FLAGS = frozenset(("count-bound", "count-open", "count-added", "fractionated", "optional-doses"))
+
+
 def _from_arm_doses(
     own: tuple[Reading, ...], linked: list[Reading], arm_phase: str | None, location: str, flags: list[Flag]
 ) -> list[Regimen]:
@@ -608,6 +612,8 @@ def _from_arm_doses(
             regimens.append(_with(regimen, phase=phase))
             continue
         scheduled = [r for r in same if r.administrations is not None]
+        if scheduled:  # what reading that schedule decided ("at least two fixed doses": the count is a minimum)
+            flags.extend(f for r in linked if r.regimen is scheduled[0] for f in r.flags if f.code in _SCHEDULE_FLAGS)
         if not scheduled:  # a schedule the interventions give without a dose ("once a week for 4 weeks")
             loose = {(r.regimen.administrations, r.regimen.interval_days): r for r in linked
                      if not r.regimen.dose and r.regimen.administrations

@@ -280,6 +280,13 @@ def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
     return _PER_CYCLE.search(window) is not None
 
 
+def _within_cycle(schedule: ScheduleMention, cycle: ScheduleMention, same_sentence: bool) -> bool:
+    """"5-6 × 109 CIK cells, days 14 and 15; one cycle every month; at least 6 cycles": days listed in the cycle's
+    own sentence, all within one cycle's interval, are the days of each cycle."""
+    return same_sentence and len(schedule.days) > 1 and cycle.interval_days is not None and \
+        schedule.days[-1] < cycle.interval_days and schedule.start < cycle.start
+
+
 def _compose_cycles(part: _Part) -> None:
     """"on days 1, 3 and 5 of each cycle ... up to 6 cycles, which are administered monthly", "a maximum of 3
     cycles each consisting of 3 nDC injections": administrations per cycle times cycles, as one schedule."""
@@ -292,7 +299,8 @@ def _compose_cycles(part: _Part) -> None:
         return
     cycle, where = cycles[0]
     per = next(((s, t) for s, t in found if s is not cycle and (s.administrations or 0) > 0
-                and not s.noun.lower().startswith(_CYCLE_NOUNS) and _per_cycle(t.text, s)), None)
+                and not s.noun.lower().startswith(_CYCLE_NOUNS)
+                and (_per_cycle(t.text, s) or _within_cycle(s, cycle, t is where))), None)
     if per is None:
         return
     each, there = per
