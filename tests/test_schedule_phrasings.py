@@ -50,6 +50,8 @@ SCHEDULE_CASES = [
     pytest.param("The interval time is 3 months, and the study lasts for 12 months with 4 times infusion.", 4, 90,
                  (0, 90, 180, 270), id="NCT01547091-interval-time"),
     # --- lists of days --------------------------------------------------------------------------------------------
+    pytest.param("aNK will be given via IV infusion at a dose of 2 x 10^9 cells/m^2 on two consecutive days (= 1 "
+                 "cycle) every 2 weeks.", None, 14, (), id="NCT02465957-one-cycle-every-2-weeks-is-a-frequency"),
     pytest.param("HB-adMSC infusions will occur at day 0, 3, 7, and 10.", 4, None, (0, 3, 7, 10),
                  id="NCT04362189-day-list"),
     pytest.param("Allogenic Mesenchymal stem cells of 2 x 106/kg administered on days 1, 4, 11 and 18", 4, None,

@@ -570,8 +570,8 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     interval_clue = by_kind.get("interval")
     interval = float(interval_clue.value) if interval_clue else None  # type: ignore[arg-type]
     counts = [c for c in group if c.kind == "count"]
-    if interval_clue is not None and len(counts) > 1:  # "one cycle every month; 6 cycles": the one is a frequency
-        counts = [c for c in counts if c.value != 1] or counts
+    if interval_clue is not None:  # "one cycle every month; 6 cycles", "(= 1 cycle) every 2 weeks": a frequency
+        counts = [c for c in counts if c.value != 1 or not c.noun.lower().startswith(("cycle", "course", "round"))]
     count_clue = counts[0] if counts else None
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None

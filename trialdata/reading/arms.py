@@ -406,7 +406,7 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
         _from_named_parts(undosed, summaries)
         if not unscheduled:
             return
-    kept = " ".join(sentence for text in summaries for sentence in _regimen_sentences(text))
+    kept = "\n".join(sentence for text in summaries for sentence in _regimen_sentences(text))  # each its own
     summary = read_paragraph(kept, "the trial's summary") if kept else None
     readings = list(summary.readings) if summary else []
     dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
@@ -533,7 +533,8 @@ def _regimen_sentences(text: str) -> list[str]:
         if cue < covered:
             continue
         low = max(0, cue - _SENTENCE_REACH)
-        start = max(text.rfind(". ", low, cue) + 2, text.rfind("\n", low, cue) + 1, low)
+        stop = text.rfind(". ", low, cue)  # -1 when the sentence starts the text: never cut its first letter
+        start = max(stop + 2 if stop >= 0 else 0, text.rfind("\n", low, cue) + 1, low)
         ends = [e for e in (text.find(". ", cue, cue + _SENTENCE_REACH), text.find("\n", cue, cue + _SENTENCE_REACH))
                 if e >= 0]
         covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
