@@ -224,6 +224,17 @@ def test_days_of_each_cycle_times_at_least_so_many_cycles_is_a_minimum_count() -
     assert any(f.code == "count-bound" and "at least 12" in f.message for f in cik.flags)
 
 
+def test_a_concentration_times_a_volume_in_microlitres_is_the_dose() -> None:
+    """NCT01656889's keratinocyte and fibroblast spray: 260 µL of 0.5 x 10^6 cells per mL (a lost superscript)."""
+    reading = read_paragraph("HP802-247 (fibrinogen solution & thrombin solution containing living, irradiated, growth "
+                             "arrested keratinocytes and fibroblasts) 260 µL (130 µL, one spray, of each solution) "
+                             "containing 0.5 x 106 cells per mL every 14 days.", "arm 'HP802-247'")
+    [spray] = reading.readings
+    assert spray.regimen.dose.value == pytest.approx(1.3e5)
+    assert (spray.regimen.administrations, spray.regimen.interval_days) == (None, 14.0)
+    assert "dose-computed" in {f.code for f in spray.flags}
+
+
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:
     # NCT01297218's intervention; NCT04954534's arm label
     assert cell_type("Human Umbilical Cord Blood Derived-Mesenchymal Stem Cells") == "MSC"
