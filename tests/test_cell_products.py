@@ -20,7 +20,7 @@ from trialdata.grammar.doses import find_doses
 from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_type
 from trialdata.grammar.schedules import find_schedules, find_several
 from trialdata.load import read_file
-from trialdata.models import Trial
+from trialdata.models import Intervention, Trial
 from trialdata.reading.arms import ArmText, build_arms
 from trialdata.reading.paragraph import read_paragraph
 
@@ -233,6 +233,24 @@ def test_a_concentration_times_a_volume_in_microlitres_is_the_dose() -> None:
     assert spray.regimen.dose.value == pytest.approx(1.3e5)
     assert (spray.regimen.administrations, spray.regimen.interval_days) == (None, 14.0)
     assert "dose-computed" in {f.code for f in spray.flags}
+
+
+def test_an_arm_giving_two_cell_products_gets_the_second_ones_dose_from_its_intervention() -> None:
+    """NCT00338377, group B: the arm's text doses the T cells and names a dendritic-cell vaccine, whose dose only
+    its own intervention gives. "T-Cells", hyphenated, names cells."""
+    t_cells = Intervention(name="T-Cells", type="BIOLOGICAL",
+                           description="On Days 0, up to 1.5 x 10^11 T-cells by vein infusion over 30-60 minutes.")
+    vaccine = Intervention(name="Dendritic Cell Immunization", type="BIOLOGICAL",
+                           description="1x10^7 to 2.5x10^8 MART-1 peptide-pulsed Dendritic Cells given by vein over "
+                                       "20-30 minutes approximately 4 hrs after receiving T cells.")
+    text = ("Chemotherapy and IL-2 plus T-cells and the vaccine of dendritic cells received by vein (IV) about 4 hours "
+            "after T-cells and again on Day 21 (+/- 7 days). On Day 0, up to 1.5 x 10^11 T cells IV infusion over "
+            "30-60 minutes.")
+    [arm], _ = build_arms([ArmText(description=text, location="arm", label="Group B",
+                                   interventions=(vaccine, t_cells))], ("Phase 2",))
+    assert [(r.dose.value, r.dose.low, r.dose.high) for r in arm.regimens] == [
+        (1.5e11, None, None), (pytest.approx(1.3e8), 1e7, 2.5e8)]
+    assert "other-product" in {f.code for f in arm.flags}
 
 
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:

@@ -36,6 +36,7 @@ FLAGS: dict[str, tuple[Severity, str]] = {
     "per-kg-assumed": (Severity.GUESS, "a unit read as per kg that does not say kg"),
     "unit-from-heading": (Severity.GUESS, "numbers without a unit read in the unit their list's heading names"),
     "dose-from-list": (Severity.GUESS, "one of an intervention's listed doses given to an arm by its label"),
+    "other-product": (Severity.GUESS, "a second cell product's dose, read from its intervention"),
     "dose-from-label": (Severity.GUESS, "one of the doses a text shared by arms gives, the one the arm's label names"),
     "linked-by-content": (Severity.GUESS, "an arm linked to interventions by what their texts say"),
     "phase-inferred": (Severity.GUESS, "a regimen's phase inferred from its schedule"),

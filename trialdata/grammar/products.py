@@ -32,6 +32,7 @@ CELL_PHRASES: tuple[str, ...] = (
     r"mononuclear", r"islets?", r"[\w-]{0,20}?(?:ADSC|ASC|MNC|SVF|BMAC)s?", r"stromal\s{1,3}vascular\s{1,3}fraction",
     r"hepatocytes?", r"chondrocytes?", r"keratinocytes?", r"fibroblasts?", r"MCSs?", r"bone\s{1,3}marrow\s{1,3}"
     r"(?:aspirate|concentrate)", r"fat\s{1,3}graft(?:ing)?", r"lipoaspirate",
+    r"T-cells",  # "Intrathecal T-Cells"; a singular "T-cell" is mostly a disease's ("T-cell lymphoma")
 )
 def _gates(pattern: str) -> frozenset[str]:
     """What a text must hold (lower-cased) for one of the pattern's alternatives to match it."""

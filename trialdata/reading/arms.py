@@ -38,7 +38,7 @@ from ..grammar.products import (
 from ..grammar.schedules import GIVING, mentions_sampling
 from ..models import Arm, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
-from .paragraph import ParagraphReading, Reading, describe_dose, read_paragraph
+from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
 
 # A summary sentence speaks of the trial's own treatment only when it says something is given; background
 # ("as many as 1*107 cells from 300 ml of lipoaspirate") is not read.
@@ -243,6 +243,9 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     readings = list(own.readings) + linked_readings
     if any(r.regimen.dose for r in own.readings) and not _ends_of_listed_levels(own.readings, linked_readings):
         regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
+        regimens += _other_product(text, {i.name: parts.get(i.name) or intervention_readings[i.name]
+                                          for i in text.interventions if i.name in intervention_readings
+                                          and i.name not in drugs}, regimens, arm_phase, flags)
     else:
         regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
     for reading in readings:  # the arm's own readings speak of it; an intervention's, where the arm uses them
@@ -283,6 +286,30 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
         said = f" (the record says '{level[1]} dose' only)" if level else ""
         flags.append(Flag(code="no-dose", message=f"No cell number is stated for this arm{said}."))
     return _Draft(text, regimens, flags, cellular, level, readings, placebo=placebo or bool(cell_free))
+
+
+def _other_product(text: ArmText, readings: dict[str, ParagraphReading], regimens: list[Regimen],
+                   arm_phase: str | None, flags: list[Flag]) -> list[Regimen]:
+    """An arm giving two cell products whose own text doses one ("On Day 0, up to 1.5 x 10^11 T cells ... and the
+    vaccine of dendritic cells ... about 4 hours after T-cells"): the other's doses, from its own
+    intervention ("1x10^7 to 2.5x10^8 MART-1 peptide-pulsed Dendritic Cells"), when its names give it a specific
+    cell type of its own, unlike the intervention whose dose the arm states."""
+    kinds = {i.name: type_rank(" ".join((i.name, *i.other_names))) for i in text.interventions
+             if i.name in readings and gives_cells(i)}
+    dosed = {name: [r.regimen for r in readings[name].readings if r.regimen.dose
+                    and (not arm_phase or r.regimen.phase in (None, arm_phase))] for name in kinds}
+    stated = {kinds[name] for name, found in dosed.items()
+              if any(_same_dose(f, r) for f in found for r in regimens)}
+    added: list[Regimen] = []
+    for name, found in dosed.items():
+        kind = type_name(kinds[name])
+        if not found or is_generic_type(kind) or not stated or kinds[name] in stated \
+                or any(_same_dose(f, r) for f in found for r in regimens):
+            continue
+        added += [_with(f, phase=f.phase or arm_phase) for f in found]
+        flags.append(Flag(code="other-product", message=f"The arm also gives {kind} ('{name}'); "
+                          f"{', '.join(dose_words(f.dose) for f in found)} is read from that intervention."))  # type: ignore[arg-type]
+    return added
 
 
 # Intervention types whose description speaks of the product itself; a drug's or a procedure's may name cells it
@@ -368,11 +395,8 @@ def _picked_by_label(label: ParagraphReading, own: ParagraphReading) -> tuple[Pa
                    and math.isclose(getattr(r.regimen.dose, end), named[0], rel_tol=1e-3)]
         if len(matches) == 1:
             kept = matches[0]
-            dose = kept.regimen.dose
-            given = format_dose_range(dose.low, dose.high, dose.unit) if dose.low is not None and \
-                dose.high is not None else describe_dose(dose)  # type: ignore[union-attr, arg-type]
             flag = Flag(code="dose-from-label", message=f"The text gives {len(dosed)} doses; the arm's label names "
-                        f"{format_cells(named[0])}, so it is given {given}.")
+                        f"{format_cells(named[0])}, so it is given {dose_words(kept.regimen.dose)}.")  # type: ignore[arg-type]
             alone = replace(kept, flags=tuple(f for f in kept.flags if f.code != "dose-options"))
             return replace(own, readings=tuple(alone if r is kept else r for r in own.readings
                                                if r is kept or not r.regimen.dose)), flag

@@ -835,7 +835,7 @@ def _from_totals(doses: list[tuple[DoseMention, _Sentence]], schedules: list[tup
             if dose is None:
                 continue
             note = _flag("dose-computed", f"{describe(mention)} per mL × {volume.group(0).strip()} = "
-                         f"{_dose_words(dose)}.")
+                         f"{dose_words(dose)}.")
             schedule, schedule_sentence = _schedule_for(mention, sentence, schedules)
             return [Reading(_regimen(dose, schedule, schedule_sentence.source if schedule_sentence else None),
                             flags=(note,))]
@@ -935,7 +935,7 @@ def _total_check(regimen: Regimen, doses: list[tuple[DoseMention, _Sentence]], s
         if math.isclose(mention.value, dose.value, rel_tol=_TOTAL_SLACK):
             continue
         return (_flag("total-contradiction", f"The record states a total of {describe(mention)}, but "
-                      f"{_dose_words(dose)} × {count or 1} is {format_cells(dose.value * (count or 1), dose.unit)} "
+                      f"{dose_words(dose)} × {count or 1} is {format_cells(dose.value * (count or 1), dose.unit)} "
                       f"(“{where.source.text}”)."),)
     return ()
 
@@ -975,7 +975,7 @@ def describe(mention: DoseMention) -> str:
     return format_cells(mention.value, mention.unit)
 
 
-def _dose_words(dose: Dose) -> str:
+def dose_words(dose: Dose) -> str:
     if dose.low is not None and dose.high is not None:
         return format_dose_range(dose.low, dose.high, dose.unit)
     return format_cells(dose.value, dose.unit)
