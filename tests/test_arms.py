@@ -11,6 +11,7 @@ from trialdata import arms_frame
 from trialdata.models import Arm, Intervention
 from trialdata.readers.clinicalindex import read_clinicalindex
 from trialdata.reading.arms import ArmText, build_arms
+from trialdata.reading.paragraph import read_paragraph
 
 
 def _arm(description: str, *interventions: Intervention, label: str | None = None) -> ArmText:
@@ -137,3 +138,19 @@ def test_flat_dose_converts_at_the_reference_weight() -> None:
     assert at_70.cumulative_cells_per_kg == pytest.approx(1.5e8 / 70)
     assert at_60.cumulative_cells_per_kg == pytest.approx(2.5e6)
     assert at_70.dose_converted and "converted to 2.14×10⁶ cells/kg at a reference weight of 70 kg" in at_70["flags"]
+
+
+def test_a_single_dose_repeated_so_many_times_is_that_many_administrations() -> None:
+    # NCT02283879's intervention: "a single dose" is what each administration gives
+    reading = read_paragraph("A single dose of 2×107 hUC-MSC will treated to patients, IV, Repeat every weeks for four "
+                             "times.", "intervention")
+    [regimen] = [r.regimen for r in reading.readings]
+    assert (regimen.dose.value, regimen.administrations, regimen.administration_days) == (2e7, 4, (0, 7, 14, 21))
+
+
+def test_a_single_dose_offered_beside_two_doses_stays_single() -> None:
+    # NCT03608579's summary: two alternatives, the dose stated with the single one
+    reading = read_paragraph("Subjects will receive either a single dose of 30 million autologous culture-expanded "
+                             "adipose-derived mesenchymal stromal cells (AMSCs), or two doses of AMSCs (with one month "
+                             "interval between doses) via ultrasound guided intra-articular hip injection.", "summary")
+    assert [(r.regimen.dose.value, r.regimen.administrations) for r in reading.readings] == [(3e7, 1)]

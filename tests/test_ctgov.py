@@ -128,6 +128,27 @@ def test_arms_linked_only_through_intervention_names() -> None:
     assert (regimen.dose.value, regimen.administrations, regimen.interval_days) == (pytest.approx(1e5), 4, 7)
 
 
+def test_two_interventions_of_one_name_each_go_to_the_arm_their_labels_name() -> None:
+    """NCT01020825 lists "Drug: ASCs" twice, once for each cell arm, each with its own text: each arm reads its own
+    intervention once, not both (which gave every dose twice)."""
+    groups = [{"label": "ASCs", "interventionNames": ["Drug: ASCs"]},
+              {"label": "ASCs + Fibrin Glue", "interventionNames": ["Drug: ASCs"]}]
+    interventions = [
+        {"type": "DRUG", "name": "ASCs", "armGroupLabels": ["ASCs"], "otherNames": ["Cx401 (company code)"],
+         "description": "Intralesional injection of adult-stem-cells at a dose of 20 and 40 million."},
+        {"type": "DRUG", "name": "ASCs", "armGroupLabels": ["ASCs + Fibrin Glue"],
+         "otherNames": ["Cx401 (company code)"],
+         "description": "Intralesional injection of adult-stem-cells at a dose of 20 and 40 million in combination "
+                        "with fibrin glue."},
+    ]
+    data = {"protocolSection": {"identificationModule": {"nctId": "NCT01020825"},
+                                "armsInterventionsModule": {"armGroups": groups, "interventions": interventions}}}
+    trial = one(read_file("NCT01020825.json", json.dumps(data).encode()))
+    for label in ("ASCs", "ASCs + Fibrin Glue"):
+        assert len(arm(trial, label).interventions) == 1
+        assert [r.dose.value for r in arm(trial, label).regimens] == [2e7, 4e7]
+
+
 def test_an_arm_whose_dose_is_only_in_its_intervention() -> None:
     trial = one(read_file("x.json", (SEEDS / "NCT01724398.json").read_bytes()))
     msc = arm(trial, "Conventional plus UC-MSC treatment")

@@ -70,6 +70,8 @@ DOSE_CASES = [
                  id="NCT01297218-per-entry-site-after-a-volume"),
     pytest.param("T-cells: 5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15.",
                  [D(5e9, FLAT, restored=True), D(1e10, FLAT, restored=True)], id="NCT00338377-day-number-is-no-dose"),
+    pytest.param("Then administer 5x10^6 of UCMSC per cm^2 of the cartilage defect.", [D(5e6, "cells/cm2")],
+                 id="NCT02776943-per-cm-caret-2"),
     pytest.param("Patients will be given tablet (placebo) once for 30 days, IV 0.3 million kg/bb UC-MSCs once, and "
                  "nasal drop 0.5 ml/day (growth medium) for 30 days.", [D(3e5, KG)], id="NCT05279768-kg-slash-bb"),
     pytest.param("as well as allogeneic bone marrow mesenchymal stem cells transplantation by peripheral "

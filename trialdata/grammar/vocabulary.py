@@ -120,6 +120,7 @@ BODY_UNITS: dict[str, str] = {
     "m^2": "cells/m2",
     "me2": "cells/m2",  # "1-3xE7 /mE2": m² with its power written as an exponent
     "cm2": "cells/cm2",
+    "cm^2": "cells/cm2",  # "5x10^6 of UCMSC per cm^2 of the cartilage defect"
     "cm²": "cells/cm2",
     "square cm": "cells/cm2",
 }

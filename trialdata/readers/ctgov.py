@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -184,13 +185,17 @@ def _arm_texts(groups: list[dict], interventions: list[Intervention]) -> list[Ar
     # Each intervention's keys, computed once per study rather than once per arm.
     keys = [(i, _key(_base_name(i.name)), {_key(a) for a in i.arm_labels}) for i in interventions]
     any_arm_labels = any(i.arm_labels for i in interventions)
+    # Two interventions of one name ("ASCs" for two arms, each with its own text): the arm links the one whose
+    # arm labels name it, not both.
+    shared = {name for name, count in Counter(name for _, name, _ in keys).items() if count > 1}
     linker: Linker | None = None
     for position, group in enumerate(groups, start=1):
         label = _text(group.get("label")) or f"Arm {position}"
         description = _text(group.get("description"))
         named = {_key(_TYPED_NAME.sub("", _text(n))) for n in _list(group.get("interventionNames"))}
         label_key = _key(label)
-        linked = tuple(i for i, name_key, label_keys in keys if name_key in named or label_key in label_keys)
+        linked = tuple(i for i, name_key, label_keys in keys if label_key in label_keys or (
+            name_key in named and (name_key not in shared or not label_keys)))
         flags: tuple[Flag, ...] = ()
         if not linked and interventions and not named and not any_arm_labels:
             linker = linker or Linker(interventions)

@@ -53,6 +53,7 @@ MAX_PARAGRAPH_CHARS = 20_000  # registry arm and intervention texts are capped a
 MAX_MENTIONS = 64
 _SAME = 1e-6
 _THEN = re.compile(r"\bthen\b", re.I)
+_OR_BEFORE = re.compile(r"\bor\s{1,3}$", re.I)  # "either a single dose of 30 million ..., or two doses": alternatives
 _CYCLE_NOUNS = ("cycle", "course", "round")
 # "on days 1, 3 and 5 of each cycle", "three administrations per cycle", "3 cycles each consisting of 3 injections"
 _PER_CYCLE = led(
@@ -863,8 +864,9 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
             if counted:  # "three weekly infusions ... Each weekly dose will provide 2 x 10^6 T cells/kg"
                 return counted[0]
         if nearest.weak:
-            stronger = [(s, t) for s, t in schedules if t is not sentence and (s.administrations or 0) > 1
-                        and (s.interval_days or s.days)]
+            # "A single dose of 2×107 hUC-MSC will treated to patients, IV, Repeat every weeks for four times."
+            stronger = [(s, t) for s, t in schedules if s is not nearest and (s.administrations or 0) > 1
+                        and (s.interval_days or s.days) and not (t is sentence and _offered_instead(t, nearest, s))]
             if stronger:
                 return stronger[0]
         return nearest, sentence
@@ -875,6 +877,12 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
     if len(signatures) == 1:
         return elsewhere[0]
     return None, None
+
+
+def _offered_instead(sentence: _Sentence, first: ScheduleMention, later: ScheduleMention) -> bool:
+    """"either a single dose of 30 million ..., or two doses of AMSCs": the later schedule is another option."""
+    before = sentence.text[max(0, later.start - 8):later.start]
+    return later.start > first.end and _OR_BEFORE.search(before) is not None
 
 
 def _regimen(dose: Dose | None, schedule: ScheduleMention | None, source: Source | None,
