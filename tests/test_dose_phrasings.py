@@ -72,6 +72,11 @@ DOSE_CASES = [
                  [D(5e9, FLAT, restored=True), D(1e10, FLAT, restored=True)], id="NCT00338377-day-number-is-no-dose"),
     pytest.param("Then administer 5x10^6 of UCMSC per cm^2 of the cartilage defect.", [D(5e6, "cells/cm2")],
                  id="NCT02776943-per-cm-caret-2"),
+    pytest.param("CD19 CAR T cells will be administered by i.v. injection as a using a \"split dose\" (total dose of "
+                 "5x10^6/kg-5x10^7/kg) approach to dosing:10% on day 0, 30% on day 1 and 60% on day 2.",
+                 [D(2.75e7, KG, low=5e6, high=5e7, role="total")], id="NCT02975687-range-with-a-unit-at-each-end"),
+    pytest.param("Escalating doses of NK cells used, between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg.",
+                 [D(5.005e7, KG, low=1e5, high=1e8)], id="NCT01904136-between-with-a-unit-at-each-end"),
     pytest.param("Patients will be given tablet (placebo) once for 30 days, IV 0.3 million kg/bb UC-MSCs once, and "
                  "nasal drop 0.5 ml/day (growth medium) for 30 days.", [D(3e5, KG)], id="NCT05279768-kg-slash-bb"),
     pytest.param("as well as allogeneic bone marrow mesenchymal stem cells transplantation by peripheral "

@@ -12,9 +12,9 @@ Both windows are short and fixed, so reading is linear in the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .patterns import first_letters, led, lookup, words
+from .patterns import RANGE_JOIN, first_letters, led, lookup, words
 from .quantities import Quantity, find_quantities
 from .vocabulary import (
     BODY_UNITS,
@@ -147,7 +147,32 @@ def find_doses(text: str) -> list[DoseMention]:
     if not quantities:
         return []
     mentions = [m for q in quantities if (m := _mention(text, q)) is not None]
-    return _share_escalation_units(text, _share_list_units(mentions))
+    return _share_escalation_units(text, _share_list_units(_unit_ranges(text, mentions)))
+
+
+_UNIT_RANGE_GAP = re.compile(RANGE_JOIN)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s{1,3}$", re.I)
+
+
+def _unit_ranges(text: str, mentions: list[DoseMention]) -> list[DoseMention]:
+    """"total dose of 5x10^6/kg-5x10^7/kg", "between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg": a range each of
+    whose ends writes the unit is one range dose."""
+    joined: list[DoseMention] = []
+    for mention in mentions:
+        last = joined[-1] if joined else None
+        if last is not None and last.unit == mention.unit and last.unit_written and mention.unit_written \
+                and not last.is_range and not mention.is_range and not last.refused and not mention.refused \
+                and last.value < mention.value and (_UNIT_RANGE_GAP.fullmatch(text, last.end, mention.start) or (
+                    text[last.end:mention.start].strip().lower() == "and"
+                    and _BETWEEN_BEFORE.search(text, max(0, last.start - 12), last.start))):
+            role = "total" if "total" in (last.role, mention.role) else mention.role
+            joined[-1] = replace(mention, value=(last.value + mention.value) / 2, low=last.value, high=mention.value,
+                                 text=text[last.start:mention.end], start=last.start, role=role,
+                                 exponent_restored=last.exponent_restored or mention.exponent_restored,
+                                 population=mention.population or last.population)
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _mention(text: str, quantity: Quantity) -> DoseMention | None:
