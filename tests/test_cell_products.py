@@ -251,6 +251,7 @@ def test_an_arm_giving_two_cell_products_gets_the_second_ones_dose_from_its_inte
     assert [(r.dose.value, r.dose.low, r.dose.high) for r in arm.regimens] == [
         (1.5e11, None, None), (pytest.approx(1.3e8), 1e7, 2.5e8)]
     assert "other-product" in {f.code for f in arm.flags}
+    assert [r.dose.population for r in arm.regimens] == ["T cells", "dendritic cells"]  # which product a row counts
 
 
 def test_cord_blood_as_the_source_of_mesenchymal_cells_gives_msc_not_a_cord_blood_graft() -> None:

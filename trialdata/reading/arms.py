@@ -306,7 +306,9 @@ def _other_product(text: ArmText, readings: dict[str, ParagraphReading], regimen
         if not found or is_generic_type(kind) or not stated or kinds[name] in stated \
                 or any(_same_dose(f, r) for f in found for r in regimens):
             continue
-        added += [_with(f, phase=f.phase or arm_phase) for f in found]
+        # the population column says which product the row counts ("dendritic cells" beside the arm's T cells)
+        added += [_with(f, phase=f.phase or arm_phase, dose=f.dose.model_copy(  # type: ignore[union-attr]
+            update={"population": f.dose.population or kind})) for f in found]  # type: ignore[union-attr]
         flags.append(Flag(code="other-product", message=f"The arm also gives {kind} ('{name}'); "
                           f"{', '.join(dose_words(f.dose) for f in found)} is read from that intervention."))  # type: ignore[arg-type]
     return added
