@@ -52,6 +52,8 @@ SCHEDULE_CASES = [
     # --- lists of days --------------------------------------------------------------------------------------------
     pytest.param("aNK will be given via IV infusion at a dose of 2 x 10^9 cells/m^2 on two consecutive days (= 1 "
                  "cycle) every 2 weeks.", None, 14, (), id="NCT02465957-one-cycle-every-2-weeks-is-a-frequency"),
+    pytest.param("Cells are returned to the study doctor for installation into the subject every 2 weeks for 3 months.",
+                 6, 14, (0, 14, 28, 42, 56, 70), id="NCT02107118-every-2-weeks-for-3-months"),
     pytest.param("HB-adMSC infusions will occur at day 0, 3, 7, and 10.", 4, None, (0, 3, 7, 10),
                  id="NCT04362189-day-list"),
     pytest.param("Allogenic Mesenchymal stem cells of 2 x 106/kg administered on days 1, 4, 11 and 18", 4, None,
@@ -111,6 +113,11 @@ NOT_SCHEDULES = [
                  "infusion for 20 to 30 minutes, followed by a dose of interleukin-2",
                  id="NCT01273181-a-number-in-a-name"),
     pytest.param("Regulatory T cells selected by a sequential 2 step procedure:", id="NCT02385019-selection-steps"),
+    pytest.param("We have planned to start with the safety and biological/mechanistic study in 6 living-related kidney "
+                 "transplant recipients.", id="NCT00752479-transplant-recipients"),
+    pytest.param("Patients will be followed for a total of 12 months post initial injection.",
+                 id="NCT04791878-a-total-of-months"),
+
     pytest.param("In stage 1, patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these "
                  "three doses (dose 1) is 3×10^5 cells/kg recipient body weight.", id="NCT01520558-one-of-three-doses"),
     pytest.param("After protocol approval by the Research Ethics Committee, a total of 20 consecutive participants in "

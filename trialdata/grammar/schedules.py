@@ -53,7 +53,8 @@ _ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}
 # "3 dose cohorts", "one treatment arm": the noun names a group of patients, not administrations.
 _NOT_GROUP = (
     r"(?![-\s]{1,3}(?:cohorts?|levels?|groups?|arms?|panels?|tiers?|steps?|escalation|regimens?|finding|ranging|"
-    r"limiting|volume|visits?|follow|of\s{1,3}follow|points?|frames?|determination|selection)\b)"
+    r"limiting|volume|visits?|follow|of\s{1,3}follow|points?|frames?|determination|selection|"
+    r"recipients?|patients?)\b)"  # "in 6 living-related kidney transplant recipients" counts people
 )
 _COUNTED = rf"(?P<noun>{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b{_NOT_GROUP}"  # what a count counts
 _ADVERB = words(INTERVAL_ADVERBS)
@@ -79,7 +80,7 @@ _INTERVALS = [
 # not what a count counts ("a total of 3 doses per patient" counts doses).
 _QUANTITY_FOLLOWS = (
     rf"(?!\s{{0,2}}(?:[{TIMES_SIGNS}]\s{{0,2}}\d|[.,]\d|\d|\^|[eE]\d|{words(SCALE_WORDS, plural=True)}\b|M\b|"
-    rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|"
+    rf"cells?\b|MSCs?\b|ml\b|mL\b|cc\b|{_UNIT_AFTER}|"  # "for a total of 16 weeks" is a span
     rf"(?:(?!{_NOUN})[\w-]{{1,25}}\s{{1,3}}){{0,2}}{words(PEOPLE_WORDS, plural=True)}\b))"
 )
 # "patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these three doses (dose 1)
@@ -99,8 +100,8 @@ _COUNTS = [
     led(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
     led(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
 ]
-_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}period\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})\s{{1,3}}"
-                   rf"(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
+_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})"
+            rf"\s{{1,3}}(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
 _SINGLE = led(
     rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
     r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
