@@ -154,3 +154,14 @@ def test_a_single_dose_offered_beside_two_doses_stays_single() -> None:
                              "adipose-derived mesenchymal stromal cells (AMSCs), or two doses of AMSCs (with one month "
                              "interval between doses) via ultrasound guided intra-articular hip injection.", "summary")
     assert [(r.regimen.dose.value, r.regimen.administrations) for r in reading.readings] == [(3e7, 1)]
+
+
+def test_an_intervention_stating_no_schedule_does_not_contradict_the_arms() -> None:
+    # NCT04484077: the arm says "single"; its intervention gives the same dose and no schedule at all
+    hct = Intervention(name="hCT-MSC", type="BIOLOGICAL",
+                       description="2x10^6 hCT-MSC/kg suspended in plasmalyte-A, 5% HSA, and residual DMSO/dextran "
+                                   "administered intravenously over 30-60 minutes via syringe pump")
+    [arm], _ = build_arms([_arm("A single, intravenous infusion of hCT-MSCs. Targeted dose is 2x10^6 cells/kg with a "
+                                "maximum dose of 10 x 10^7 cells/kg.", hct, label="hCT-MSC infusion")], ())
+    assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(2e6, 1)]
+    assert "schedule-disagreement" not in _codes(arm)

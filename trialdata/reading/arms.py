@@ -632,8 +632,11 @@ def _from_arm_doses(
             flags.append(_disagreement("dose", describe_dose(regimen.dose), describe_dose(others[0].dose), others[0]))
         if regimen.administrations is not None:
             agreeing = [r for r in same if _same_schedule(r, regimen)]
-            if same and not agreeing:
-                flags.append(_disagreement("schedule", _schedule_text(regimen), _schedule_text(same[0]), same[0]))
+            # an intervention that states no schedule for the dose says nothing against the arm's
+            stating = [r for r in same if r.administrations is not None or r.interval_days]
+            if stating and not any(_same_schedule(r, regimen) for r in stating):
+                flags.append(_disagreement("schedule", _schedule_text(regimen), _schedule_text(stating[0]),
+                                           stating[0]))
             phases = {r.phase for r in agreeing if r.phase}
             phase = regimen.phase or arm_phase or (phases.pop() if len(phases) == 1 else None)
             regimens.append(_with(regimen, phase=phase))
