@@ -77,6 +77,8 @@ DOSE_CASES = [
                  [D(2.75e7, KG, low=5e6, high=5e7, role="total")], id="NCT02975687-range-with-a-unit-at-each-end"),
     pytest.param("Escalating doses of NK cells used, between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg.",
                  [D(5.005e7, KG, low=1e5, high=1e8)], id="NCT01904136-between-with-a-unit-at-each-end"),
+    pytest.param("patients will be infused with 1,5-3,0 10E6 MSC/kg on postoperative day 3+/-2",
+                 [D(2.25e6, KG, low=1.5e6, high=3e6)], id="NCT01429038-decimal-comma-range-space-power"),
     pytest.param("Patients will be given tablet (placebo) once for 30 days, IV 0.3 million kg/bb UC-MSCs once, and "
                  "nasal drop 0.5 ml/day (growth medium) for 30 days.", [D(3e5, KG)], id="NCT05279768-kg-slash-bb"),
     pytest.param("as well as allogeneic bone marrow mesenchymal stem cells transplantation by peripheral "

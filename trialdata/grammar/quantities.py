@@ -69,6 +69,9 @@ _SCANNER = re.compile(
     rf"(?P<scale>{words(SCALE_WORDS, plural=True)})\b"
     # 2M cells/kg
     rf"|(?P<lmant>\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?P<letter>{words(SCALE_LETTERS)})(?![\w])"
+    # 1,5-3,0 10E6: a decimal mantissa (or a range of them) and a power with a space for the times sign
+    rf"|(?P<smn>\d{{1,2}}[.,]\d{{1,3}})(?:\s{{0,2}}[-–]\s{{0,2}}(?P<smx>\d{{1,2}}[.,]\d{{1,3}}))?\s10"
+    rf"{_power_pattern('_s', False)}"
     # 15,000,000; 500.000; 50000000
     rf"|(?P<grouped>{_GROUPED})"
     r")",
@@ -187,6 +190,13 @@ def _read(match: re.Match[str]) -> Quantity | None:
     if groups["lmant"] is not None:
         scale = float(lookup(SCALE_LETTERS, groups["letter"]))  # type: ignore[arg-type]
         return Quantity(float(groups["lmant"]) * scale, start, end, letter=True)
+    if groups["smn"] is not None:
+        power, _, refused = _power(groups, "_s")
+        low = _mantissa(groups["smn"]) * 10.0**power
+        if groups["smx"] is None:
+            return Quantity(low, start, end, refused=refused)
+        low, high = sorted((low, _mantissa(groups["smx"]) * 10.0**power))
+        return Quantity((low + high) / 2, start, end, low=low, high=high, refused=refused)
     if groups["grouped"] is not None:
         return Quantity(float(groups["grouped"].replace(",", "").replace(".", "")), start, end, scientific=False)
     power, _, refused = _power(groups, "_b")
