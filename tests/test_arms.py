@@ -165,3 +165,23 @@ def test_an_intervention_stating_no_schedule_does_not_contradict_the_arms() -> N
                                 "maximum dose of 10 x 10^7 cells/kg.", hct, label="hCT-MSC infusion")], ())
     assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(2e6, 1)]
     assert "schedule-disagreement" not in _codes(arm)
+
+
+def test_an_arm_stating_the_courses_total_takes_its_interventions_doses_and_count() -> None:
+    """NCT02772289: the arms give a "Target dose of 3 million" and "of 6 million"; their interventions give one dose
+    of 1*10^6 cells once a day for three and for six days. The arm's number is the course's total, and the two
+    levels differ in count, not in dose: no contradiction of their 'low/high' wording."""
+    low = Intervention(name="Mesenchyme Stem Cells low-dose group", type="BIOLOGICAL",
+                       description="Participants will receive transdermal one dose of 1*10^6 cells of Perinatal Tissue "
+                                   "Mesenchyme Stem Cells in the gel once a day for continuous three days and then "
+                                   "receive transdermal placebo without of Perinatal Tissue Mesenchyme Stem Cells in "
+                                   "the gel once a day for continuous next three days.")
+    high = Intervention(name="Mesenchyme Stem Cells high-dose group", type="BIOLOGICAL",
+                        description="Participants will receive transdermal one dose of 1*10^6 cells of Perinatal "
+                                    "Tissue Mesenchyme Stem Cells in the gel once a day for continuous six days.")
+    arms, _ = build_arms([_arm("Target dose of 3 million Mesenchymal Stem Cells", low,
+                               label="Mesenchymal Stem Cells low-dose group"),
+                          _arm("Target dose of 6 million Mesenchymal Stem Cells", high,
+                               label="Mesenchymal Stem Cells high-dose group")], ())
+    assert [[(r.dose.value, r.administrations) for r in a.regimens] for a in arms] == [[(1e6, 3)], [(1e6, 6)]]
+    assert all("dose-computed" in _codes(a) and "label-contradicts-dose" not in _codes(a) for a in arms)

@@ -100,8 +100,9 @@ _COUNTS = [
     led(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
     led(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
 ]
-_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?(?P<n>{_NUMBER})"
-            rf"\s{{1,3}}(?:consecutive\s{{1,3}})?{_UNIT}", re.I)
+_IN_A_ROW = r"(?:(?:consecutive|continuous)\s{1,3})?"  # "for 3 consecutive days", "for continuous three days"
+_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?{_IN_A_ROW}"
+            rf"(?P<n>{_NUMBER})\s{{1,3}}{_IN_A_ROW}{_UNIT}", re.I)
 _SINGLE = led(
     rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
     r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
@@ -571,8 +572,9 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     interval_clue = by_kind.get("interval")
     interval = float(interval_clue.value) if interval_clue else None  # type: ignore[arg-type]
     counts = [c for c in group if c.kind == "count"]
-    if interval_clue is not None:  # "one cycle every month; 6 cycles", "(= 1 cycle) every 2 weeks": a frequency
-        counts = [c for c in counts if c.value != 1 or not c.noun.lower().startswith(("cycle", "course", "round"))]
+    if interval_clue is not None:  # "one cycle every month; 6 cycles", "(= 1 cycle) every 2 weeks", "one dose of
+        # 1*10^6 cells ... once a day": a frequency or an amount; "a total of 1 time" stays a count
+        counts = [c for c in counts if c.value != 1 or "total" in text[c.start:c.end].lower()]
     count_clue = counts[0] if counts else None
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from statistics import median
@@ -36,7 +36,7 @@ from ..grammar.products import (
     type_rank,
 )
 from ..grammar.schedules import GIVING, mentions_sampling
-from ..models import Arm, Flag, Intervention, Regimen
+from ..models import Arm, Dose, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
 
@@ -628,6 +628,15 @@ def _from_arm_doses(
         if arm_phase:
             same = [r for r in same if r.phase in (None, arm_phase)] or same
         others = [r.regimen for r in linked if r.regimen.dose and not _same_dose(r.regimen, regimen)]
+        totalled = next((o for o in others if regimen.administrations is None and _totals(regimen, o)), None)
+        if totalled is not None and not same:
+            # "Target dose of 3 million Mesenchymal Stem Cells" beside "one dose of 1*10^6 cells ... once a day for
+            # continuous three days": the arm's number is the course's total
+            flags.append(Flag(code="dose-computed", message=f"The arm's text gives {describe_dose(regimen.dose)}, "  # type: ignore[arg-type]
+                              f"the total of {describe_dose(totalled.dose)} × {totalled.administrations} that "  # type: ignore[arg-type]
+                              f"{totalled.dose.source.location} gives; that regimen is used."))  # type: ignore[union-attr]
+            regimens.append(_with(totalled, phase=totalled.phase or regimen.phase or arm_phase))
+            continue
         if others and not same:
             flags.append(_disagreement("dose", describe_dose(regimen.dose), describe_dose(others[0].dose), others[0]))
         if regimen.administrations is not None:
@@ -725,31 +734,49 @@ def _settle_phase(draft: _Draft, trial_phases: tuple[str, ...], readings: list[R
 
 
 def _check_level_labels(drafts: list[_Draft]) -> None:
-    """Flag arms whose "low/medium/high dose" wording contradicts their number; the number wins."""
+    """Flag arms whose "low/medium/high dose" wording contradicts their number; the number wins. Levels that give
+    one dose more or less often ("one dose of 1*10^6 cells ... for continuous three days" against six days) are
+    told by the course's total, not by the dose they share."""
     dosed = [(d, d.regimens[0].dose) for d in drafts if d.level and d.regimens and d.regimens[0].dose]
+    by_dose = _level_clashes(dosed, lambda draft, dose: dose.value)
+    one_dose = len({(dose.unit, round(dose.value, 6)) for _, dose in dosed}) == 1  # the levels differ in count only
+    by_total = _level_clashes(dosed, lambda draft, dose: dose.value * (draft.regimens[0].administrations or 1)) \
+        if one_dose else by_dose
+    for draft, dose in dosed:
+        if id(draft) not in by_dose or id(draft) not in by_total:
+            continue
+        word = draft.level[1]  # type: ignore[index]
+        draft.flags.append(Flag(
+            code="label-contradicts-dose",
+            message=f"The record calls this arm '{word} dose', but it receives {describe_dose(dose)} "
+            f"({by_dose[id(draft)]}). The number is used; the '{word} dose' wording is not.",
+        ))
+
+
+def _level_clashes(dosed: list[tuple[_Draft, Dose]], measure: Callable[[_Draft, Dose], float]) -> dict[int, str]:
+    """The arms (by id) whose level word the measure contradicts, each with what the other levels receive."""
+    clashes: dict[int, str] = {}
     for unit in {dose.unit for _, dose in dosed}:
         by_level: dict[int, list[float]] = {}
         for draft, dose in dosed:
             if dose.unit == unit:
-                by_level.setdefault(draft.level[0], []).append(dose.value)  # type: ignore[index]
+                by_level.setdefault(draft.level[0], []).append(measure(draft, dose))  # type: ignore[index]
         reference = {level: _typical(level, values) for level, values in by_level.items()}
         for draft, dose in dosed:
             if dose.unit != unit:
                 continue
-            rank, word = draft.level  # type: ignore[misc]
-            clash = [lvl for lvl, ref in reference.items() if (lvl > rank and ref <= dose.value) or
-                     (lvl < rank and ref >= dose.value)]
-            if not clash and _close(dose.value, reference[rank]):
+            rank = draft.level[0]  # type: ignore[index]
+            value = measure(draft, dose)
+            clash = [lvl for lvl, ref in reference.items() if (lvl > rank and ref <= value) or
+                     (lvl < rank and ref >= value)]
+            if not clash and _close(value, reference[rank]):
                 continue
             if not clash and len(set(by_level[rank])) == 1:
                 continue
-            others = "; ".join(f"'{_LEVEL_WORDS[lvl]} dose' arms receive {format_cells(reference[lvl], unit)}"
-                               for lvl in sorted(reference) if lvl != rank or not _close(reference[lvl], dose.value))
-            draft.flags.append(Flag(
-                code="label-contradicts-dose",
-                message=f"The record calls this arm '{word} dose', but it receives {describe_dose(dose)} "
-                f"({others}). The number is used; the '{word} dose' wording is not.",
-            ))
+            clashes[id(draft)] = "; ".join(
+                f"'{_LEVEL_WORDS[lvl]} dose' arms receive {format_cells(reference[lvl], unit)}"
+                for lvl in sorted(reference) if lvl != rank or not _close(reference[lvl], value))
+    return clashes
 
 
 _LEVEL_WORDS = {1: "low", 2: "medium", 3: "high"}
@@ -866,6 +893,13 @@ def _schedule_of(regimen: Regimen) -> dict:
         "administration_days": regimen.administration_days,
         "schedule_source": regimen.schedule_source,
     }
+
+
+def _totals(total: Regimen, each: Regimen) -> bool:
+    """Whether one regimen's dose is another's dose times its count (a total the arm states for the course)."""
+    if total.dose is None or each.dose is None or not each.administrations or each.administrations < 2:
+        return False
+    return total.dose.unit == each.dose.unit and _close(total.dose.value, each.dose.value * each.administrations)
 
 
 def _same_dose(a: Regimen, b: Regimen) -> bool:

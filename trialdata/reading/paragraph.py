@@ -32,7 +32,7 @@ from ..grammar.cohorts import (
 from ..grammar.doses import CELLS, DoseMention, find_doses
 from ..grammar.patterns import led, lookup, words
 from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
-from ..grammar.products import find_cell_words, find_drugs
+from ..grammar.products import find_cell_words, find_drugs, mentions_placebo
 from ..grammar.routes import find_route
 from ..grammar.schedules import (
     OptionalDoses,
@@ -462,7 +462,8 @@ def _with_maintenance(readings: list[Reading], schedules: list[tuple[ScheduleMen
     repeats with no end leaves the number of administrations open."""
     for (first, where), (then, there) in pairwise(schedules):
         if where is there and first.administrations and then.interval_days and then.administrations is None \
-                and not then.days and _THEN.search(where.text, first.end, then.start):
+                and not then.days and _THEN.search(where.text, first.end, then.start) \
+                and not mentions_placebo(where.text[first.end:then.end]):  # "and then receive transdermal placebo"
             return [_maintained(r, first, then, where.source) for r in readings]
     return readings
 
