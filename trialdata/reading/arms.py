@@ -590,9 +590,10 @@ def _settle_count(draft: _Draft) -> None:
         if regimen.dose is not None and regimen.administrations is None:
             if open_ended or regimen.interval_days:
                 if not any(f.code == "count-open" for f in draft.flags):  # else the reading has said why
-                    draft.flags.append(Flag(code="count-open", message=f"{describe_dose(regimen.dose)} is given "
-                                            f"{_schedule_text(regimen)} with no end stated: the number of "
-                                            "administrations and the cumulative dose are unknown."))
+                    given = f" {_schedule_text(regimen)}" if regimen.interval_days else ""  # "weekly", not "not stated"
+                    draft.flags.append(Flag(code="count-open", message=f"{describe_dose(regimen.dose)} is given"
+                                            f"{given} with no end stated: the number of administrations and the "
+                                            "cumulative dose are unknown."))
             else:
                 draft.flags.append(Flag(code="count-assumed", message="count not stated: one administration "
                                         f"assumed for {describe_dose(regimen.dose)}."))
