@@ -117,7 +117,6 @@ NOT_SCHEDULES = [
                  "transplant recipients.", id="NCT00752479-transplant-recipients"),
     pytest.param("Patients will be followed for a total of 12 months post initial injection.",
                  id="NCT04791878-a-total-of-months"),
-
     pytest.param("In stage 1, patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these "
                  "three doses (dose 1) is 3×10^5 cells/kg recipient body weight.", id="NCT01520558-one-of-three-doses"),
     pytest.param("After protocol approval by the Research Ethics Committee, a total of 20 consecutive participants in "
