@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .patterns import RANGE_JOIN, first_letters, led, lookup, words
-from .quantities import Quantity, find_quantities
+from .patterns import first_letters, led, lookup, words
+from .quantities import Quantity, find_quantities, joins_range
 from .vocabulary import (
     BODY_UNITS,
     BODY_WEIGHT_WORDS,
@@ -150,10 +150,6 @@ def find_doses(text: str) -> list[DoseMention]:
     return _share_escalation_units(text, _share_list_units(_unit_ranges(text, mentions)))
 
 
-_UNIT_RANGE_GAP = re.compile(RANGE_JOIN)
-_BETWEEN_BEFORE = re.compile(r"\bbetween\s{1,3}$", re.I)
-
-
 def _unit_ranges(text: str, mentions: list[DoseMention]) -> list[DoseMention]:
     """"total dose of 5x10^6/kg-5x10^7/kg", "between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg": a range each of
     whose ends writes the unit is one range dose."""
@@ -162,9 +158,7 @@ def _unit_ranges(text: str, mentions: list[DoseMention]) -> list[DoseMention]:
         last = joined[-1] if joined else None
         if last is not None and last.unit == mention.unit and last.unit_written and mention.unit_written \
                 and not last.is_range and not mention.is_range and not last.refused and not mention.refused \
-                and last.value < mention.value and (_UNIT_RANGE_GAP.fullmatch(text, last.end, mention.start) or (
-                    text[last.end:mention.start].strip().lower() == "and"
-                    and _BETWEEN_BEFORE.search(text, max(0, last.start - 12), last.start))):
+                and last.value < mention.value and joins_range(text, last.start, last.end, mention.start):
             role = "total" if "total" in (last.role, mention.role) else mention.role
             joined[-1] = replace(mention, value=(last.value + mention.value) / 2, low=last.value, high=mention.value,
                                  text=text[last.start:mention.end], start=last.start, role=role,

@@ -85,15 +85,15 @@ _LIST_GAP = led(
 # Neither starts at the exponent of a number before it: in "1 x 105, 1 x 106 or 1 x 107" (lost superscripts) the
 # "106" is 10^6's power, not a bare 106 sharing 10^7.
 _NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
-# Nor a day: "5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15" lists no dose of 1×10^9.
-_NOT_A_DAY = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months"))
+# Nor a day's number: "5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15" lists no dose of 1×10^9.
+_NOT_A_DAY_NUMBER = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months"))
 _SHARED_RANGE = led(
-    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY_NUMBER}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
     re.IGNORECASE,
 )
 _SHARED_LIST = led(
-    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
+    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY_NUMBER}(?P<items>(?:{_MANTISSA}\s{{0,2}},\s{{0,2}}){{0,8}}{_MANTISSA})\s{{0,2}},?\s{{0,2}}"
     rf"(?:or|and)\s{{1,3}}$",
     re.IGNORECASE,
 )
@@ -250,13 +250,18 @@ def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
 
 
 def _is_range(text: str, first: Quantity, second: Quantity) -> bool:
-    """"A to B", "A - B", and "A and B" only after "between"."""
     if first.is_range or second.is_range or first.scientific != second.scientific or second.start - first.end > 7:
         return False
-    gap = text[first.end:second.start]
+    return joins_range(text, first.start, first.end, second.start)
+
+
+def joins_range(text: str, first_start: int, first_end: int, second_start: int) -> bool:
+    """Whether the words between two numbers make them a range: "A to B", "A - B", and "A and B" only after
+    "between"."""
+    gap = text[first_end:second_start]
     if not _RANGE_GAP.fullmatch(gap):
         return False
-    return gap.strip().lower() != "and" or bool(_BETWEEN.search(text, max(0, first.start - 10), first.start))
+    return gap.strip().lower() != "and" or bool(_BETWEEN.search(text, max(0, first_start - 10), first_start))
 
 
 def _between_start(text: str, start: int) -> int:

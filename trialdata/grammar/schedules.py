@@ -559,6 +559,7 @@ def _then_between(text: str, a: _Clue, b: _Clue) -> bool:
     return end > start and _THEN.search(text, start, end) is not None
 
 
+CYCLE_NOUNS = ("cycle", "course", "round")  # what a count of repeated courses counts, not single administrations
 _OF_AFTER = re.compile(r"\s{1,3}of\s{1,3}\d", re.I)  # "one dose of 1*10^6 cells": an amount
 _AT_LEAST = led(r"\bat\s{1,3}least\s{1,3}$", re.I)
 
@@ -576,7 +577,7 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     if interval_clue is not None:  # "one cycle every month; 6 cycles", "(= 1 cycle) every 2 weeks", "one dose of
         # 1*10^6 cells ... once a day": a frequency or an amount, not one administration
         counts = [c for c in counts if c.value != 1 or not (
-            c.noun.lower().startswith(("cycle", "course", "round")) or _OF_AFTER.match(text, c.end))]
+            c.noun.lower().startswith(CYCLE_NOUNS) or _OF_AFTER.match(text, c.end))]
     count_clue = counts[0] if counts else None
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None

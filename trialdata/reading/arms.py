@@ -232,8 +232,9 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
             flags = [f for f in flags if f.code != "dose-options"] + [flag]
         else:
             flags.extend(_label_check(label_reading, own))  # type: ignore[arg-type]
-    linked = [parts.get(i.name) or intervention_readings[i.name] for i in text.interventions
-              if i.name in intervention_readings and i.name not in drugs]
+    linked_by_name = {i.name: parts.get(i.name) or intervention_readings[i.name] for i in text.interventions
+                      if i.name in intervention_readings and i.name not in drugs}
+    linked = list(linked_by_name.values())
     flags.extend(f for reading in linked for f in reading.flags)
     arm_phase = find_phase(words)
     route = own.route or next((r.route for r in linked if r.route), None)
@@ -243,9 +244,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     readings = list(own.readings) + linked_readings
     if any(r.regimen.dose for r in own.readings) and not _ends_of_listed_levels(own.readings, linked_readings):
         regimens = _from_arm_doses(own.readings, linked_readings, arm_phase, text.location, flags)
-        regimens += _other_product(text, {i.name: parts.get(i.name) or intervention_readings[i.name]
-                                          for i in text.interventions if i.name in intervention_readings
-                                          and i.name not in drugs}, regimens, arm_phase, flags)
+        regimens += _other_product(text, linked_by_name, regimens, arm_phase, flags)
     else:
         regimens = _from_interventions(own.readings, linked_readings, arm_phase, level, flags)
     for reading in readings:  # the arm's own readings speak of it; an intervention's, where the arm uses them

@@ -35,6 +35,7 @@ from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
 from ..grammar.products import find_cell_words, find_drugs, mentions_placebo
 from ..grammar.routes import find_route
 from ..grammar.schedules import (
+    CYCLE_NOUNS,
     OptionalDoses,
     ScheduleMention,
     find_optional,
@@ -54,7 +55,6 @@ MAX_MENTIONS = 64
 _SAME = 1e-6
 _THEN = re.compile(r"\bthen\b", re.I)
 _OR_BEFORE = re.compile(r"\bor\s{1,3}$", re.I)  # "either a single dose of 30 million ..., or two doses": alternatives
-_CYCLE_NOUNS = ("cycle", "course", "round")
 # "on days 1, 3 and 5 of each cycle", "three administrations per cycle", "3 cycles each consisting of 3 injections"
 _PER_CYCLE = led(
     r"\b(?:of|in|per|during)\s{1,3}(?:each|every|a|the)?\s{0,3}(?:treatment\s{1,3})?(?:cycle|course|round)\b"
@@ -176,9 +176,10 @@ def split_phase_parts(text: str) -> list[tuple[str | None, str]]:
 
 def _read_sentences(text: str, location: str) -> _Part:
     part = _Part(text=text)
-    heading: re.Match[str] | None = None
+    heading: re.Match[str] | None = None  # the last unit heading, for the lines under it
     for sentence in split_sentences(text):
-        if "(" in sentence.text and (found := _UNIT_HEADING.search(sentence.text)):
+        found = _UNIT_HEADING.search(sentence.text) if "(" in sentence.text else None
+        if found:
             heading = found
         if not may_state_schedule(sentence.text):  # \d is any digit, fullwidth ones too
             continue
@@ -189,7 +190,7 @@ def _read_sentences(text: str, location: str) -> _Part:
             part.flags.append(_flag("invisible-character", f"An invisible character broke a number in {location} "
                                     f"(“{sentence.text}”); it was read without it."))
         doses = list(grammar.doses)
-        if heading is not None and doses and heading.string is not sentence.text:
+        if heading is not None and doses and not found:
             doses, heading = _under_heading(doses, heading, location, part.flags)
         part.sentences.append(_Sentence(
             Source(text=sentence.text, location=location), doses, list(grammar.schedules),
@@ -269,7 +270,7 @@ def _open_cycles(found: list[tuple[ScheduleMention, _Sentence]]) -> None:
     one cycle are counted, the cycles are not, so the count is open."""
     for schedule, sentence in found:
         if schedule.administrations and "cycle" in sentence.text.lower() \
-                and not schedule.noun.lower().startswith(_CYCLE_NOUNS) and _PER_CYCLE.search(sentence.text):
+                and not schedule.noun.lower().startswith(CYCLE_NOUNS) and _PER_CYCLE.search(sentence.text):
             opened = replace(schedule, administrations=None, days=(), open_ended=True,
                              text=f"{schedule.text} of each cycle, cycles not counted")
             sentence.schedules = [opened if s is schedule else s for s in sentence.schedules]
@@ -295,13 +296,13 @@ def _compose_cycles(part: _Part) -> None:
     if "cycle" not in part.text.lower() and "course" not in part.text.lower() and "round" not in part.text.lower():
         return
     found = [(s, sentence) for sentence in part.sentences for s in sentence.schedules]
-    cycles = [(s, t) for s, t in found if s.noun.lower().startswith(_CYCLE_NOUNS) and s.administrations]
+    cycles = [(s, t) for s, t in found if s.noun.lower().startswith(CYCLE_NOUNS) and s.administrations]
     if not cycles:
         _open_cycles(found)
         return
     cycle, where = cycles[0]
     per = next(((s, t) for s, t in found if s is not cycle and (s.administrations or 0) > 0
-                and not s.noun.lower().startswith(_CYCLE_NOUNS)
+                and not s.noun.lower().startswith(CYCLE_NOUNS)
                 and (_per_cycle(t.text, s) or _within_cycle(s, cycle, t is where))), None)
     if per is None:
         return
