@@ -93,6 +93,9 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
                              [(4e7, "cells")]),
     ("VOLUME_UNITS", "milliliter"): ("NCT01724398", "Received conventional treatment plus 2000 milliliter plasma "
                                      "exchange (every 3 days, 3 times).", []),
+    ("VOLUME_UNITS", "millilitre"): ("NCT05521672", "a total dose of 120 million cells prepared in a saline solution "
+                                     "with a cell concentration of 10 million cells per millilitre.",
+                                     [(1.2e8, "cells"), (1e7, "cells")]),
     ("VOLUME_UNITS", "cc"): ("NCT02065167", "20x106 cells per cc in a single administration of 7cc", [(2e7, "cells")]),
     ("VOLUME_UNITS", "cm3"): ("NCT03410355", "The investigators will harvest 60 cm3 of bone marrow from "
                                              "posterior iliac "

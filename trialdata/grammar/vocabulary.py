@@ -138,7 +138,7 @@ COUNTED_UNITS: dict[str, str] = {
 }
 # Volumes, in mL: "in 40 mL", "/3mL", "(2ml)".
 VOLUME_UNITS: dict[str, float] = {
-    "ml": 1.0, "milliliter": 1.0, "cc": 1.0, "cm3": 1.0, "cubic centimeter": 1.0,
+    "ml": 1.0, "milliliter": 1.0, "millilitre": 1.0, "cc": 1.0, "cm3": 1.0, "cubic centimeter": 1.0,
     "µl": 1e-3, "μl": 1e-3, "ul": 1e-3,
 }
 # "cells per infusion", "cells/time": a flat number given at once.

@@ -81,7 +81,7 @@ _CAP_WORDS = led(r"\b(?:maximum|max\.?|not\s{1,3}(?:to\s{1,3})?exceed(?:ing)?|ca
                         r"[^.;]{0,60}$", re.I)
 _VOLUME_GIVEN = re.compile(
     r"(?P<low>\d{1,3}(?:[.,]\d{1,3})?)(?:\s{0,3}(?:-|–|to)\s{0,3}(?P<high>\d{1,3}(?:[.,]\d{1,3})?))?\s{0,2}"
-    rf"(?P<unit>{words(VOLUME_UNITS, plural=True)}|millilitres?)\b"
+    rf"(?P<unit>{words(VOLUME_UNITS, plural=True)})\b"
     r"(?P<each>\s{0,3}(?:per|each|/)\s{0,3}(?:injection|site|point))?",
     re.I,
 )
@@ -829,8 +829,7 @@ def _from_totals(doses: list[tuple[DoseMention, _Sentence]], schedules: list[tup
         volume = _VOLUME_GIVEN.search(sentence.text, mention.end) or _VOLUME_GIVEN.search(sentence.text)
         if volume is not None and not volume.group("each"):
             # "260 µL (130 µL, one spray, of each solution) containing 0.5 x 106 cells per mL": in mL
-            unit = volume.group("unit")
-            ml = 1.0 if unit.lower().startswith("millilitre") else float(lookup(VOLUME_UNITS, unit))  # type: ignore[arg-type]
+            ml = float(lookup(VOLUME_UNITS, volume.group("unit")))  # type: ignore[arg-type]
             low = float(volume.group("low").replace(",", ".")) * ml
             high = float(volume.group("high").replace(",", ".")) * ml if volume.group("high") else None
             computed = _scaled(mention, low) if high is None else _ranged(mention, low, high)
