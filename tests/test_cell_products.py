@@ -17,7 +17,7 @@ from trialdata.frames import arms_frame
 from trialdata.grammar import vocabulary as v
 from trialdata.grammar.cohorts import find_fraction, find_weight_bands, names_target, not_used_after
 from trialdata.grammar.doses import find_doses
-from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_type
+from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_free_product, cell_type
 from trialdata.grammar.schedules import find_schedules, find_several
 from trialdata.load import read_file
 from trialdata.models import Intervention, Trial
@@ -128,9 +128,12 @@ ROW_EXAMPLES = {
     ("TARGET_WORDS", "target"): ("NCT02228096", "A target dose of CTL019 transduced cells will consist of a single "
                                  "infusion"),
     ("TARGET_WORDS", "targeted"): ("NCT00014911", "with a targeted total of exceeding 10,000 islet equivalents"),
+    ("ANTIGEN_LOADING", 0): ("NCT02202928", "8×10^9 autologous tumor lysate pulsed DC-CIK cells for each infusion, "
+                             "IV (in the vein) for four cycles, each cycle received four infusions with a 1 day "
+                             "interval."),
 }
 _TABLES = ("WEIGHT_BAND_SIGNS", "COUNTED_UNITS", "FRACTION_PHRASES", "SEVERAL_PHRASES", "NOT_USED_PHRASES",
-           "TARGET_WORDS", "ESCALATION_JOINS")
+           "TARGET_WORDS", "ESCALATION_JOINS", "ANTIGEN_LOADING")
 
 
 def test_every_row_has_a_registry_example() -> None:
@@ -277,6 +280,8 @@ def test_each_row_reads_in_its_registry_sentence(key: tuple[str, object]) -> Non
         assert find_several(sentence), nct
     elif table == "NOT_USED_PHRASES":
         assert not_used_after(sentence, sentence.index("m2") + 2) == "NOT BEING USED", nct
+    elif table == "ANTIGEN_LOADING":  # the lysate was loaded onto the cells: they are counted, and no cell-free product
+        assert cell_free_product(sentence) is None and find_doses(sentence)[0].value == 8e9, nct
     elif table == "ESCALATION_JOINS":  # every level takes the unit only the last one writes
         doses = find_doses(sentence)
         assert len(doses) >= 2 and {d.unit for d in doses} == {"cells/m2"}, nct
@@ -308,6 +313,24 @@ def test_shares_of_a_split_dose_are_not_days_and_each_dose_level_is_one_administ
     assert [(dose, count) for _, dose, _, _, count in _rows("NCT02842138")] == [
         (5e4, 1), (1e5, 1), (1e6, 1), (3e6, 1), (6e6, 1)]
     assert "fractionated" in {flag.code for flag in _trial("NCT02842138").arms[0].flags}
+
+
+def test_the_shares_of_a_split_dose_are_neither_doses_nor_read_per_kg() -> None:
+    """NCT02650414: "Subjects <50kg will receive 0.2-1 x 107 CART22 cells/kg as a split dose over three days as
+    follows: Day 1, 10% fraction: 0.2-1x106 CART22 cells/kg ..." and, for ≥50 kg, "Day 1, 10% fraction: 1-5x107".
+    Each band is one dose given in three parts; the parts are not six more doses."""
+    assert _rows("NCT02650414") == [("< 50 kg", 6e6, "cells/kg", "CAR+ T cells", 1),
+                                    ("≥ 50 kg", 3e8, "cells", "CAR+ T cells", 1)]
+    codes = {flag.code for flag in _trial("NCT02650414").arms[0].flags}
+    assert "fractionated" in codes and "per-kg-assumed" not in codes and "dose-options" not in codes
+
+
+def test_an_arm_counting_as_many_doses_as_its_intervention_lists_levels_gets_one_of_each() -> None:
+    """NCT02845999: the arm says "a dose escalation protocol (three doses with at least three patients per
+    cohort)", its NK-cell intervention "day 0 : adoptive transfer ... Dose escalation protocol : 3.10^6 ; 8.10^6 and
+    12.10^6 cells/kg": three levels of one transfer, not three transfers of each."""
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT02845999")] == [(3e6, 1), (8e6, 1), (1.2e7, 1)]
+    assert "count-is-levels" in {flag.code for flag in _trial("NCT02845999").arms[0].flags}
 
 
 def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:

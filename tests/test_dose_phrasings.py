@@ -85,6 +85,13 @@ DOSE_CASES = [
                  "vein(5×106/Kg, once a week, 4 times).", [D(5e6, KG, restored=True)], id="NCT01322906-lost-slash-Kg"),
     pytest.param("Participants will receive higher dose of mesenchymal stem cell injections for a total of 2 x 10^8 "
                  "cells", [D(2e8, FLAT, role="total")], id="NCT00587990-total"),
+    pytest.param("ANKL (2x10*9) from peripheral blood 32ml is administered rapidly iv 12-36hr after each "
+                 "chemotherapeutic agents while peak effect of NK cell ligand modulation by chemotherapeutic agent is "
+                 "maintained.", [D(2e9, FLAT, restored=True)], id="NCT02370017-asterisk-for-caret"),
+    pytest.param("8×10^9 autologous tumor lysate pulsed DC-CIK cells for each infusion, IV (in the vein) for four "
+                 "cycles, each cycle received four infusions with a 1 day interval.", [D(8e9, FLAT)],
+                 id="NCT02202928-lysate-pulsed-cells-are-cells"),
+    pytest.param("Dose Level 0: 2.5 x10e5 CAR-20/19-T cells/kg", [D(2.5e5, KG)], id="NCT03019055-slash-in-a-name"),
     # --- words and letters for the scale --------------------------------------------------------------------------
     pytest.param("300 million cells will be infused one time through a peripheral vein", [D(3e8, FLAT)],
                  id="NCT00476060-million"),
@@ -121,6 +128,15 @@ DOSE_CASES = [
                  id="NCT00395200-up-to"),
     pytest.param("ultrasound guided intra-articular injection of at least 10 million of ADMCS per procedure",
                  [D(1e7, FLAT, bound="at least")], id="NCT03869229-at-least"),
+    pytest.param("Subjects will receive three doses of intradermal vaccination with ~5-10 x 106 dendritic cells "
+                 "(DCVax-L) on days 0, 14 and 28", [D(7.5e6, FLAT, 5e6, 1e7, restored=True)],
+                 id="NCT00683241-approximately-tilde-range"),
+    pytest.param("A classical 3+3 design will be employed, with dose escalation from 10^7 through to 10^9 transduced "
+                 "T4+ T-cells, dependent upon toxicity monitoring", [D(5.05e8, FLAT, 1e7, 1e9)],
+                 id="NCT01818323-through-to-range"),
+    pytest.param("Day 1, 10% fraction: 0.2-1x106 CART22 cells/kg", [D(6e5, KG, 2e5, 1e6, restored=True,
+                                                                     role="fraction")],
+                 id="NCT02650414-share-of-a-split-dose"),
     # --- volumes and concentrations ------------------------------------------------------------------------------
     pytest.param("combination of conventional therapy with umbilical mesenchymal stem cells intravenous injection, "
                  "(4x107/40ml, once per three months, four times in one year)", [D(4e7, FLAT, restored=True)],

@@ -40,6 +40,7 @@ FLAGS: dict[str, tuple[Severity, str]] = {
     "dose-from-label": (Severity.GUESS, "one of the doses a text shared by arms gives, the one the arm's label names"),
     "linked-by-content": (Severity.GUESS, "an arm linked to interventions by what their texts say"),
     "phase-inferred": (Severity.GUESS, "a regimen's phase inferred from its schedule"),
+    "count-is-levels": (Severity.GUESS, "'three doses' read as the arm's three dose levels, not administrations"),
     "dose-from-summary": (Severity.GUESS, "a dose or schedule read from the trial's summary, not the arm"),
     "invisible-character": (Severity.GUESS, "a number broken by an invisible character"),
     # What the record leaves out or makes conditional.

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from .patterns import first_letters, led, lookup, words
 from .quantities import Quantity, find_quantities, joins_range
 from .vocabulary import (
+    ANTIGEN_LOADING,
     BODY_UNITS,
     BODY_WEIGHT_WORDS,
     BOUND_WORDS,
@@ -68,7 +69,8 @@ _OTHER_UNIT = led(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True
 _TRAILING_BOUND = re.compile(rf"\s{{1,3}}(?P<bound>{words(TRAILING_BOUNDS)})\b", re.IGNORECASE)
 _IN_TOTAL = re.compile(r"\s{1,3}(?:in\s{1,3}total|total)\b", re.IGNORECASE)
 # One word of what the number counts: "autologous", "(aMBMC)", "hUC-MSCs", "of".
-_TOKEN = re.compile(r"\s{0,3}(?:\([^()]{1,40}\)|[^\s/,;:()]{1,40})")
+# A word between a number and its unit; a slash between two digits is part of a name ("CAR-20/19-T cells/kg").
+_TOKEN = re.compile(r"\s{0,3}(?:\([^()]{1,40}\)|[^\s/,;:()]{1,40}(?:(?<=\d)/(?=\d)[^\s/,;:()]{1,40})?)")
 _STOP_WORDS = frozenset((
     "and", "or", "in", "into", "via", "with", "to", "at", "on", "for", "by", "from", "diluted", "suspended",
     "plus", "+", "was", "were", "will", "is", "are", "be", "given", "infused", "injected", "administered",
@@ -77,6 +79,7 @@ _STOP_WORDS = frozenset((
 ))
 _MAX_TOKENS = 7
 _CELL_FREE = led(words(CELL_FREE_WORDS), re.IGNORECASE)
+_LOADING = re.compile(rf"\s{{1,3}}{words(ANTIGEN_LOADING)}\b", re.IGNORECASE)
 _CELL_NOUN = led(rf"(?:{words(CELL_NOUN_ENDINGS)})\W{{0,2}}$", re.IGNORECASE)
 _HEAD_REACH = 70
 _BOUND_BEFORE = led(
@@ -98,6 +101,10 @@ _ORDINAL_BEFORE = led(
 # "two vials or a total of ≈ 30 million cells": the total of the containers given at once, not of the regimen.
 _CONTAINERS_BEFORE = led(r"\b(?:vials?|bags?|syringes?|ampoules?|tubes?|units?)\s{0,3}[,(]?\s{0,3}(?:or|=|,|:)?"
                                 r"\s{0,3}(?:a\s{1,3})?total\b", re.IGNORECASE)
+# "Day 1, 10% fraction: 0.2-1x106 CART22 cells/kg": a share of a split dose, not a dose of its own.
+_FRACTION_BEFORE = led(r"\d{1,3}(?:\.\d{1,2})?\s{0,2}%\s{0,3}(?:fraction|portion|of\s{1,3}(?:the\s{1,3})?"
+                       r"(?:(?:total|target|planned|whole)\s{1,3})?(?:cell\s{1,3})?dose)\s{0,3}[:=,(]?\s{0,3}$",
+                       re.IGNORECASE)
 _CONCENTRATION_BEFORE = re.compile(r"\b(?:concentration|density)\s{1,3}(?:of\s{1,3})?[^.;]{0,10}$", re.IGNORECASE)
 _ORDINAL_WORDS = first_letters(ORDINALS)
 _DOSE_NOUNS = ("dose", "count", "number", "dosage")
@@ -128,7 +135,7 @@ class DoseMention:
     listed: int = 0  # one of a list of alternatives: the list's number, else 0
     volume_ml: float | None = None  # the volume the cells are given in, when the text states it
     bound: str | None = None  # "at most", "at least"
-    role: str = "dose"  # "dose", "total", "per-site", "concentration"
+    role: str = "dose"  # "dose", "total", "per-site", "concentration", "fraction" (a share of a split dose)
     ordinal: int | None = None  # "the second dose ... will be 5x10^6": which administration it is
     unit_written: bool = True  # False when the unit was taken from a list's last item or assumed flat
     refused: str = ""  # why this number cannot be a dose, for a flag
@@ -195,6 +202,8 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
         role = "total"
     if role == "dose" and volume is None and _CONCENTRATION_BEFORE.search(head):
         role = "concentration"
+    if role == "dose" and "%" in head and _FRACTION_BEFORE.search(head):
+        role = "fraction"
     ordinal = None
     if _ORDINAL_WORDS and (found := _ORDINAL_BEFORE.search(head)):
         ordinal = int(lookup(ORDINALS, found.group("ordinal")))  # type: ignore[arg-type]
@@ -266,7 +275,7 @@ def _read_tail(text: str, pos: int) -> tuple[str, int, str, float | None, bool, 
         word = token.group(0).strip()
         if word.lower() in _STOP_WORDS:
             break
-        if _CELL_FREE.search(word):
+        if _CELL_FREE.search(word) and not _LOADING.match(text, token.end()):
             return None
         if _CELL_NOUN.search(word) or _COUNTED.search(word):
             cell_word, noun_end = True, token.end()

@@ -42,7 +42,7 @@ def lookup(table: dict[str, object], found: str) -> object:
 # Characters a hand of registry authors types for "times" between a mantissa and its power of ten.
 TIMES_SIGNS = "x×X*·∙⋅✕"
 TIMES = r"\s{0,2}[" + TIMES_SIGNS + r"]\s{0,2}"
-RANGE_JOIN = r"\s{0,3}(?:-|–|—|~|to|‒|−)\s{0,3}"
+RANGE_JOIN = r"\s{0,3}(?:-|–|—|~|through(?:\s{1,3}to)?|to|‒|−)\s{0,3}"  # "10^7 through to 10^9"
 
 
 # --- derived from a pattern itself, so that no hand-written shortcut can fall out of step with it ---------------

@@ -10,7 +10,14 @@ from bisect import bisect_left
 
 from .patterns import gate, gate_index, led, opened_rows, words
 from .text import short_text_cache
-from .vocabulary import CELL_FREE_WORDS, DRUG_UNITS, NOT_PRODUCT_CELLS, OTHER_THERAPIES, PLACEBO_WORDS
+from .vocabulary import (
+    ANTIGEN_LOADING,
+    CELL_FREE_WORDS,
+    DRUG_UNITS,
+    NOT_PRODUCT_CELLS,
+    OTHER_THERAPIES,
+    PLACEBO_WORDS,
+)
 
 _LEVELS = {"low": 1, "lower": 1, "lowest": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
            "high": 3, "higher": 3, "highest": 3}
@@ -155,7 +162,7 @@ _NO_CELLS = led(
     rf"|(?<![\w-])(?:{words(NOT_PRODUCT_CELLS)})[-\s]{{1,3}}cells?\b|\b(?:cells?|lymphocytes?)\s{{1,3}}(?:counts?|lines?|subsets?|subpopulations?)\b",
     re.I,
 )
-_CELL_FREE = led(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])", re.I)
+_CELL_FREE = led(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])(?!\s{{1,3}}{words(ANTIGEN_LOADING)}\b)", re.I)
 
 
 _DRUG_NAME = led(rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])", re.I)

@@ -26,8 +26,8 @@ _MANTISSA = r"\d{1,4}(?:[.,·]\d{1,3})?"
 _NUMBER_START = r"(?<![\w.^/])(?<!\d,)"
 # How an exponent can follow the "10"; the last three only after a times sign ("2×10~7", "1 X 10 8", and the lost
 # superscript of "2 x 107"), and those three are powers read from text that lost them, so flagged.
-_EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "spaced", "lost")
-_RESTORED_FORMS = frozenset(("tilde", "spaced", "lost"))
+_EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "star", "spaced", "lost")
+_RESTORED_FORMS = frozenset(("tilde", "star", "spaced", "lost"))
 
 
 def _power_pattern(tag: str, after_times: bool) -> str:
@@ -41,6 +41,7 @@ def _power_pattern(tag: str, after_times: bool) -> str:
     if after_times:
         forms += [
             rf"~(?P<tilde{tag}>\d{{1,2}})(?!\d)",
+            rf"\*(?P<star{tag}>\d{{1,2}})(?!\d)",  # "2x10*9": an asterisk for the lost caret
             rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d]|[.,]\d)",
             rf"(?P<lost{tag}>[3-9])(?![\d]|[.,]\d)",
         ]
@@ -88,7 +89,7 @@ _NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
 # Nor a day's number: "5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15" lists no dose of 1×10^9.
 _NOT_A_DAY_NUMBER = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months"))
 _SHARED_RANGE = led(
-    rf"(?<![\w.,^~\\]){_NOT_AN_EXPONENT}{_NOT_A_DAY_NUMBER}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
+    rf"(?<![\w.,^\\])(?<![\w.,^]~){_NOT_AN_EXPONENT}{_NOT_A_DAY_NUMBER}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",
     re.IGNORECASE,
 )
@@ -249,8 +250,12 @@ def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
     return _mark_lists(text, _drop_spelled_out(text, joined), lists)
 
 
+_RANGE_GAP_CHARS = 16  # the longest words a range's join may be (" through to "), a cheap test before the pattern
+
+
 def _is_range(text: str, first: Quantity, second: Quantity) -> bool:
-    if first.is_range or second.is_range or first.scientific != second.scientific or second.start - first.end > 7:
+    if first.is_range or second.is_range or first.scientific != second.scientific \
+            or second.start - first.end > _RANGE_GAP_CHARS:
         return False
     return joins_range(text, first.start, first.end, second.start)
 

@@ -305,6 +305,9 @@ CELL_FREE_WORDS: tuple[str, ...] = (
     "cell-free", "cell free", "supernatant", "nanovesicles", "nano vesicles", "derived factors",
     "pleiotropic factor", "pleiotropic factors", "vesicle", "nanoparticle",
 )
+# What a cell-free word before them says was loaded onto cells: "tumor lysate pulsed DC-CIK cells" gives cells
+# (not "loaded": "exosomes loaded with siRNA" are cell-free).
+ANTIGEN_LOADING: tuple[str, ...] = ("pulsed",)
 # Cells a text speaks of that are the patient's, not a product given: "circulating tumor cell", "white blood cell
 # count", "B-cell lymphoma". The word before "cell(s)".
 NOT_PRODUCT_CELLS: tuple[str, ...] = (

@@ -681,6 +681,14 @@ def _from_interventions(
     if arm_phase:
         dosed = [r for r in dosed if r.regimen.phase in (None, arm_phase)]
     dosed = _pick_listed(dosed, level, flags)
+    levels = len({(r.regimen.dose.unit, r.regimen.dose.value) for r in dosed})  # type: ignore[union-attr]
+    if own_schedule is not None and _dose_levels(own_schedule, levels):
+        # "a dose escalation protocol (three doses with at least three patients per cohort)" beside "3.10^6 ;
+        # 8.10^6 and 12.10^6 cells/kg": the arm's "three doses" are the intervention's three levels
+        said = f" (“{own_schedule.schedule_source.text}”)" if own_schedule.schedule_source else ""
+        flags.append(Flag(code="count-is-levels", message=f"The arm's text counts {levels} doses{said}; beside "
+                          f"{levels} dose levels they are read as the levels, not as {levels} administrations each."))
+        own_schedule = None
     if not dosed:
         schedule = own_schedule or next((r.regimen for r in linked if r.regimen.administrations), None)
         return [_with(schedule, phase=schedule.phase or arm_phase)] if schedule else []

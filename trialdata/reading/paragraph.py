@@ -484,7 +484,8 @@ def _with_stated_basis(doses: list[tuple[DoseMention, _Sentence]], text: str, lo
                        flags: list[Flag]) -> list[tuple[DoseMention, _Sentence]]:
     """"based on the number of NK cells (CD3-,CD 56+ cells)/kg recipient body weight. Dose levels are: 10^6, 10^7,
     3 x 10^7, 10^8": bare numbers after a statement that doses are counted per kg are per kg (flagged)."""
-    bare = [m for m, _ in doses if m.unit == "cells" and not m.unit_written and _BARE.fullmatch(m.text)]
+    bare = [m for m, _ in doses if m.unit == "cells" and not m.unit_written and m.role != "fraction"
+            and _BARE.fullmatch(m.text)]
     if not bare:
         return doses
     basis = next((b for b in _PER_KG_BASIS.finditer(text)), None)
