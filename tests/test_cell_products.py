@@ -333,6 +333,31 @@ def test_an_arm_counting_as_many_doses_as_its_intervention_lists_levels_gets_one
     assert "count-is-levels" in {flag.code for flag in _trial("NCT02845999").arms[0].flags}
 
 
+def test_the_cycles_an_arm_counts_times_the_infusions_of_each_cycle_are_its_administrations() -> None:
+    """NCT02215837: the arm gives "3 cycles of autologous tumor lysate pulsed D-CIK treatment", its intervention
+    "for 3 cycles, each cycle received four infusions": 12 infusions. NCT02202928, its sponsor's other record, says
+    "four cycles" in the intervention against the arm's 3: the arm's cycles are used, and the contradiction said."""
+    assert _rows("NCT02215837") == [("", 8e9, "cells", "", 12)]
+    assert _rows("NCT02202928") == [("", 8e9, "cells", "", 12)]
+    assert "schedule-disagreement" in {flag.code for flag in _trial("NCT02202928").arms[-1].flags}
+
+
+def test_a_count_of_doses_as_large_as_the_doses_its_sentence_lists_counts_the_levels() -> None:
+    """NCT02690545: "two doses will be investigated 1x10^8 cells/m2 and 2x10^8 cells/m^2": two levels, each given
+    once, not two infusions of each."""
+    assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT02690545")][:2] == [
+        (1e8, "cells/m2", 1), (2e8, "cells/m2", 1)]
+    assert "count-is-levels" in {flag.code for flag in _trial("NCT02690545").arms[0].flags}
+
+
+def test_arms_giving_one_cell_product_with_and_without_a_drug_share_the_summarys_dose() -> None:
+    """NCT02414269: "modified T cells alone (without chemotherapy)" and "modified T cells with cyclophosphamide"
+    link the same T-cell intervention; the summary's "up to a maximum dose of 3×10^6 mesothelin-targeted T
+    cells/kg" is both arms' dose, flagged as read from the summary."""
+    assert [(dose, unit) for _, dose, unit, _, _ in _rows("NCT02414269")] == [(3e6, "cells/kg"), (3e6, "cells/kg")]
+    assert all("dose-from-summary" in {flag.code for flag in arm.flags} for arm in _trial("NCT02414269").arms)
+
+
 def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:
     """NCT01287104: "(1 x 105, 1 x 106 or 1 x 107) NK cells/kg": three levels per kg, not a fourth 106 × 10^7."""
     doses = find_doses("Post-transplant Day 21 (plus-minus 3 days): (1 x 105, 1 x 106 or 1 x 107) NK cells/kg by IV "

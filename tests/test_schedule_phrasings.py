@@ -75,6 +75,10 @@ SCHEDULE_CASES = [
                  "injection of stem cells that will be performed 3 times.", 3, None, (), id="NCT02981576-n-times"),
     pytest.param("Psoriasis Vulgaris patients will receive 6 times UC-MSCs infusions (each time 1×10^6/kg).", 6, None,
                  (), id="NCT02491658-n-times-infusions"),
+    pytest.param("6 weekly HER-2 pulsed dendritic cell vaccines will be administered to subjects in each of the 3 "
+                 "arms.", 6, 7, (0, 7, 14, 21, 28, 35), id="NCT02061332-five-words-before-the-noun"),
+    pytest.param("Patients enrolled in dose level 9 will receive two cell doses, 2 hours apart.", 2, None, (),
+                 id="NCT01454596-a-level-number-before-a-count"),
 ]
 
 
@@ -121,6 +125,8 @@ NOT_SCHEDULES = [
                  "three doses (dose 1) is 3×10^5 cells/kg recipient body weight.", id="NCT01520558-one-of-three-doses"),
     pytest.param("After protocol approval by the Research Ethics Committee, a total of 20 consecutive participants in "
                  "need of maxillary reconstruction", id="NCT04998058-a-total-of-participants"),
+    pytest.param("Patients in the control group 3 received autologous osteochondral transplantation",
+                 id="NCT04953572-a-group-number-before-a-verb"),
 ]
 
 
@@ -159,3 +165,12 @@ def test_at_least_so_many_doses_is_a_minimum_count() -> None:
     [schedule] = find_schedules("Mesenchymal stromal cells (MSC) intravenous infusion at least two fixed doses of "
                                 "mesenchymal stem cells (1 ± 0.5 x 106/kg recipient body weight for each injection)")
     assert (schedule.administrations, schedule.count_bound) == (2, "at least")
+
+
+def test_cycles_are_counted_apart_from_the_administrations_of_each() -> None:
+    """NCT02215837: "for 3 cycles, each cycle received four infusions on day 14, 16, 30 and 32": the days and the
+    four infusions are of each cycle, the three cycles a count of their own (which the reading multiplies)."""
+    text = ("8×10^9 autologous tumor lysate pulsed D-CIK cells for each infusion, IV (in the vein) for 3 cycles, "
+            "each cycle received four infusions on day 14, 16, 30 and 32.")
+    assert [(s.administrations, s.noun, s.days) for s in find_schedules(text)] == [
+        (3, "cycles", ()), (4, "", (0.0, 2.0, 16.0, 18.0))]

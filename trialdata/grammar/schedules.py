@@ -47,9 +47,12 @@ _NOT_ADJECTIVE = (
     rf"{words(SCALE_WORDS, plural=True)}|"
     r"before|after|post|prior|of|the|a|an|as|to|for|per|each|in|on|at|by|via|and|or|with|from|patients?|subjects?|"
     r"participants?|cohorts?|groups?|arms?|levels?|escalating|increasing|ascending|different|various|several|"
-    r"steps?|stages?)\b"  # "a sequential 2 step procedure" selects cells in steps; it gives them once
+    r"steps?|stages?|will|shall|be|is|are|was|were|receives?|received|receiving|given|get|gets|"
+    rf"{words(NUMBER_WORDS)})\b"  # "a sequential 2 step procedure" selects cells in steps; it gives them once; in
+    # "dose level 9 will receive two cell doses" the 9 counts nothing
 )
-_ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}\))\s{{1,3}}){{0,3}}?"
+# Up to five words between a count and its noun: "6 weekly HER-2 pulsed dendritic cell vaccines".
+_ADJECTIVES = rf"(?:(?:(?!{_NOT_ADJECTIVE})[A-Za-z][\w-]{{0,24}}|\([^()]{{1,30}}\))\s{{1,3}}){{0,5}}?"
 # "3 dose cohorts", "one treatment arm": the noun names a group of patients, not administrations.
 _NOT_GROUP = (
     r"(?![-\s]{1,3}(?:cohorts?|levels?|groups?|arms?|panels?|tiers?|steps?|escalation|regimens?|finding|ranging|"
@@ -184,6 +187,7 @@ class ScheduleMention:
     single: bool = False  # read from "single", "one time": one administration in so many words
     weak: bool = False  # "single dose" as an adjective ("single dose, 4x10^7 cells"): a stated count elsewhere wins
     noun: str = ""  # what the count counts ("injections" may be sites of one procedure)
+    per_cycle: int | None = None  # a count made of cycles: how many administrations each cycle holds
 
 
 @dataclass(frozen=True)
@@ -245,9 +249,14 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     clues.sort(key=_START)
     anchors = [c for c in clues if c.kind in _ANCHORS]
     groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
+    lowered = text.lower()
+    per_cycle = any(noun in lowered for noun in CYCLE_NOUNS) and PER_CYCLE.search(text) is not None
     for clue in clues:
         if clue.kind in _ANCHORS:
             continue
+        if per_cycle and clue.kind == "count" and clue.noun.lower().startswith(CYCLE_NOUNS):
+            groups[id(clue)] = [clue]  # "for 3 cycles, each cycle received four infusions on day 14, 16, 30 and 32":
+            continue  # the days and the count of infusions are of each cycle; the cycles are counted apart
         nearest, gap = None, 0
         for anchor in anchors:
             distance = _distance(anchor, clue)
@@ -560,6 +569,15 @@ def _then_between(text: str, a: _Clue, b: _Clue) -> bool:
 
 
 CYCLE_NOUNS = ("cycle", "course", "round")  # what a count of repeated courses counts, not single administrations
+# Words saying a count is of each cycle: "on days 1, 3 and 5 of each cycle", "3 cycles each consisting of 3 nDC
+# injections", "for 3 cycles, each cycle received four infusions".
+PER_CYCLE = led(
+    r"\b(?:of|in|per|during)\s{1,3}(?:each|every|a|the)?\s{0,3}(?:treatment\s{1,3})?(?:cycle|course|round)\b"
+    r"|\b(?:cycles?|courses?|rounds?)\s{1,3}(?:each\s{1,3})?(?:consisting|comprising|composed)\s{1,3}of\b"
+    r"|\beach\s{1,3}(?:cycle|course|round)\s{1,3}(?:received|receives|includes|included|consists|consisted|"
+    r"comprises|has|had)\b",
+    re.I,
+)
 _OF_AFTER = re.compile(r"\s{1,3}of\s{1,3}\d", re.I)  # "one dose of 1*10^6 cells": an amount
 _AT_LEAST = led(r"\bat\s{1,3}least\s{1,3}$", re.I)
 

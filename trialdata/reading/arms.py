@@ -535,9 +535,10 @@ def _every_arm_gets_all(dosed: list[Reading], arms: list[_Draft]) -> bool:
 
 
 def _same_product(drafts: list[_Draft]) -> bool:
-    """Arms that all receive the same interventions (cohorts differing in conditioning, say) get one dose from a
-    summary that states one."""
-    products = {tuple(sorted(i.name for i in d.text.interventions)) for d in drafts}
+    """Arms that all receive the same cell product (cohorts differing in conditioning, say: "modified T cells alone"
+    and "modified T cells with cyclophosphamide") get one dose from a summary that states one."""
+    products = {tuple(sorted(i.name for i in d.text.interventions if gives_cells(i))
+                      or sorted(i.name for i in d.text.interventions)) for d in drafts}
     return len(products) == 1 and bool(next(iter(products)))
 
 
@@ -676,7 +677,8 @@ def _from_interventions(
     level: tuple[int, str] | None,
     flags: list[Flag],
 ) -> list[Regimen]:
-    own_schedule = next((r.regimen for r in own if r.regimen.administrations or r.regimen.interval_days), None)
+    own_reading = next((r for r in own if r.regimen.administrations or r.regimen.interval_days), None)
+    own_schedule = own_reading.regimen if own_reading else None
     dosed = [r for r in linked if r.regimen.dose]
     if arm_phase:
         dosed = [r for r in dosed if r.regimen.phase in (None, arm_phase)]
@@ -695,7 +697,9 @@ def _from_interventions(
     regimens = []
     for reading in dosed:
         regimen = _with(reading.regimen, phase=reading.regimen.phase or arm_phase)
-        if own_schedule is not None:
+        if own_schedule is not None and own_reading and own_reading.cycles and reading.per_cycle:
+            regimen = _in_cycles(regimen, own_reading.cycles, reading.per_cycle, own_schedule, flags)
+        elif own_schedule is not None:
             if regimen.administrations is not None and not _same_schedule(regimen, own_schedule):
                 flags.append(_disagreement("schedule", _schedule_text(own_schedule), _schedule_text(regimen), regimen))
             regimen = _with(regimen, **_schedule_of(own_schedule))
@@ -704,6 +708,19 @@ def _from_interventions(
     # vaccine": one dose two interventions state, one of them with its count, is one regimen.
     return [r for r in regimens if r.administrations is not None or not any(
         o is not r and o.administrations is not None and _same_dose(o, r) for o in regimens)]
+
+
+def _in_cycles(regimen: Regimen, cycles: int, per_cycle: int, arm: Regimen, flags: list[Flag]) -> Regimen:
+    """"patients will receive 3 cycles of ... D-CIK treatment" beside "for 3 cycles, each cycle received four
+    infusions": the arm counts cycles, its intervention the administrations of each; their product is the count.
+    Where the two disagree on the cycles ("four cycles" against the arm's 3), the arm's are used, flagged."""
+    count = cycles * per_cycle
+    if count == regimen.administrations:
+        return regimen
+    flags.append(_disagreement("schedule", f"{cycles} cycles", f"{_schedule_text(regimen)} ({per_cycle} in each "
+                               "cycle)", regimen))
+    return _with(regimen, administrations=count, interval_days=None, administration_days=(),
+                 schedule_source=arm.schedule_source)
 
 
 def _pick_listed(dosed: list[Reading], level: tuple[int, str] | None, flags: list[Flag]) -> list[Reading]:

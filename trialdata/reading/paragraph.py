@@ -36,6 +36,7 @@ from ..grammar.products import find_cell_words, find_drugs, mentions_placebo
 from ..grammar.routes import find_route
 from ..grammar.schedules import (
     CYCLE_NOUNS,
+    PER_CYCLE,
     OptionalDoses,
     ScheduleMention,
     find_optional,
@@ -55,12 +56,6 @@ MAX_MENTIONS = 64
 _SAME = 1e-6
 _THEN = re.compile(r"\bthen\b", re.I)
 _OR_BEFORE = re.compile(r"\bor\s{1,3}$", re.I)  # "either a single dose of 30 million ..., or two doses": alternatives
-# "on days 1, 3 and 5 of each cycle", "three administrations per cycle", "3 cycles each consisting of 3 injections"
-_PER_CYCLE = led(
-    r"\b(?:of|in|per|during)\s{1,3}(?:each|every|a|the)?\s{0,3}(?:treatment\s{1,3})?(?:cycle|course|round)\b"
-    r"|\b(?:cycles?|courses?|rounds?)\s{1,3}(?:each\s{1,3})?(?:consisting|comprising|composed)\s{1,3}of\b",
-    re.I,
-)
 MAX_ADMINISTRATIONS = 366
 _PER_CYCLE_REACH = 40
 # "NK cells (CD3-,CD 56+ cells)/kg recipient body weight": a text saying its doses are counted per kg.
@@ -96,6 +91,8 @@ class Reading:
     flags: tuple[Flag, ...] = ()
     open_ended: bool = False
     banded: bool = False  # one of the arm's weight bands: every patient of the arm is in one, so none is an option
+    cycles: int | None = None  # "3 cycles of ... D-CIK treatment": the count is of cycles, not administrations
+    per_cycle: int | None = None  # "3 cycles, each cycle received four infusions": administrations of each cycle
 
 
 @dataclass(frozen=True)
@@ -189,6 +186,10 @@ def _read_sentences(text: str, location: str) -> _Part:
         if grammar.broken and grammar.doses:
             part.flags.append(_flag("invisible-character", f"An invisible character broke a number in {location} "
                                     f"(“{sentence.text}”); it was read without it."))
+        if grammar.levels_counted:
+            part.flags.append(_flag("count-is-levels", f"The count of {grammar.levels_counted} doses in {location} "
+                                    f"is the number of dose levels its sentence lists (“{sentence.text}”), not "
+                                    "administrations of each."))
         doses = list(grammar.doses)
         if heading is not None and doses and not found:
             doses, heading = _under_heading(doses, heading, location, part.flags)
@@ -232,6 +233,7 @@ class _SentenceGrammar:
     bands: tuple[Label, ...]
     levels: tuple[Label, ...]
     target: int
+    levels_counted: str = ""  # "two doses will be investigated 1x10^8 ... and 2x10^8": the levels' count, as read
 
 
 # What the grammar finds depends on the sentence alone, so a sentence met again (a detailed description restating
@@ -250,6 +252,10 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
     optional = find_optional(words_) if doses or schedules or _may_be_optional(words_) else []
     if not (doses or schedules or optional):
         return None
+    levels_counted = ""
+    if len(doses) > 1 and (counted := _levels_counted(doses, schedules)) is not None:
+        levels_counted = str(counted.administrations)
+        schedules = [s for s in schedules if s is not counted]
     read = _Sentence(Source(text=sentence_text, location=""), doses, schedules, optional, words_)
     read.schedules = _without_sites(read)
     if doses:
@@ -262,7 +268,16 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
             first = read.schedules[0]
             read.schedules = [ScheduleMention(1, None, (0.0,), read.fraction, first.start, first.end, single=True)]
     return _SentenceGrammar(words_, broken, tuple(read.doses), tuple(read.schedules), tuple(read.optional),
-                            read.sites, read.fraction, tuple(read.bands), tuple(read.levels), read.target)
+                            read.sites, read.fraction, tuple(read.bands), tuple(read.levels), read.target,
+                            levels_counted)
+
+
+def _levels_counted(doses: list[DoseMention], schedules: list[ScheduleMention]) -> ScheduleMention | None:
+    """"two doses will be investigated 1x10^8 cells/m2 and 2x10^8 cells/m^2": a count of doses as large as the
+    number of different doses its sentence lists counts those doses, not administrations of each."""
+    levels = {(d.unit, d.value) for d in doses if d.role == "dose"}
+    return next((s for s in schedules if s.administrations == len(levels) > 1 and not s.days
+                 and s.noun.lower() in ("dose", "doses")), None)
 
 
 def _open_cycles(found: list[tuple[ScheduleMention, _Sentence]]) -> None:
@@ -270,7 +285,7 @@ def _open_cycles(found: list[tuple[ScheduleMention, _Sentence]]) -> None:
     one cycle are counted, the cycles are not, so the count is open."""
     for schedule, sentence in found:
         if schedule.administrations and "cycle" in sentence.text.lower() \
-                and not schedule.noun.lower().startswith(CYCLE_NOUNS) and _PER_CYCLE.search(sentence.text):
+                and not schedule.noun.lower().startswith(CYCLE_NOUNS) and PER_CYCLE.search(sentence.text):
             opened = replace(schedule, administrations=None, days=(), open_ended=True,
                              text=f"{schedule.text} of each cycle, cycles not counted")
             sentence.schedules = [opened if s is schedule else s for s in sentence.schedules]
@@ -280,7 +295,7 @@ def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
     """Whether a schedule counts what one cycle holds: "per cycle", "of each cycle", "cycles each consisting of"
     stand right by it."""
     window = text[max(0, schedule.start - _PER_CYCLE_REACH):schedule.end + _PER_CYCLE_REACH]
-    return _PER_CYCLE.search(window) is not None
+    return PER_CYCLE.search(window) is not None
 
 
 def _within_cycle(schedule: ScheduleMention, cycle: ScheduleMention, same_sentence: bool) -> bool:
@@ -320,7 +335,8 @@ def _compose_cycles(part: _Part) -> None:
     words_ = f"{each.text} … {cycle.text}" if where is not there else where.text[min(each.start, cycle.start):
                                                                                   max(each.end, cycle.end)]
     composite = ScheduleMention(count, None, days, words_, min(each.start, cycle.start), max(each.end, cycle.end),
-                                count_bound=cycle.count_bound or each.count_bound, noun="administrations")
+                                count_bound=cycle.count_bound or each.count_bound, noun="administrations",
+                                per_cycle=each.administrations)
     for sentence in part.sentences:
         sentence.schedules = [s for s in sentence.schedules if s is not each and s is not cycle and not (
             sentence is where and s.interval_days == interval and s.administrations is None)]
@@ -433,7 +449,9 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         schedule, sentence = schedules[0]
         split = (_flag("fractionated", f"The dose is given in fractions (“{sentence.fraction}”); it is counted as one "
                        "administration of the whole dose."),) if sentence.fraction else ()
-        readings = [Reading(_regimen(None, schedule, sentence.source), flags=split, open_ended=schedule.open_ended)]
+        readings = [Reading(_regimen(None, schedule, sentence.source), flags=split, open_ended=schedule.open_ended,
+                            cycles=schedule.administrations if schedule.noun.lower().startswith(CYCLE_NOUNS)
+                            else None)]
     readings = _with_maintenance(readings, schedules)
     if not optional_texts and any(r.regimen.dose and r.regimen.administrations is None and not r.open_ended
                                   for r in readings):
@@ -442,7 +460,7 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
     for reading in readings:  # route and phase cannot make a regimen impossible: a copy needs no validation
         regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
         extra = _optional_flag(regimen, optional_texts)
-        finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended, reading.banded))
+        finished.append(replace(reading, regimen=regimen, flags=reading.flags + extra))
     return finished
 
 
@@ -454,7 +472,7 @@ def _several(readings: list[Reading], text: str) -> list[Reading]:
         return readings
     note = _flag("count-open", f"The record speaks of several administrations (“{words_}”) but does not say how "
                  "many: the number of administrations and the cumulative dose are unknown.")
-    return [Reading(r.regimen, r.listed, (*r.flags, note), True, r.banded)
+    return [replace(r, flags=(*r.flags, note), open_ended=True)
             if r.regimen.dose and r.regimen.administrations is None else r for r in readings]
 
 
@@ -477,7 +495,7 @@ def _maintained(reading: Reading, first: ScheduleMention, then: ScheduleMention,
                                          "interval_days": then.interval_days, "schedule_source": source})
     note = _flag("count-open", f"{first.administrations} administrations (“{first.text}”), then “{then.text}” with "
                  "no end stated: the number of administrations and the cumulative dose are unknown.")
-    return Reading(regimen, reading.listed, (*reading.flags, note), True, reading.banded)
+    return replace(reading, regimen=regimen, flags=(*reading.flags, note), open_ended=True)
 
 
 def _with_stated_basis(doses: list[tuple[DoseMention, _Sentence]], text: str, location: str,
@@ -711,7 +729,8 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
         extra += _total_check(regimen, doses, sentence)
         extra += _volume_check(mention, sentence)
         readings.append(Reading(regimen, listed=(bool(mention.listed) or options) and not banded, flags=extra,
-                                open_ended=bool(schedule and schedule.open_ended), banded=banded and options))
+                                open_ended=bool(schedule and schedule.open_ended), banded=banded and options,
+                                per_cycle=schedule.per_cycle if schedule else None))
     return readings
 
 
