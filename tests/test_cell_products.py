@@ -358,6 +358,16 @@ def test_arms_giving_one_cell_product_with_and_without_a_drug_share_the_summarys
     assert all("dose-from-summary" in {flag.code for flag in arm.flags} for arm in _trial("NCT02414269").arms)
 
 
+def test_the_escalation_arm_gets_the_levels_its_summary_lists_and_the_expansion_arm_none() -> None:
+    """NCT02315612: arms "Dose escalation of CD22-CAR" and "Dose expansion of CD22-CAR" share one intervention;
+    the description's "4 dose levels (3 x 105 transduced T cells/kg; 1 x 106 ...; 3 x 106 ...; and 1 x 107 ...)"
+    are the escalation arm's, and the expansion arm, treated at a maximum tolerated dose not yet known, has none."""
+    escalation, expansion = _trial("NCT02315612").arms
+    assert [r.dose.value for r in escalation.regimens if r.dose][:4] == [3e5, 1e6, 3e6, 1e7]
+    assert "dose-from-summary" in {flag.code for flag in escalation.flags}
+    assert not any(r.dose for r in expansion.regimens) and "no-dose" in {flag.code for flag in expansion.flags}
+
+
 def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:
     """NCT01287104: "(1 x 105, 1 x 106 or 1 x 107) NK cells/kg": three levels per kg, not a fourth 106 × 10^7."""
     doses = find_doses("Post-transplant Day 21 (plus-minus 3 days): (1 x 105, 1 x 106 or 1 x 107) NK cells/kg by IV "

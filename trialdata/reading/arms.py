@@ -435,9 +435,14 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
     summary = read_paragraph(kept, "the trial's summary") if kept else None
     readings = list(summary.readings) if summary else []
     dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
+    escalating = undosed
     if alike and len(dosed) > 1 and not _every_arm_gets_all(dosed, undosed):
-        dosed = []  # several doses for arms that receive one product: which arm has which is not said
-    for draft in undosed if len(cell_arms) == 1 or alike else []:
+        # "Dose escalation of CD22-CAR" beside "Dose expansion of CD22-CAR": the escalation arm gets every level the
+        # summary lists; otherwise which arm has which is not said
+        escalating = [d for d in undosed if _ESCALATION.search(f"{d.text.label or ''} {d.text.description}")]
+        if len(escalating) != 1:
+            dosed = []
+    for draft in (escalating if len(cell_arms) == 1 or alike else []):
         if dosed:
             own = draft.regimens[0]  # the arm's texts may give the schedule the summary's dose lacks
             schedule = _schedule_of(own) if own.administrations else {}
@@ -475,6 +480,9 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                     f"schedule, {_schedule_text(found)}, is read from the trial's summary "
                                     f"(“{found.schedule_source.text if found.schedule_source else ''}”)."))
         draft.regimens = settled
+
+
+_ESCALATION = re.compile(r"\bdose[-\s]{1,3}escalat|\bescalat\w*\s{1,3}(?:phase|part|cohorts?|stage)\b", re.I)
 
 
 def _from_named_parts(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
