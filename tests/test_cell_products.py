@@ -368,6 +368,15 @@ def test_the_escalation_arm_gets_the_levels_its_summary_lists_and_the_expansion_
     assert not any(r.dose for r in expansion.regimens) and "no-dose" in {flag.code for flag in expansion.flags}
 
 
+def test_a_count_of_courses_does_not_count_the_infusions_its_sentence_counts() -> None:
+    """NCT03093688: "twice infusions of iNKT cells(1E8~1E10) and CD8+T cells(1E7~1E9) in one course of treatment":
+    both products are infused twice; "one course" counts courses."""
+    sentence = ("The eligible patients receive twice infusions of iNKT cells(1E8~1E10) and CD8+T cells(1E7~1E9) in "
+                "one course of treatment.")
+    assert [(r.regimen.dose.value, r.regimen.administrations)
+            for r in read_paragraph(sentence, "intervention").readings] == [(5.05e9, 2), (5.05e8, 2)]
+
+
 def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:
     """NCT01287104: "(1 x 105, 1 x 106 or 1 x 107) NK cells/kg": three levels per kg, not a fourth 106 × 10^7."""
     doses = find_doses("Post-transplant Day 21 (plus-minus 3 days): (1 x 105, 1 x 106 or 1 x 107) NK cells/kg by IV "

@@ -878,6 +878,10 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
     """The schedule of a dose: the nearest in its own sentence, else the paragraph's one schedule (or the one
     all its schedules agree on); a "single dose" adjective gives way to a count stated elsewhere."""
     own = [s for s in sentence.schedules]
+    if len(own) > 1:  # "twice infusions of iNKT cells(1E8~1E10) and CD8+T cells(1E7~1E9) in one course of
+        # treatment": a count of courses is not a count of administrations where the sentence also gives one
+        administered = [s for s in own if not s.noun.lower().startswith(CYCLE_NOUNS)]
+        own = administered or own
     if own:
         nearest = min(own, key=lambda s: _gap(mention, s))
         if nearest.administrations is None and nearest.interval_days and not nearest.open_ended:
