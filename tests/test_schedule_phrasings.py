@@ -79,6 +79,8 @@ SCHEDULE_CASES = [
                  "arms.", 6, 7, (0, 7, 14, 21, 28, 35), id="NCT02061332-five-words-before-the-noun"),
     pytest.param("Patients enrolled in dose level 9 will receive two cell doses, 2 hours apart.", 2, None, (),
                  id="NCT01454596-a-level-number-before-a-count"),
+    pytest.param("The second transplantation: the same amount of cells are again transplanted approximately 1 weeks "
+                 "after initial boosting.", 2, None, (), id="NCT01468064-a-heading-naming-the-second"),
 ]
 
 

@@ -89,6 +89,7 @@ _QUANTITY_FOLLOWS = (
 # "patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these three doses (dose 1)
 # is ...": a choice among dose levels, not three administrations.
 _NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\sthese\s)"
+_LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
@@ -102,6 +103,9 @@ _COUNTS = [
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     led(r"[×xX](?<![\w.].)(?<!\d\s.)\s{0,2}(?P<n>\d{1,2})(?![\d^.]|\s{0,2}10)\b(?!\s{0,2}[\d^(~])"),  # ×4
     led(rf"\b(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})\b", re.I),
+    # "The second transplantation: the same amount of cells are again transplanted": a heading naming the Nth
+    # administration says there are at least N
+    led(rf"\bthe\s{{1,3}}(?P<ordinal>{words(_LATER_ORDINALS)})\s{{1,3}}{_COUNTED}\s{{0,2}}[:：]", re.I),
 ]
 _IN_A_ROW = r"(?:(?:consecutive|continuous)\s{1,3})?"  # "for 3 consecutive days", "for continuous three days"
 _SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?{_IN_A_ROW}"
@@ -411,6 +415,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("count", _COUNTS[3], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
     ("count", _COUNTS[4], ("×", "x"), _DIGITS_),
     ("count", _COUNTS[5], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
+    ("count", _COUNTS[6], _LATER_ORDINALS, (":", "：")),
     ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
@@ -523,6 +528,8 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
     groups = match.groupdict()
     if groups.get("multiple"):
         count: int | None = int(lookup(MULTIPLES, groups["multiple"]))  # type: ignore[arg-type]
+    elif groups.get("ordinal"):
+        count = int(lookup(ORDINALS, groups["ordinal"]))  # type: ignore[arg-type]
     elif groups.get("bounded"):
         count = _number(groups["bounded"])
         return _Clue("count", match.start(), match.end(), float(count), bounded=True,
