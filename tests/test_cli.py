@@ -275,3 +275,16 @@ def test_bsa_m2_converts_a_per_m2_dose() -> None:
     failed = subprocess.run([sys.executable, "-m", "trialdata", "export", str(record), "--bsa-m2", "9"],
                             capture_output=True, cwd=ROOT)
     assert failed.returncode == 2 and b"--bsa-m2 must be between 0.1 and 3.5" in failed.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`python -m trialdata score GOLD FOLDER | head -3`, where head has gone before the scores are printed: the
+    command ends quietly, as the export does, without a traceback."""
+    gold = ROOT / "tests" / "data" / "gold"
+    scorer = subprocess.Popen([sys.executable, "-m", "trialdata", "score", str(gold / "gold-cell-therapies.csv"),
+                               str(gold / "cell-therapies")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert scorer.stdout is not None and scorer.stderr is not None
+    scorer.stdout.close()  # the reader leaves before the first line
+    stderr = scorer.stderr.read().decode("utf-8")
+    assert scorer.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

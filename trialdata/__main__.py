@@ -101,8 +101,7 @@ def _score(gold: Path, paths: list[Path]) -> int:
     if not result.trials:
         print("no record could be read", file=sys.stderr)
         return 1
-    print(score(expected, library_arms(result.arms)).report())
-    return 0
+    return _to_stdout((score(expected, library_arms(result.arms)).report() + "\n").encode("utf-8"))
 
 
 def _parser() -> argparse.ArgumentParser:
