@@ -185,3 +185,18 @@ def test_an_arm_stating_the_courses_total_takes_its_interventions_doses_and_coun
                                label="Mesenchymal Stem Cells high-dose group")], ())
     assert [[(r.dose.value, r.administrations) for r in a.regimens] for a in arms] == [[(1e6, 3)], [(1e6, 6)]]
     assert all("dose-computed" in _codes(a) and "label-contradicts-dose" not in _codes(a) for a in arms)
+
+
+def test_the_schedule_a_linked_procedure_gives_the_cells_is_the_doses_count() -> None:
+    """NCT03386708: the product's text gives the dose, "2 * 10^7 cells (2ml)", and the linked procedure's the
+    schedule, "intrauterine injection with umbilical cord mesenchymal stem cell (SCLnow 19#); one time/one
+    menstrual cycle, total 2 times"; a drug's or toxoid's schedule would not count."""
+    cells = Intervention(name="human umbilical cord mesenchymal stem cell", type="BIOLOGICAL",
+                         description="2 * 10^7 cells (2ml)")
+    procedure = Intervention(name="intrauterine injection", type="PROCEDURE",
+                             description="intrauterine injection with umbilical cord mesenchymal stem cell (SCLnow "
+                                         "19#); one time/one menstrual cycle, total 2 times")
+    [arm], _ = build_arms([_arm("Human umbilical cord mesenchymal stem cells (hUC-MSC) (SCLnow 19#)", procedure,
+                                cells, label="hUC-MSC intrauterine injection group")], ())
+    assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(2e7, 2)]
+    assert arm.regimens[0].schedule_source.text.endswith("total 2 times")

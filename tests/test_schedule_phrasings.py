@@ -81,6 +81,12 @@ SCHEDULE_CASES = [
                  id="NCT01454596-a-level-number-before-a-count"),
     pytest.param("The second transplantation: the same amount of cells are again transplanted approximately 1 weeks "
                  "after initial boosting.", 2, None, (), id="NCT01468064-a-heading-naming-the-second"),
+    pytest.param("Dosage: 50,000,000 cells/10ml, 2-time injection", 2, None, (), id="NCT02477540-hyphenated-count"),
+    pytest.param("intrauterine injection with umbilical cord mesenchymal stem cell (SCLnow 19#); one time/one "
+                 "menstrual cycle, total 2 times", 2, None, (), id="NCT03386708-the-total-wins-over-once-a-cycle"),
+    pytest.param("Treatment group receive AstroStem(Autologous adipose tissue derived mesenchymal stem cells, AdMSCs) "
+                 "every 4 weeks from Week 0 to Week 36.", 10, 28, tuple(range(0, 253, 28)),
+                 id="NCT04482413-from-week-to-week-both-ends"),
 ]
 
 

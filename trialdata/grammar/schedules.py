@@ -89,6 +89,7 @@ _QUANTITY_FOLLOWS = (
 # "patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these three doses (dose 1)
 # is ...": a choice among dose levels, not three administrations.
 _NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\sthese\s)"
+_TOTAL_BEFORE = re.compile(r"\btotal\b", re.I)  # "total 2 times", "a total of 4 doses": the whole course's count
 _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
@@ -97,7 +98,7 @@ _COUNTS = [
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
     # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
     led(rf"(?=\d)(?<![\w.^~/])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s){_NOT_A_CHOICE}"
-        rf"(?P<n>\d{{1,4}})(?![\d.,]\d)\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+        rf"(?P<n>\d{{1,4}})(?![\d.,]\d)(?:\s{{1,3}}|-(?=time))(?:{_ADJECTIVES}){_COUNTED}", re.I),  # "2-time injection"
     # "three infusions", "two doses"
     led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s){_NOT_A_CHOICE}(?P<n>{words(NUMBER_WORDS)})\b"
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
@@ -110,6 +111,9 @@ _COUNTS = [
 _IN_A_ROW = r"(?:(?:consecutive|continuous)\s{1,3})?"  # "for 3 consecutive days", "for continuous three days"
 _SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?{_IN_A_ROW}"
             rf"(?P<n>{_NUMBER})\s{{1,3}}{_IN_A_ROW}{_UNIT}", re.I)
+# "every 4 weeks from Week 0 to Week 36": a span whose two ends are both administrations (10 of them, not 9).
+_FROM_TO = led(rf"\bfrom\s{{1,3}}(?:the\s{{1,3}})?{_UNIT}\s{{0,2}}(?P<a>\d{{1,3}})\s{{1,3}}(?:to|through|until|till)"
+               rf"\s{{1,3}}(?:(?:{words(TIME_UNITS)})s?\s{{0,2}})?(?P<b>\d{{1,3}})\b", re.I)
 _SINGLE = led(
     rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
     r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
@@ -213,6 +217,8 @@ class _Clue(NamedTuple):
     frequency: int = 0  # "twice a week": administrations per interval unit
     weak: bool = False
     noun: str = ""  # what a count counts: "infusions", "injections", "times"
+    total: bool = False  # "a total of 4", "total 2 times": the count of the whole course, before any other
+    inclusive: bool = False  # a span from one administration to another ("from Week 0 to Week 36"): both ends count
 
 
 def find_schedule(text: str) -> ScheduleMention | None:
@@ -417,6 +423,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("count", _COUNTS[5], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
     ("count", _COUNTS[6], _LATER_ORDINALS, (":", "：")),
     ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
+    ("span", _FROM_TO, ("from",), _UNIT_WORDS),
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
 _GATE_WORDS = frozenset(word for _, _, first, second in _GATED for word in first | second)
@@ -539,11 +546,16 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
         noun = (groups.get("noun") or "").lower()
         if noun and _OF_OTHER_THERAPY.match(match.string, match.end()):
             return None
-    return _Clue("count", match.start(), match.end(), float(count), noun=(groups.get("noun") or "").lower()) \
+    return _Clue("count", match.start(), match.end(), float(count), noun=(groups.get("noun") or "").lower(),
+                 total=_TOTAL_BEFORE.search(match.string, max(0, match.start() - 12), match.end()) is not None) \
         if count else None
 
 
 def _span_clue(match: re.Match[str]) -> _Clue | None:
+    if match.groupdict().get("a") is not None:  # "from Week 0 to Week 36"
+        length = int(match.group("b")) - int(match.group("a"))
+        unit = float(lookup(TIME_UNITS, match.group("unit")))  # type: ignore[arg-type]
+        return _Clue("span", match.start(), match.end(), float(length), unit, inclusive=True) if length > 0 else None
     n = _number(match.group("n"))
     unit = float(lookup(TIME_UNITS, match.group("unit")))  # type: ignore[arg-type]
     return _Clue("span", match.start(), match.end(), float(n), unit) if n else None
@@ -603,7 +615,7 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
         # 1*10^6 cells ... once a day": a frequency or an amount, not one administration
         counts = [c for c in counts if c.value != 1 or not (
             c.noun.lower().startswith(CYCLE_NOUNS) or _OF_AFTER.match(text, c.end))]
-    count_clue = counts[0] if counts else None
+    count_clue = next((c for c in counts if c.total), counts[0]) if counts else None
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None
     if count_clue is not None and _AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start):
@@ -622,7 +634,7 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     span = by_kind.get("span")
     if count is None and span is not None and interval:
         total_days = float(span.value) * span.unit_days
-        count = max(1, round(total_days / interval))
+        count = max(1, round(total_days / interval)) + span.inclusive
     if count is None and interval is None:
         return None
     if count is not None and not 0 < count <= MAX_ADMINISTRATIONS:

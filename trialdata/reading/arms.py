@@ -702,9 +702,17 @@ def _from_interventions(
     if not dosed:
         schedule = own_schedule or next((r.regimen for r in linked if r.regimen.administrations), None)
         return [_with(schedule, phase=schedule.phase or arm_phase)] if schedule else []
+    # "2 * 10^7 cells (2ml)" in the product's text and "one time/one menstrual cycle, total 2 times" in the linked
+    # procedure's: the one schedule the arm's other texts give, for a dose whose own text states none
+    undosed = {(r.regimen.administrations, r.regimen.interval_days): r.regimen for r in linked
+               if r.regimen.dose is None and r.regimen.administrations and r.regimen.schedule_source
+               and mentions_cells(r.regimen.schedule_source.text)}  # not "a single dose of Td toxoid"
+    elsewhere = next(iter(undosed.values())) if own_schedule is None and len(undosed) == 1 else None
     regimens = []
     for reading in dosed:
         regimen = _with(reading.regimen, phase=reading.regimen.phase or arm_phase)
+        if elsewhere is not None and regimen.administrations is None and not regimen.interval_days:
+            regimen = _with(regimen, **_schedule_of(elsewhere))
         if own_schedule is not None and own_reading and own_reading.cycles and reading.per_cycle:
             regimen = _in_cycles(regimen, own_reading.cycles, reading.per_cycle, own_schedule, flags)
         elif own_schedule is not None:
