@@ -96,6 +96,11 @@ DOSE_CASES = [
     pytest.param("300 million cells will be infused one time through a peripheral vein", [D(3e8, FLAT)],
                  id="NCT00476060-million"),
     pytest.param("Intraarticular injection of 40 millions MSC", [D(4e7, FLAT)], id="NCT01586312-millions"),
+    pytest.param("Stem Cell Dose: 3-5 Million Autologous MSCs Injected into Ovarian tissue.",
+                 [D(4e6, FLAT, 3e6, 5e6)], id="NCT02062931-capital-Million"),
+    pytest.param("Umbilical cord Wharton's jelly-derived human MSC (at the dose of 1 Million / kg) will be "
+                 "administered via a peripheral or central venous line over 60 minutes", [D(1e6, KG)],
+                 id="NCT04333368-capital-Million-per-kg"),
     pytest.param("Dose A: 10 million cells per kg / Dose B: 20 million cells per kg", [D(1e7, KG), D(2e7, KG)],
                  id="NCT02381366-million-per-kg"),
     pytest.param("OSSM-001 at 6M cells/kg and followed for 28 days post dose", [D(6e6, KG)], id="NCT05443464-M"),

@@ -214,6 +214,8 @@ def test_a_scale_word_reads_in_every_form(word: str, scale: float) -> None:
     assert doses(f"1-2 {word} cells/kg") == [(1.5 * scale, "cells/kg", 1 * scale, 2 * scale)]
     assert doses(f"between 1 and 2 {word} cells") == [(1.5 * scale, "cells", 1 * scale, 2 * scale)]
     assert [d[0] for d in doses(f"25, 100 or 200 {word} cells")] == [25 * scale, 100 * scale, 200 * scale]
+    assert doses(f"3-5 {word.capitalize()} Autologous MSCs") == [(4 * scale, "cells", 3 * scale, 5 * scale)]
+    assert doses(f"1 {word.upper()} / kg") == [(scale, "cells/kg", None, None)]  # titles and headings capitalise
 
 
 @pytest.mark.parametrize("letter, scale", sorted(v.SCALE_LETTERS.items()))

@@ -67,7 +67,7 @@ _SCANNER = re.compile(
     rf"|(?P<emant>\d{{1,4}}(?:\.\d{{1,3}})?)[eE]\+?(?P<eexp>\d{{1,3}})(?![\w.])"
     # 100 million, 1.5 billion, 5 lakh, 10 or more million
     rf"|(?P<smant>{_MANTISSA})(?:\s{{1,3}}(?P<sbound>{words(TRAILING_BOUNDS)}))?\s{{0,2}}"
-    rf"(?P<scale>{words(SCALE_WORDS, plural=True)})\b"
+    rf"(?P<scale>(?i:{words(SCALE_WORDS, plural=True)}))\b"  # "3-5 Million"
     # 2M cells/kg
     rf"|(?P<lmant>\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?P<letter>{words(SCALE_LETTERS)})(?![\w])"
     # 1,5-3,0 10E6: a decimal mantissa (or a range of them) and a power with a space for the times sign
