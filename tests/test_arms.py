@@ -200,3 +200,13 @@ def test_the_schedule_a_linked_procedure_gives_the_cells_is_the_doses_count() ->
                                 cells, label="hUC-MSC intrauterine injection group")], ())
     assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(2e7, 2)]
     assert arm.regimens[0].schedule_source.text.endswith("total 2 times")
+
+
+def test_a_count_takes_the_interval_its_sentence_gives_further_on() -> None:
+    """NCT03529136: "Four times of MSC infusion (1.5x10E6 cells/kg body weight) via peripheral vein will be given to
+    the group 1(once every 4 days)": four infusions four days apart, on days 0, 4, 8 and 12."""
+    [reading] = read_paragraph("Procedure:UC-MSC infusion via peripheral vein. Four times of MSC infusion (1.5x10E6 "
+                               "cells/kg body weight) via peripheral vein will be given to the group 1(once every 4 "
+                               "days).", "arm 'MSC group 1'").readings
+    regimen = reading.regimen
+    assert (regimen.administrations, regimen.interval_days, regimen.administration_days) == (4, 4.0, (0, 4, 8, 12))

@@ -888,6 +888,15 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
             counted = [(s, t) for s, t in schedules if s.administrations and s.interval_days == nearest.interval_days]
             if counted:  # "three weekly infusions ... Each weekly dose will provide 2 x 10^6 T cells/kg"
                 return counted[0]
+        if nearest.administrations and not nearest.interval_days and not nearest.days:
+            paced = [s for s in own if s.interval_days and s.administrations is None and not s.open_ended]
+            if len(paced) == 1:  # "Four times of MSC infusion (1.5x10E6 cells/kg body weight) ... (once every 4
+                # days)": a count and, further on in its sentence, the interval of the same administrations
+                every = paced[0].interval_days
+                days = tuple(i * every for i in range(nearest.administrations)) \
+                    if nearest.administrations <= MAX_ADMINISTRATIONS else ()
+                return replace(nearest, interval_days=every, days=days, start=min(nearest.start, paced[0].start),
+                               end=max(nearest.end, paced[0].end)), sentence
         if nearest.weak:
             # "A single dose of 2×107 hUC-MSC will treated to patients, IV, Repeat every weeks for four times."
             stronger = [(s, t) for s, t in schedules if s is not nearest and (s.administrations or 0) > 1
