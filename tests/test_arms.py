@@ -210,3 +210,34 @@ def test_a_count_takes_the_interval_its_sentence_gives_further_on() -> None:
                                "days).", "arm 'MSC group 1'").readings
     regimen = reading.regimen
     assert (regimen.administrations, regimen.interval_days, regimen.administration_days) == (4, 4.0, (0, 4, 8, 12))
+
+
+def test_one_dose_on_lines_that_each_name_their_day_is_given_on_each() -> None:
+    """NCT04713878's description: "Dosage of Mesenchymal stem cells:" above "1 million cell/kg iv----...day 0", the
+    same on "day 2" and on "day 4": three infusions on days 0, 2 and 4, quoted from the first line to the last."""
+    lines = ["1 million cell/kg iv--------------------------------------------------day 0",
+             "1 million cell/kg iv -------------------------------------------------day 2",
+             "1 million cell/kg iv -------------------------------------------------day 4"]
+    [reading] = read_paragraph("\n".join(["Dosage of Mesenchymal stem cells:", "", *lines]), "the summary").readings
+    regimen = reading.regimen
+    assert (regimen.dose.value, regimen.dose.unit) == (1e6, "cells/kg")
+    assert (regimen.administrations, regimen.administration_days) == (3, (0, 2, 4))
+    assert regimen.schedule_source.text == "\n".join(lines)
+
+
+def test_a_list_under_a_heading_that_says_what_is_given_is_read_from_the_summary() -> None:
+    """NCT04713878: three arms of one intervention ("Intravenous infusion of Mesenchymal stem cells") state no
+    number; the description's list under "Dosage of Mesenchymal stem cells:" does, and is every arm's dose. A list
+    under "Study Tests After the NK Infusion:" (NCT03056339) would be follow-up, not doses."""
+    msc = Intervention(name="Mesenchymal stem cells", type="OTHER",
+                       description="Intravenous infusion of Mesenchymal stem cells")
+    description = ("Patients were divided into 3 groups:\n\ngroup: Intubated without comorbidity (n:7)\ngroup: "
+                   "Intubated with comorbidity (n:7)\ngroup: No intubated (n:7)\n\nDosage of Mesenchymal stem cells:"
+                   "\n\n1 million cell/kg iv--------------------------------------------------day 0\n1 million "
+                   "cell/kg iv -------------------------------------------------day 2\n1 million cell/kg iv "
+                   "-------------------------------------------------day 4")
+    arms, _ = build_arms([_arm(text, msc, label=label) for label, text in (
+        ("Group 1", "Intubated without comorbidity"), ("Group 2", "Intubated with comorbidity"),
+        ("Group 3", "No intubated"))], (), summaries=(description,))
+    assert [[(r.dose.value, r.administrations) for r in arm.regimens] for arm in arms] == [[(1e6, 3)]] * 3
+    assert all("dose-from-summary" in _codes(arm) for arm in arms)

@@ -141,8 +141,8 @@ _ORDINAL_DAYS = led(
 )
 # "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
 # times of follow-up, not of doses, when the clause names a visit and nothing given.
-_FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
-                        r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
+FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
+                r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
 _CLAUSE = led(r"[.;:]\s")
 _REFERENCE_POINT = led(rf"\b{words(REFERENCE_WORDS)}[-\s]{{0,3}}(?:treatment|therapy|"
                               r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
@@ -464,7 +464,7 @@ def _follow_up(match: re.Match[str]) -> bool:
     text, start = match.string, match.start()
     window = text[max(0, start - 80):start]
     clause = _REFERENCE_POINT.sub(" ", _CLAUSE.split(window)[-1])  # "within one month pre treatment": not given
-    follow = [m.end() for m in _FOLLOW_UP.finditer(clause)]
+    follow = [m.end() for m in FOLLOW_UP.finditer(clause)]
     if not follow:
         return False
     giving = [m.end() for m in GIVING.finditer(clause)]

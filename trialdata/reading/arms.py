@@ -35,7 +35,7 @@ from ..grammar.products import (
     type_name,
     type_rank,
 )
-from ..grammar.schedules import GIVING, mentions_sampling
+from ..grammar.schedules import FOLLOW_UP, GIVING, mentions_sampling
 from ..models import Arm, Dose, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
@@ -574,9 +574,22 @@ def _regimen_sentences(text: str) -> list[str]:
         covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
         sentence = text[start:covered]
         lowered_sentence = sentence.lower()
-        if any(word in lowered_sentence for word in _REGIMEN_WORDS) and GIVING.search(sentence):
+        if any(word in lowered_sentence for word in _REGIMEN_WORDS) and (
+                GIVING.search(sentence) or _under_giving_heading(text, start)):
             found[start] = sentence.strip()
     return list(found.values())
+
+
+def _under_giving_heading(text: str, start: int) -> bool:
+    """Whether the line at `start` is an item of a list whose heading says something is given: "Dosage of
+    Mesenchymal stem cells:" above "1 million cell/kg iv---day 0", "... day 2", "... day 4"."""
+    for line in reversed(text[max(0, start - _SENTENCE_REACH):start].splitlines()):
+        line = line.strip()
+        if line.endswith((":", "：")):  # not "Study Tests After the NK Infusion:"
+            return GIVING.search(line) is not None and FOLLOW_UP.search(line) is None
+        if line and not _DIGIT.search(line):  # prose between: the list, if any, has ended
+            return False
+    return False
 
 
 def _dose_levels(regimen: Regimen, levels: int) -> bool:

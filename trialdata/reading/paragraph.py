@@ -666,9 +666,42 @@ def _bounds_as_ranges(primary: list[tuple[DoseMention, _Sentence]]) -> list[tupl
     return result
 
 
+# "1 million cell/kg iv----day 0", "1 million cell/kg iv ----day 2", ...: one line per administration, each naming its
+# day.
+_LINE_DAY = re.compile(r"\b(?:day|d)\s{0,2}(\d{1,3})\s{0,2}$", re.I)
+
+
+def _dated_repeats(primary: list[tuple[DoseMention, _Sentence]], text: str,
+                   location: str) -> dict[int, tuple[ScheduleMention, Source]]:
+    """For the first mention of a dose written again on lines that each end with their own day (and give no other
+    schedule), the schedule those lines make (one administration on each day, the first day 0) and its source, the
+    lines from the first to the last as the record writes them."""
+    found: dict[int, tuple[ScheduleMention, Source]] = {}
+    for mention, _ in primary:
+        same = [(m, s) for m, s in primary if _same_mention(m, mention)]
+        if same[0][0] is not mention or len(same) < 2 or len({id(s) for _, s in same}) != len(same):
+            continue
+        points = [_LINE_DAY.search(s.text) for _, s in same]
+        if not all(points):
+            continue
+        days = sorted(float(p.group(1)) for p in points if p)
+        if len(set(days)) != len(days):
+            continue
+        offsets = tuple(d - days[0] for d in days)
+        gaps = {b - a for a, b in pairwise(offsets)}
+        first, last = same[0][1].source.text, same[-1][1].source.text
+        start = text.find(first)
+        end = text.find(last, max(start, 0)) + len(last)
+        quoted = text[start:end] if 0 <= start < end else first
+        found[id(mention)] = (ScheduleMention(len(days), gaps.pop() if len(gaps) == 1 else None, offsets, quoted,
+                                              0, 0), Source(text=quoted, location=location))
+    return found
+
+
 def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[DoseMention, _Sentence]],
                 schedules: list[tuple[ScheduleMention, _Sentence]], part: _Part, location: str,
                 flags: list[Flag], labels: dict[int, str], banded: bool) -> list[Reading]:
+    dated = _dated_repeats(primary, part.text, location) if not schedules else {}
     distinct: list[tuple[DoseMention, _Sentence]] = []
     for mention, sentence in primary:
         same = next((i for i, (m, _) in enumerate(distinct) if _same_mention(m, mention)), None)
@@ -701,8 +734,10 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
         if dose is None:
             continue
         schedule, schedule_sentence = _schedule_for(mention, sentence, schedules)
-        regimen = _regimen(dose, schedule, schedule_sentence.source if schedule_sentence else None,
-                           labels.get(id(mention)) if options else None)
+        schedule_source = schedule_sentence.source if schedule_sentence else None
+        if id(mention) in dated:
+            schedule, schedule_source = dated[id(mention)]
+        regimen = _regimen(dose, schedule, schedule_source, labels.get(id(mention)) if options else None)
         extra: tuple[Flag, ...] = ()
         regimen, extra = _with_additional(regimen, schedule, schedules)
         listing = ", ".join(f"{labels[id(m)]}: {describe(m)}" if id(m) in labels else describe(m)
