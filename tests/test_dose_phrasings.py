@@ -88,6 +88,8 @@ DOSE_CASES = [
     pytest.param("ANKL (2x10*9) from peripheral blood 32ml is administered rapidly iv 12-36hr after each "
                  "chemotherapeutic agents while peak effect of NK cell ligand modulation by chemotherapeutic agent is "
                  "maintained.", [D(2e9, FLAT, restored=True)], id="NCT02370017-asterisk-for-caret"),
+    pytest.param("Multiple intra muscular injection of mesenchymal stem cells derived from human umbilical cord. "
+                 "5*10/7 per ischemic limb", [D(5e7, FLAT, restored=True)], id="NCT01216865-slash-for-caret"),
     pytest.param("8×10^9 autologous tumor lysate pulsed DC-CIK cells for each infusion, IV (in the vein) for four "
                  "cycles, each cycle received four infusions with a 1 day interval.", [D(8e9, FLAT)],
                  id="NCT02202928-lysate-pulsed-cells-are-cells"),

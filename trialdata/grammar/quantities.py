@@ -26,8 +26,8 @@ _MANTISSA = r"\d{1,4}(?:[.,·]\d{1,3})?"
 _NUMBER_START = r"(?<![\w.^/])(?<!\d,)"
 # How an exponent can follow the "10"; the last three only after a times sign ("2×10~7", "1 X 10 8", and the lost
 # superscript of "2 x 107"), and those three are powers read from text that lost them, so flagged.
-_EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "star", "spaced", "lost")
-_RESTORED_FORMS = frozenset(("tilde", "star", "spaced", "lost"))
+_EXPONENT_FORMS = ("caret", "sup", "e", "paren", "tilde", "star", "slash", "spaced", "lost")
+_RESTORED_FORMS = frozenset(("tilde", "star", "slash", "spaced", "lost"))
 
 
 def _power_pattern(tag: str, after_times: bool) -> str:
@@ -42,6 +42,7 @@ def _power_pattern(tag: str, after_times: bool) -> str:
         forms += [
             rf"~(?P<tilde{tag}>\d{{1,2}})(?!\d)",
             rf"\*(?P<star{tag}>\d{{1,2}})(?!\d)",  # "2x10*9": an asterisk for the lost caret
+            rf"/(?P<slash{tag}>[3-9]|1[0-2])(?![\d.,])",  # "2*10/7": a slash for the lost caret
             rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d]|[.,]\d)",
             rf"(?P<lost{tag}>[3-9])(?![\d]|[.,]\d)",
         ]
