@@ -241,3 +241,21 @@ def test_a_list_under_a_heading_that_says_what_is_given_is_read_from_the_summary
         ("Group 3", "No intubated"))], (), summaries=(description,))
     assert [[(r.dose.value, r.administrations) for r in arm.regimens] for arm in arms] == [[(1e6, 3)]] * 3
     assert all("dose-from-summary" in _codes(arm) for arm in arms)
+
+
+@pytest.mark.parametrize("text, days", [
+    # NCT05017298: the count and its days, as two schedules of one sentence
+    ("Each subject receives three separate doses of 200 million allogeneic adipose-derived mesenchymal stem cells via "
+     "intravenously infusion on days 0, 3, and 6 with a total of 600 million AdMSCs during 7 days in addition to "
+     "their standard of care.", (0, 3, 6)),
+    # NCT04362189: the count in one sentence, its days in the next
+    ("Subjects assigned to this arm will receive 4 intravenous infusions of HB-adMSCs at 100 million cells/dose. "
+     "HB-adMSC infusions will occur at day 0, 3, 7, and 10.", (0, 3, 7, 10)),
+    # NCT03925324: the count in one sentence, the interval of its infusions in the next
+    ("Three intravenous infusions of 1.5 million (aMBMC) per kg administered at approximately 2mL/min. Maximum dose as "
+     "for 100kg subject or 150 million cells for any subject 100kg or more with each infusion 1 month apart.",
+     (0, 30, 60)),
+], ids=["NCT05017298", "NCT04362189", "NCT03925324"])
+def test_a_count_takes_the_days_or_interval_its_paragraph_gives_elsewhere(text: str, days: tuple) -> None:
+    [reading] = read_paragraph(text, "arm").readings
+    assert reading.regimen.administration_days == days

@@ -46,7 +46,15 @@ from ..grammar.schedules import (
 )
 from ..grammar.sentences import split_sentences
 from ..grammar.text import readable, short_text_cache
-from ..grammar.vocabulary import BODY_UNITS, PROCEDURE_WORDS, REFERENCE_WORDS, SITE_WORDS, TIME_UNITS, VOLUME_UNITS
+from ..grammar.vocabulary import (
+    ADMINISTRATION_NOUNS,
+    BODY_UNITS,
+    PROCEDURE_WORDS,
+    REFERENCE_WORDS,
+    SITE_WORDS,
+    TIME_UNITS,
+    VOLUME_UNITS,
+)
 from ..models import Dose, Flag, Regimen, Source
 from ..notation import format_cells, format_dose_range
 
@@ -671,6 +679,36 @@ def _bounds_as_ranges(primary: list[tuple[DoseMention, _Sentence]]) -> list[tupl
 _LINE_DAY = re.compile(r"\b(?:day|d)\s{0,2}(\d{1,3})\s{0,2}$", re.I)
 
 
+def _timing_of(counted: ScheduleMention, sentence: _Sentence, schedules: list[tuple[ScheduleMention, _Sentence]]
+               ) -> tuple[ScheduleMention, _Sentence] | None:
+    """The days or interval of a bare count, from the paragraph's other schedules: the same count with its days
+    ("three separate doses ... on days 0, 3, and 6"; "4 intravenous infusions ... HB-adMSC infusions will occur at
+    day 0, 3, 7, and 10"), else the one interval its sentence gives further on ("Four times of MSC infusion ...
+    (once every 4 days)") or, failing that, another sentence gives its administrations ("Three intravenous
+    infusions ... with each infusion 1 month apart")."""
+    dated = [(s, t) for s, t in schedules if s.administrations == counted.administrations and s.days]
+    if dated:
+        return dated[0]
+    if any(s.noun.lower().startswith(CYCLE_NOUNS) or PER_CYCLE.search(t.text) for s, t in schedules):
+        return None  # "every 30 days and cycles every 120 days": cycles space the administrations unevenly
+    paced = [(s, t) for s, t in schedules if s.interval_days and s.administrations is None and not s.open_ended
+             and (t is sentence or _ADMINISTRATION_NOUN.search(t.text))]
+    here = [(s, t) for s, t in paced if t is sentence]
+    found = here if here else paced
+    if len(found) != 1:
+        return None
+    every, where = found[0]
+    count = counted.administrations or 0
+    days = tuple(i * every.interval_days for i in range(count)) if count <= MAX_ADMINISTRATIONS else ()  # type: ignore[operator]
+    if where is sentence:
+        return replace(counted, interval_days=every.interval_days, days=days, start=min(counted.start, every.start),
+                       end=max(counted.end, every.end)), sentence
+    return replace(counted, interval_days=every.interval_days, days=days), where  # the interval's sentence quoted
+
+
+_ADMINISTRATION_NOUN = re.compile(rf"\b{words(ADMINISTRATION_NOUNS, plural=True)}\b", re.I)
+
+
 def _dated_repeats(primary: list[tuple[DoseMention, _Sentence]], text: str,
                    location: str) -> dict[int, tuple[ScheduleMention, Source]]:
     """For the first mention of a dose written again on lines that each end with their own day (and give no other
@@ -924,14 +962,9 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
             if counted:  # "three weekly infusions ... Each weekly dose will provide 2 x 10^6 T cells/kg"
                 return counted[0]
         if nearest.administrations and not nearest.interval_days and not nearest.days:
-            paced = [s for s in own if s.interval_days and s.administrations is None and not s.open_ended]
-            if len(paced) == 1:  # "Four times of MSC infusion (1.5x10E6 cells/kg body weight) ... (once every 4
-                # days)": a count and, further on in its sentence, the interval of the same administrations
-                every = paced[0].interval_days
-                days = tuple(i * every for i in range(nearest.administrations)) \
-                    if nearest.administrations <= MAX_ADMINISTRATIONS else ()
-                return replace(nearest, interval_days=every, days=days, start=min(nearest.start, paced[0].start),
-                               end=max(nearest.end, paced[0].end)), sentence
+            timed = _timing_of(nearest, sentence, schedules)
+            if timed is not None:
+                return timed
         if nearest.weak:
             # "A single dose of 2×107 hUC-MSC will treated to patients, IV, Repeat every weeks for four times."
             stronger = [(s, t) for s, t in schedules if s is not nearest and (s.administrations or 0) > 1
