@@ -119,6 +119,7 @@ ROW_EXAMPLES = {
                              "killer (HANK) immunotherapies."),
     ("SEVERAL_PHRASES", 2): ("NCT01624077", "the administration of the CD4+CD25+ Tregs (1 x 106 cells/kg) at several "
                              "intervals (for graft specific tolerance induction)."),
+    ("SEVERAL_PHRASES", 3): ("NCT01212341", "Repeated dose infusion"),
     ("NOT_USED_PHRASES", 0): ("NCT00902044", "Dose Level 3: 1x10^5 cells/m2 (NOT BEING USED)"),
     ("ESCALATION_JOINS", 0): ("NCT01945814", "Three different dose levels are selected, starting with 5 x 106 (a T "
                               "cell number more than an order of magnitude lower than that administered at the time of "
@@ -375,6 +376,32 @@ def test_a_count_of_courses_does_not_count_the_infusions_its_sentence_counts() -
                 "one course of treatment.")
     assert [(r.regimen.dose.value, r.regimen.administrations)
             for r in read_paragraph(sentence, "intervention").readings] == [(5.05e9, 2), (5.05e8, 2)]
+
+
+def test_an_arm_labelled_as_repeated_doses_has_no_count_of_one() -> None:
+    """NCT01212341: the arm "Repeated dose infusion" lists "Cohort 3: 1x10^6 cells/kg Cohort 4: 3x10^6 cells/kg ..."
+    and says nowhere how many infusions: the count is open, not one assumed."""
+    nk = Intervention(name="Allogeneic NK cells", type="BIOLOGICAL")
+    [arm], _ = build_arms([ArmText(description="Cohort 3: 1x10^6 cells/kg Cohort 4: 3x10^6 cells/kg Cohort 5: "
+                                   "1x10^7 cells/kg Cohort 6: 3x10^7 cells/kg", location="arm",
+                                   label="Repeated dose infusion", interventions=(nk,))], ("Phase 1",))
+    assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(1e6, None), (3e6, None), (1e7, None),
+                                                                          (3e7, None)]
+    assert "count-open" in {flag.code for flag in arm.flags}
+
+
+def test_a_cell_free_product_given_with_the_cells_does_not_make_the_arm_cell_free() -> None:
+    """NCT02365142: the arm "BMMSC with Platelet Rich Plasma (PRGF)" links "100 million Bone marrow mesenchimal stem
+    cells" beside the plasma; the plasma comes with the cells, and the arm gives 100 million of them."""
+    cells = Intervention(name="100 million Bone marrow mesenchimal stem cells", type="BIOLOGICAL",
+                         description="100 million Bone marrow mesenchimal stem cells with PRGF")
+    plasma = Intervention(name="Platelet Rich plasma (PRGF)", type="BIOLOGICAL", description="3 injections of PRGF")
+    [arm], _ = build_arms([ArmText(description="Single intraarticular injection of 100 million Bone marrow "
+                                   "mesenchimal stem cells and three intraarticular injections of plateler Rich "
+                                   "Plasma (PRGF) separatede by 7 days.", location="arm",
+                                   label="BMMSC with Platelet Rich Plasma (PRGF)", interventions=(cells, plasma))], ())
+    assert arm.cellular and [r.dose.value for r in arm.regimens] == [1e8]
+    assert "cell-free" not in {flag.code for flag in arm.flags}
 
 
 def test_the_exponent_of_a_lost_superscript_is_not_a_number_of_its_own() -> None:

@@ -135,6 +135,10 @@ NOT_SCHEDULES = [
                  "need of maxillary reconstruction", id="NCT04998058-a-total-of-participants"),
     pytest.param("Patients in the control group 3 received autologous osteochondral transplantation",
                  id="NCT04953572-a-group-number-before-a-verb"),
+    pytest.param("On Day -2 or Day -1, you will receive NK cells by vein over 30 minutes",
+                 id="NCT01904136-days-or-days-is-a-window"),
+    pytest.param("Cy/Flu on Days -4 to -2 and then 4 x 10^7 cells/m^2 on Day 0, Day 1 or Day 2",
+                 id="NCT02065362-a-window-of-three-days"),
 ]
 
 

@@ -57,6 +57,8 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
                             "for a total of 3 times.", (3, 7.0)),
     ("MULTIPLES", "twice"): ("NCT04501341", "Dosage: 2 x 10^6 cells/kgBW, twice, with three months "
                                             "interval", (2, 90.0)),
+    ("BODY_UNITS", "kgbw"): ("NCT04501341", "Dosage: 2 x 10^6 cells/kgBW, twice, with three months interval",
+                             [(2e6, "cells/kg")]),
     ("BODY_UNITS", "kg"): ("NCT00603330", "In this arm, 4 x 10E6 MSC/Kg BW of the recipient will be injected during "
                            "the first hour after thawing.", [(4e6, "cells/kg")]),
     ("BODY_UNITS", "kilogram"): ("NCT04629833", "Participants will receive MC0518 1-2 million cells/ kilogram "

@@ -132,6 +132,7 @@ _DAY_LIST = led(
     rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}{_NOT_A_DAY}){{1,24}})",
     re.I,
 )
+_ALTERNATIVE_DAYS = re.compile(r"\bor\s{1,3}(?:on\s{1,3})?(?:day|d|week|month)?\s{0,2}[+-]?\d{1,4}\s*$", re.I)
 # "in the 1st, 8th and 15th day"
 # "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
 # something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
@@ -487,6 +488,8 @@ def _days_clue(match: re.Match[str]) -> _Clue | None:
         unit = float(lookup(TIME_UNITS, groups["unit"]))  # type: ignore[arg-type]
         points = tuple(float(n) * unit for n in _DIGITS.findall(groups["ordinals"]))
         return _Clue("days", match.start(), match.end(), points) if len(set(points)) > 1 else None
+    if _ALTERNATIVE_DAYS.search(match.group(0)):
+        return None  # "on Day 0, Day 1 or Day 2": a window for one infusion, not three
     points = _points(match.group(0))
     return _Clue("days", match.start(), match.end(), tuple(points)) if len(points) > 1 else None
 

@@ -113,6 +113,7 @@ DRUG_UNITS: tuple[str, ...] = (
 # and virus-specific T-cell trials dose; wound and cartilage products are dosed per cm² of the lesion.
 BODY_UNITS: dict[str, str] = {
     "kg": "cells/kg",
+    "kgbw": "cells/kg",  # "2*10~6/KgBW": the body weight glued to the unit
     "kilogram": "cells/kg",
     "kilo": "cells/kg",
     "weight range": "cells/kg",  # "1x10^6 cells/weight range per administration": a per-weight dose (flagged)
@@ -293,6 +294,7 @@ SEVERAL_PHRASES: tuple[str, ...] = (
     r"(?:multiple|several|repeated)\s+(?:[\w()-]{1,25}\s+){0,4}?(?:infusions|transfusions|administrations|doses|"
     r"treatments|immunotherapies|courses|cycles|vaccinations)\b",
     r"at\s+(?:several|multiple|various)\s+(?:time\s+)?(?:intervals|times|time\s+points)",
+    r"repeated[-\s]+dos(?:e|es|ing)\b",
 )
 
 # --- what is not cells -------------------------------------------------------------------------------------------

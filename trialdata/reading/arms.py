@@ -35,7 +35,7 @@ from ..grammar.products import (
     type_name,
     type_rank,
 )
-from ..grammar.schedules import FOLLOW_UP, GIVING, mentions_sampling
+from ..grammar.schedules import FOLLOW_UP, GIVING, find_several, mentions_sampling
 from ..models import Arm, Dose, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
@@ -254,7 +254,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
     regimens = [_with(r, route=r.route or route, route_source=r.route_source or route_source) for r in regimens]
     if not own.optional and not any(r.regimen.administrations for r in own.readings) and any(
             r.dose and (r.administrations is None or r.administrations == 1) for r in regimens) and (
-            several := own.several()):
+            several := own.several() or find_several(text.label or "")):  # the label "Repeated dose infusion"
         regimens = _several(regimens, readings, several, flags)
     placebo = text.type in _PLACEBO_TYPES or (text.type is None and mentions_placebo(text.label or "")) or \
         (text.type is None and text.label is None and mentions_placebo(words) and not mentions_cells(words))
@@ -374,7 +374,11 @@ def _has_digit(text: str) -> bool:
 
 
 def _cell_free(text: ArmText) -> str | None:
-    """The cell-free product an arm's label or interventions' names say it gives (convention 5.1)."""
+    """The cell-free product an arm's label or interventions' names say it gives (convention 5.1); none when another
+    of its interventions gives cells ("BMMSC with Platelet Rich Plasma (PRGF)" linking "100 million Bone marrow
+    mesenchimal stem cells": the plasma comes with the cells)."""
+    if any(gives_cells(i) and not cell_free_product(i.name) for i in text.interventions):
+        return None
     names = [text.label or "", *(i.name for i in text.interventions)]
     for name in names:
         found = cell_free_product(name)
