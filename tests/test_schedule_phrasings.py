@@ -82,6 +82,8 @@ SCHEDULE_CASES = [
     pytest.param("The second transplantation: the same amount of cells are again transplanted approximately 1 weeks "
                  "after initial boosting.", 2, None, (), id="NCT01468064-a-heading-naming-the-second"),
     pytest.param("Dosage: 50,000,000 cells/10ml, 2-time injection", 2, None, (), id="NCT02477540-hyphenated-count"),
+    pytest.param("This is the active investigational intervention, administered intravenously at surgery and day 4 "
+                 "post-transplant", 2, 4, (0, 4), id="NCT03478215-at-surgery-and-day-4"),
     pytest.param("intrauterine injection with umbilical cord mesenchymal stem cell (SCLnow 19#); one time/one "
                  "menstrual cycle, total 2 times", 2, None, (), id="NCT03386708-the-total-wins-over-once-a-cycle"),
     pytest.param("Treatment group receive AstroStem(Autologous adipose tissue derived mesenchymal stem cells, AdMSCs) "

@@ -136,6 +136,10 @@ _ALTERNATIVE_DAYS = re.compile(r"\bor\s{1,3}(?:on\s{1,3})?(?:day|d|week|month)?\
 # "in the 1st, 8th and 15th day"
 # "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
 # something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
+# "administered intravenously at surgery and day 4 post-transplant": the procedure is day 0.
+_AT_PROCEDURE_AND_DAY = led(r"\bat\s{1,3}(?:the\s{1,3}time\s{1,3}of\s{1,3})?(?:surgery|operation|transplant(?:ation)?)"
+                            r"\s{1,3}and\s{1,3}(?:on\s{1,3})?(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b",
+                            re.I)
 _ORDINAL_DAYS = led(
     rf"\b(?P<ordinals>\d{{1,3}}(?:st|nd|rd|th)?(?:{_SEPARATOR}\d{{1,3}}(?:st|nd|rd|th)?){{1,24}})\s{{1,3}}{_UNIT}",
     re.I,
@@ -408,6 +412,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("days", _DAY_LIST, _UNIT_WORDS, _DIGITS_),
     ("days", _TIMES_SINCE_FIRST, ("-week", "-day", "-month", " week", " day", " month"), _DIGITS_),
     ("days", _ORDINAL_DAYS, (",", " and "), _DIGITS_),
+    ("days", _AT_PROCEDURE_AND_DAY, ("surgery", "operation", "transplant"), (" day",)),
     ("single", _SINGLE, ("single", "one-", "one ", "once"), _ANY),
     ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
     ("interval", _INTERVALS[1], ("once",), _UNIT_WORDS),
@@ -482,6 +487,9 @@ def _days_clue(match: re.Match[str]) -> _Clue | None:
         points = [0.0] if groups.get("first") else []
         points += [float(n) * float(lookup(TIME_UNITS, unit)) for n, unit in _HYPHEN_POINT.findall(groups["items"])]
         return _Clue("days", match.start(), match.end(), tuple(points)) if len(set(points)) > 1 else None
+    if groups.get("later"):
+        later = float(groups["later"])
+        return _Clue("days", match.start(), match.end(), (0.0, later)) if later > 0 else None
     if groups.get("ordinals"):
         if not GIVING.search(_REFERENCE_POINT.sub(" ", match.string)):
             return None
