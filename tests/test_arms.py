@@ -259,3 +259,15 @@ def test_a_list_under_a_heading_that_says_what_is_given_is_read_from_the_summary
 def test_a_count_takes_the_days_or_interval_its_paragraph_gives_elsewhere(text: str, days: tuple) -> None:
     [reading] = read_paragraph(text, "arm").readings
     assert reading.regimen.administration_days == days
+
+
+def test_injections_of_microlitres_into_one_tissue_are_one_procedure() -> None:
+    """NCT01354483: "starting from 4 spinal cord injection of 4µL of cell suspensions in Group A": four injections of
+    a few microlitres each into the spinal cord in one operation, one administration of the arm's 1.6 million."""
+    cells = Intervention(name="Umbilical Cord Blood Mononuclear Cell", type="BIOLOGICAL")
+    summary = ("The first three groups of four patients will receive transplants of increasing dose of HLA-matched "
+               "umbilical cord blood mononuclear cells, starting from 4 spinal cord injection of 4µL of cell "
+               "suspensions in Group A to 8µL in Group B and 16µL in Group C.")
+    [arm], _ = build_arms([_arm("Umbilical cord blood mononuclear cell, 1.6 million", cells,
+                                label="Treatment Group A")], (), summaries=(summary,))
+    assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(1.6e6, 1)]
