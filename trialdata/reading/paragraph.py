@@ -470,7 +470,8 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
     for reading in readings:  # route and phase cannot make a regimen impossible: a copy needs no validation
         regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
         extra = _optional_flag(regimen, optional_texts)
-        finished.append(replace(reading, regimen=regimen, flags=reading.flags + extra))
+        finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended, reading.banded,
+                                reading.cycles, reading.per_cycle))  # the constructor: replace() costs far more
     return finished
 
 
