@@ -139,6 +139,9 @@ NOT_SCHEDULES = [
                  id="NCT04953572-a-group-number-before-a-verb"),
     pytest.param("On Day -2 or Day -1, you will receive NK cells by vein over 30 minutes",
                  id="NCT01904136-days-or-days-is-a-window"),
+    pytest.param("Treatment involves two non-invasive surgical procedures with low morbidity: obtaining bone marrow "
+                 "under local anesthesia and sedation, and 4 weeks later, articular injection of the cell product (20 "
+                 "millions MSVs).", id="NCT01183728-the-harvest-is-one-of-the-procedures"),
     pytest.param("Cy/Flu on Days -4 to -2 and then 4 x 10^7 cells/m^2 on Day 0, Day 1 or Day 2",
                  id="NCT02065362-a-window-of-three-days"),
 ]

@@ -89,6 +89,9 @@ _QUANTITY_FOLLOWS = (
 # "patients will receive one of three doses of CNDO-109-AANK cells, and the lowest of these three doses (dose 1)
 # is ...": a choice among dose levels, not three administrations.
 _NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\sthese\s)"
+# The procedures of an autologous product count its harvest too, not only its administrations.
+_HARVEST = led(r"\b(?:harvest|aspirat|obtaining\s{1,3}(?:the\s{1,3})?bone\s{1,3}marrow|liposuction|lipoaspirat)", re.I)
+_HARVEST_REACH = 120
 _TOTAL_BEFORE = re.compile(r"\btotal\b", re.I)  # "total 2 times", "a total of 4 doses": the whole course's count
 _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
@@ -557,6 +560,8 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
         noun = (groups.get("noun") or "").lower()
         if noun and _OF_OTHER_THERAPY.match(match.string, match.end()):
             return None
+        if noun.startswith("procedure") and _HARVEST.search(match.string, match.end(), match.end() + _HARVEST_REACH):
+            return None  # "two ... surgical procedures ...: obtaining bone marrow ..., and ... articular injection"
     return _Clue("count", match.start(), match.end(), float(count), noun=(groups.get("noun") or "").lower(),
                  total=_TOTAL_BEFORE.search(match.string, max(0, match.start() - 12), match.end()) is not None) \
         if count else None
