@@ -84,6 +84,9 @@ SCHEDULE_CASES = [
     pytest.param("Dosage: 50,000,000 cells/10ml, 2-time injection", 2, None, (), id="NCT02477540-hyphenated-count"),
     pytest.param("This is the active investigational intervention, administered intravenously at surgery and day 4 "
                  "post-transplant", 2, 4, (0, 4), id="NCT03478215-at-surgery-and-day-4"),
+    pytest.param("In the MSCs injection group, 1×10^6/kg human umbilical cord-derived mesenchymal stem cells were "
+                 "intravenously injected to the patient immediately after the surgery and at day 3 after the surgery.",
+                 2, 3, (0, 3), id="NCT04996966-after-surgery-and-at-day-3"),
     pytest.param("intrauterine injection with umbilical cord mesenchymal stem cell (SCLnow 19#); one time/one "
                  "menstrual cycle, total 2 times", 2, None, (), id="NCT03386708-the-total-wins-over-once-a-cycle"),
     pytest.param("Treatment group receive AstroStem(Autologous adipose tissue derived mesenchymal stem cells, AdMSCs) "
@@ -137,6 +140,9 @@ NOT_SCHEDULES = [
                  "need of maxillary reconstruction", id="NCT04998058-a-total-of-participants"),
     pytest.param("Patients in the control group 3 received autologous osteochondral transplantation",
                  id="NCT04953572-a-group-number-before-a-verb"),
+    pytest.param("This is a Phase I, open-label, single centre, non-randomized dose-escalation evaluation of the "
+                 "safety and feasibility of MSC treatment for subjects diagnosed with IPF.",
+                 id="NCT01385644-a-single-centre-is-no-single-dose"),
     pytest.param("On Day -2 or Day -1, you will receive NK cells by vein over 30 minutes",
                  id="NCT01904136-days-or-days-is-a-window"),
     pytest.param("Treatment involves two non-invasive surgical procedures with low morbidity: obtaining bone marrow "

@@ -118,7 +118,9 @@ _SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,
 _FROM_TO = led(rf"\bfrom\s{{1,3}}(?:the\s{{1,3}})?{_UNIT}\s{{0,2}}(?P<a>\d{{1,3}})\s{{1,3}}(?:to|through|until|till)"
                rf"\s{{1,3}}(?:(?:{words(TIME_UNITS)})s?\s{{0,2}})?(?P<b>\d{{1,3}})\b", re.I)
 _SINGLE = led(
-    rf"\b(?:a\s{{1,3}})?single(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
+    # not "a single centre, non-randomized dose-escalation evaluation": single is what the trial is, not its dosing
+    rf"\b(?:a\s{{1,3}})?single(?![-\s](?:cent(?:er|re)|site|arm|group|blind|institution|patient)s?\b)"
+    rf"(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
     r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
     r"|\b(?:infused|injected|administered|given|transplanted|applied|implanted|delivered|performed|done)\s{1,3}once\b"
     rf"(?!\s{{1,3}}(?:a|per|every|each|{_ADVERB})\b)"
@@ -140,9 +142,10 @@ _ALTERNATIVE_DAYS = re.compile(r"\bor\s{1,3}(?:on\s{1,3})?(?:day|d|week|month)?\
 # "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
 # something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
 # "administered intravenously at surgery and day 4 post-transplant": the procedure is day 0.
-_AT_PROCEDURE_AND_DAY = led(r"\bat\s{1,3}(?:the\s{1,3}time\s{1,3}of\s{1,3})?(?:surgery|operation|transplant(?:ation)?)"
-                            r"\s{1,3}and\s{1,3}(?:on\s{1,3})?(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b",
-                            re.I)
+# "immediately after the surgery and at day 3 after the surgery", likewise.
+_AT_PROCEDURE_AND_DAY = led(r"\b(?:at|after)\s{1,3}(?:the\s{1,3}(?:time\s{1,3}of\s{1,3})?)?"
+                            r"(?:surgery|operation|transplant(?:ation)?)\s{1,3}and\s{1,3}(?:at\s{1,3}|on\s{1,3})?"
+                            r"(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b", re.I)
 _ORDINAL_DAYS = led(
     rf"\b(?P<ordinals>\d{{1,3}}(?:st|nd|rd|th)?(?:{_SEPARATOR}\d{{1,3}}(?:st|nd|rd|th)?){{1,24}})\s{{1,3}}{_UNIT}",
     re.I,
@@ -150,7 +153,7 @@ _ORDINAL_DAYS = led(
 # "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
 # times of follow-up, not of doses, when the clause names a visit and nothing given.
 FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
-                r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?)\w*\b", re.I)
+                r"test|monitor|check|record|analy[sz]|endpoint|outcome|time\s{1,3}points?|review)\w*\b", re.I)
 _CLAUSE = led(r"[.;:]\s")
 _REFERENCE_POINT = led(rf"\b{words(REFERENCE_WORDS)}[-\s]{{0,3}}(?:treatment|therapy|"
                               r"transplant(?:ation)?|infusion|injection|dosing|administration)\b", re.I)
