@@ -271,3 +271,13 @@ def test_injections_of_microlitres_into_one_tissue_are_one_procedure() -> None:
     [arm], _ = build_arms([_arm("Umbilical cord blood mononuclear cell, 1.6 million", cells,
                                 label="Treatment Group A")], (), summaries=(summary,))
     assert [(r.dose.value, r.administrations) for r in arm.regimens] == [(1.6e6, 1)]
+
+
+def test_a_count_beside_a_stated_single_administration_is_not_the_cells() -> None:
+    """NCT02365142: "Single intraarticular injection of 100 million Bone marrow mesenchimal stem cells and three
+    intraarticular injections of plateler Rich Plasma (PRGF) separatede by 7 days": the cells once, the plasma
+    three times."""
+    [reading] = read_paragraph("Single intraarticular injection of 100 million Bone marrow mesenchimal stem cells and "
+                               "three intraarticular injections of plateler Rich Plasma (PRGF) separatede by 7 days.",
+                               "arm 'BMMSC with Platelet Rich Plasma (PRGF)'").readings
+    assert (reading.regimen.dose.value, reading.regimen.administrations) == (1e8, 1)

@@ -283,7 +283,7 @@ def find_schedules(text: str) -> list[ScheduleMention]:
             distance = _distance(anchor, clue)
             if (nearest is None or distance < gap) and not _then_between(text, anchor, clue):
                 nearest, gap = anchor, distance
-        if nearest is not None and gap <= _CLUE_REACH:
+        if nearest is not None and gap <= _CLUE_REACH and not _counts_apart(nearest, clue):
             groups[id(nearest)].append(clue)
         elif clue.kind == "count" and (not clue.noun.startswith("time") or GIVING.search(text)):
             groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given
@@ -460,6 +460,14 @@ def _clues(text: str) -> list[_Clue]:
                 return clues
             clues.append(clue)
     return clues
+
+
+def _counts_apart(anchor: _Clue, clue: _Clue) -> bool:
+    """"Single intraarticular injection of 100 million ... cells and three intraarticular injections of plateler
+    Rich Plasma": a count of several beside a stated single administration counts something else; it stays a
+    schedule of its own, and the dose takes the nearer."""
+    return anchor.kind == "single" and not anchor.weak and clue.kind == "count" and not clue.total \
+        and float(clue.value) > 1  # type: ignore[arg-type]  # "one time/one menstrual cycle, total 2 times" stays one
 
 
 def _nested(a: _Clue, b: _Clue) -> bool:
