@@ -137,19 +137,19 @@ _DAY_LIST = led(
     rf"(?P<rest>(?:{_SEPARATOR}(?:(?:on|at|in)\s{{1,3}})?(?:{_POINT_UNIT}\s{{0,2}})?[+-]?\d{{1,4}}{_NOT_A_DAY}){{1,24}})",
     re.I,
 )
-_ALTERNATIVE_DAYS = re.compile(r"\bor\s{1,3}(?:on\s{1,3})?(?:day|d|week|month)?\s{0,2}[+-]?\d{1,4}\s*$", re.I)
-# "in the 1st, 8th and 15th day"
+# A list whose last item follows "or" ("on Day 0, Day 1 or Day 2") is a window for one administration.
+_ALTERNATIVE_DAYS = re.compile(r"\bor\s{1,3}(?:on\s{1,3})?(?:day|d|week|month)?\s{0,2}[+-]?\d{1,4}\s{0,3}$", re.I)
 # "in the 1st, 8th and 15th day", "on the 1, 4, 7 and 10 days after": read only where the sentence speaks of giving
 # something, since "at 1, 3 and 6 months" is as often a list of follow-up visits.
-# "administered intravenously at surgery and day 4 post-transplant": the procedure is day 0.
-# "immediately after the surgery and at day 3 after the surgery", likewise.
-_AT_PROCEDURE_AND_DAY = led(r"\b(?:at|after)\s{1,3}(?:the\s{1,3}(?:time\s{1,3}of\s{1,3})?)?"
-                            r"(?:surgery|operation|transplant(?:ation)?)\s{1,3}and\s{1,3}(?:at\s{1,3}|on\s{1,3})?"
-                            r"(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b", re.I)
 _ORDINAL_DAYS = led(
     rf"\b(?P<ordinals>\d{{1,3}}(?:st|nd|rd|th)?(?:{_SEPARATOR}\d{{1,3}}(?:st|nd|rd|th)?){{1,24}})\s{{1,3}}{_UNIT}",
     re.I,
 )
+# "administered intravenously at surgery and day 4 post-transplant", "immediately after the surgery and at day 3
+# after the surgery": the procedure is day 0.
+_AT_PROCEDURE_AND_DAY = led(r"\b(?:at|after)\s{1,3}(?:the\s{1,3}(?:time\s{1,3}of\s{1,3})?)?"
+                            r"(?:surgery|operation|transplant(?:ation)?)\s{1,3}and\s{1,3}(?:at\s{1,3}|on\s{1,3})?"
+                            r"(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b", re.I)
 # "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
 # times of follow-up, not of doses, when the clause names a visit and nothing given.
 FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"

@@ -677,11 +677,6 @@ def _bounds_as_ranges(primary: list[tuple[DoseMention, _Sentence]]) -> list[tupl
     return result
 
 
-# "1 million cell/kg iv----day 0", "1 million cell/kg iv ----day 2", ...: one line per administration, each naming its
-# day.
-_LINE_DAY = re.compile(r"\b(?:day|d)\s{0,2}(\d{1,3})\s{0,2}$", re.I)
-
-
 def _timing_of(counted: ScheduleMention, sentence: _Sentence, schedules: list[tuple[ScheduleMention, _Sentence]]
                ) -> tuple[ScheduleMention, _Sentence] | None:
     """The days or interval of a bare count, from the paragraph's other schedules: the same count with its days
@@ -710,6 +705,11 @@ def _timing_of(counted: ScheduleMention, sentence: _Sentence, schedules: list[tu
 
 
 _ADMINISTRATION_NOUN = re.compile(rf"\b{words(ADMINISTRATION_NOUNS, plural=True)}\b", re.I)
+
+
+# "1 million cell/kg iv----day 0", "1 million cell/kg iv ----day 2", ...: one line per administration, each naming its
+# day.
+_LINE_DAY = re.compile(r"\b(?:day|d)\s{0,2}(\d{1,3})\s{0,2}$", re.I)
 
 
 def _dated_repeats(primary: list[tuple[DoseMention, _Sentence]], text: str,
