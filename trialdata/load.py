@@ -177,11 +177,21 @@ def read_each(files: Iterable[Path]) -> Iterator[LoadResult]:
 
 @dataclass
 class FileRead:
-    """One file's trials and problems, and the key that identifies its name and content."""
+    """One file's trials and problems, and the key that identifies its name and content: hashed when asked for
+    (the dashboard's digest of what is loaded) or when the parsed-record cache needs it, not for an export with
+    the cache off, where hashing every file's bytes was a fiftieth of the reading."""
 
     path: Path
-    key: str
+    label: str
+    data: bytes | None
     result: LoadResult
+    _key: str | None = None
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = entry_key(self.label, self.data or b"")
+        return self._key
 
 
 def read_files(files: Iterable[Path], name: Callable[[Path], str] = str) -> Iterator[FileRead]:
@@ -194,18 +204,20 @@ def read_files(files: Iterable[Path], name: Callable[[Path], str] = str) -> Iter
             try:
                 data = path.read_bytes()
             except OSError as error:
-                yield FileRead(path, f"unreadable:{label}",
-                               LoadResult(problems=[Problem(label, f"cannot be read: {error.strerror or error}")]))
+                yield FileRead(path, label, None, LoadResult(
+                    problems=[Problem(label, f"cannot be read: {error.strerror or error}")]), f"unreadable:{label}")
                 continue
-            key = entry_key(label, data)
-            stored = cache.get(key)
+            key = entry_key(label, data) if cache.folder is not None else None
+            stored = cache.get(key) if key is not None else None
             if stored is not None:
                 trials, problems = stored
-                yield FileRead(path, key, LoadResult(list(trials), [Problem(p, m, count=c) for p, m, c in problems]))
+                yield FileRead(path, label, data,
+                               LoadResult(list(trials), [Problem(p, m, count=c) for p, m, c in problems]), key)
                 continue
             result = read_file(label, data)
-            cache.put(key, result.trials, [(p.path, p.message, p.count) for p in result.problems])
-            yield FileRead(path, key, result)
+            if key is not None:
+                cache.put(key, result.trials, [(p.path, p.message, p.count) for p in result.problems])
+            yield FileRead(path, label, data, result, key)
     finally:
         cache.flush()
 

@@ -120,7 +120,7 @@ def not_used_after(text: str, end: int) -> str | None:
 def find_fraction(text: str) -> str | None:
     """The words saying one dose is split over days or bags ("split dose infusion over 3 days"), or None."""
     lowered = text.lower()
-    match = _FRACTION.search(text) if any(need in lowered for need in _FRACTION_GATE) else None
+    match = _FRACTION.search(text) if any(map(lowered.__contains__, _FRACTION_GATE)) else None
     return match.group(0) if match else None
 
 

@@ -222,7 +222,7 @@ def _population(text: str, start: int, end: int, head: str) -> str | None:
     words_ = text[start:end]
     if not any(c.isalpha() for c in words_):
         lowered = head.lower()
-        before = _POPULATION_BEFORE.search(head) if any(word in lowered for word in _DOSE_NOUNS) else None
+        before = _POPULATION_BEFORE.search(head) if any(map(lowered.__contains__, _DOSE_NOUNS)) else None
         if before is None:
             return None
         words_ = before.group(0)

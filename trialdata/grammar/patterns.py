@@ -132,7 +132,7 @@ def gate_index(rows: Iterable[Iterable[str]]) -> dict[str, tuple[int, ...]]:
 
 def opened_rows(lowered: str, index: dict[str, tuple[int, ...]]) -> list[int]:
     """The rows, in table order, of which the lower-cased text holds a string they need."""
-    return sorted({row for need in filter(lowered.__contains__, index) for row in index[need]})
+    return sorted(set().union(*map(index.__getitem__, filter(lowered.__contains__, index))))
 
 
 def _required(items) -> list[frozenset[str]]:

@@ -249,7 +249,7 @@ def may_state_schedule(text: str) -> bool:
     if _DIGIT.search(text):
         return True
     lowered = text.lower()
-    return any(word in lowered for word in _SCHEDULE_WORDS)
+    return any(map(lowered.__contains__, _SCHEDULE_WORDS))
 
 
 def find_schedules(text: str) -> list[ScheduleMention]:
@@ -271,7 +271,7 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     anchors = [c for c in clues if c.kind in _ANCHORS]
     groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
     lowered = text.lower()
-    per_cycle = any(noun in lowered for noun in CYCLE_NOUNS) and PER_CYCLE.search(text) is not None
+    per_cycle = any(map(lowered.__contains__, CYCLE_NOUNS)) and PER_CYCLE.search(text) is not None
     for clue in clues:
         if clue.kind in _ANCHORS:
             continue
@@ -300,7 +300,7 @@ _SEVERAL_GATE = frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES))
 def find_several(text: str) -> str | None:
     """The words that speak of several administrations without counting them ("the first NK cell infusion")."""
     lowered = text.lower()
-    match = _SEVERAL.search(text) if any(need in lowered for need in _SEVERAL_GATE) else None
+    match = _SEVERAL.search(text) if any(map(lowered.__contains__, _SEVERAL_GATE)) else None
     return match.group(0) if match else None
 
 
@@ -445,7 +445,7 @@ _OPENS = gate_index(first for _, _, first, _ in _GATED)
 def _clues(text: str) -> list[_Clue]:
     clues: list[_Clue] = []
     present = set(filter(text.lower().__contains__, _GATE_WORDS))
-    for i in sorted({i for word in present for i in _OPENS.get(word, ())}):
+    for i in sorted(set().union(*map(_OPENS.get, present, repeat(())))):
         kind, pattern, _, second = _GATED[i]
         if present.isdisjoint(second):
             continue

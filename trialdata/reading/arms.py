@@ -50,6 +50,7 @@ _REGIMEN_WORDS = ("10", "×", " x ", "million", "billion", "cell", "/kg", "once"
                   "daily", "monthly", "every", "day", "week", "month", "time", "dose", "infusion", "injection",
                   "administration", "transplant")
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
 _ACTIVE_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR")
@@ -370,7 +371,8 @@ def _is_drug(intervention: Intervention, reading: ParagraphReading) -> bool:
 
 
 def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
+    # ASCII text, by far the most, is searched in C; other text keeps `isdigit`'s wider sense ("10⁶" holds one).
+    return _ASCII_DIGIT.search(text) is not None if text.isascii() else any(c.isdigit() for c in text)
 
 
 def _cell_free(text: ArmText) -> str | None:
@@ -578,7 +580,7 @@ def _regimen_sentences(text: str) -> list[str]:
         covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
         sentence = text[start:covered]
         lowered_sentence = sentence.lower()
-        if any(word in lowered_sentence for word in _REGIMEN_WORDS) and (
+        if any(map(lowered_sentence.__contains__, _REGIMEN_WORDS)) and (
                 GIVING.search(sentence) or _under_giving_heading(text, start)):
             found[start] = sentence.strip()
     return list(found.values())
