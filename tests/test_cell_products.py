@@ -21,7 +21,7 @@ from trialdata.grammar.products import CELL_TYPES, GENERIC_CELL_TYPES, cell_free
 from trialdata.grammar.schedules import find_schedules, find_several
 from trialdata.load import read_file
 from trialdata.models import Intervention, Trial
-from trialdata.reading.arms import ArmText, build_arms
+from trialdata.reading.arms import ArmText, build_arms, gives_cells
 from trialdata.reading.paragraph import read_paragraph
 
 GOLD = Path(__file__).parent / "data" / "gold" / "cell-therapies"
@@ -417,6 +417,52 @@ def test_an_arm_naming_the_ends_of_an_escalation_gets_every_level_its_interventi
     Three, 2x10^8 cells/m^2"."""
     assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT01316146")] == [
         (2e7, "cells/m2", 1), (1e8, "cells/m2", 1), (2e8, "cells/m2", 1)]
+
+
+def test_an_arm_naming_the_ends_of_the_levels_its_summary_lists_gets_every_level() -> None:
+    """NCT03594981, arm: "Three dose levels will be explored. The lowest dose level will be 1x107cells/m2 and the
+    highest will be 5x107/m2."; summary: "among the three doses 1.0x107cells/m2, 2 x107cells/m2 and 5x107cells/m2":
+    the arm's levels are the three, each a single infusion, the middle one flagged as read from the summary."""
+    assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT03594981")] == [
+        (1e7, "cells/m2", 1), (2e7, "cells/m2", 1), (5e7, "cells/m2", 1)]
+    assert "dose-from-summary" in {flag.code for flag in _trial("NCT03594981").arms[0].flags}
+
+
+def test_a_count_worked_out_from_a_span_says_so() -> None:
+    """NCT02399735: "NK cells once per two-week for the first four-month, at a dose of 1×10E10 NK cells" (arm C,
+    whose intervention is "Normal Dose NK cells ×8 times"): eight infusions, worked out, not written, so flagged."""
+    arms = _trial("NCT02399735").arms
+    assert [r.administrations for arm in arms for r in arm.regimens] == [4, 4, 8]
+    assert all("count-from-span" in {flag.code for flag in arm.flags} for arm in arms)
+
+
+def test_a_cell_product_filed_as_a_drug_is_cells_when_its_description_names_it() -> None:
+    """NCT02678741: "Drug: TLPLDC Vaccine", described as "Tumor Lysate, Particle Loaded, Dendritic Cell Vaccine",
+    is what its three arms give: they are cellular (and say they state no number), not drug arms. A drug whose
+    description names the cells it is given with stays a drug."""
+    arms = _trial("NCT02678741").arms
+    assert all(arm.cellular and arm.cell_type == "dendritic cells" for arm in arms)
+    assert all("no-dose" in {flag.code for flag in arm.flags} for arm in arms)
+    cyclophosphamide = Intervention(name="Cyclophosphamide", type="DRUG",
+                                    description="300 mg/m2 by vein before the first cell infusion.")  # NCT03185429
+    assert not gives_cells(cyclophosphamide)
+
+
+def test_a_bare_number_takes_the_unit_the_summary_writes_for_it() -> None:
+    """NCT03089203: the arms say only "CART T cells 1-3x10^7 Day 0" and "Cart T cells 1-3x10^8 Day 0"; the
+    detailed description, "Cohort 1 subjects ... will receive a single dose of 1-3 x 107/m2 ... cells" and "Cohort 2
+    subjects ... 1-3 x 108/m2": per m², each a single dose, flagged as a unit read from the summary."""
+    assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT03089203")] == [
+        (2e7, "cells/m2", 1), (2e8, "cells/m2", 1), (2e7, "cells/m2", 1)]
+    assert all("unit-from-summary" in {flag.code for flag in arm.flags} for arm in _trial("NCT03089203").arms)
+
+
+def test_further_courses_on_a_partial_response_are_not_counted() -> None:
+    """NCT03599375: one course of about 1×106/kg CAR T cells in three fractions; "If partial response (PR) is
+    achieved after the first course, 1 or 2 courses of treatment will be continued": one administration, the
+    conditional courses flagged, not counted."""
+    assert [(dose, unit, count) for _, dose, unit, _, count in _rows("NCT03599375")] == [(1e6, "cells/kg", 1)]
+    assert "optional-doses" in {flag.code for flag in _trial("NCT03599375").arms[0].flags}
 
 
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:

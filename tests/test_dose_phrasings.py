@@ -60,6 +60,11 @@ DOSE_CASES = [
     pytest.param("MSC a day-case 2·0×106 cells/kg i.v. 15min Infused normal saline 500 Ml over 4 h i.v.",
                  [D(2e6, KG, restored=True)], id="NCT02249676-middle-dot-decimal-lost-superscript"),
     pytest.param("ADSC, single IV, 1.106 cells/kg", [D(1e6, KG, restored=True)], id="NCT02849613-dot-lost"),
+    pytest.param("Four dose levels (calculated by the number of tcr-t positive cells) were set up: the dose level was "
+                 "1: 5 × 108 ± 30%; the dose level was 2: 2 × 109 ± 30%; the dose level was 3: 5 × 109 ± 30%; the "
+                 "dose level was 4: 1.2 × 1010 ± 30%.",
+                 [D(5e8, FLAT, restored=True), D(2e9, FLAT, restored=True), D(5e9, FLAT, restored=True),
+                  D(1.2e10, FLAT, restored=True)], id="NCT04318964-lost-two-digit-exponent"),
     pytest.param("4.10^6 CSM / kg 1 injection during 30min to 1h by Intravenous infusion",
                  [D(4e6, KG, restored=True)], id="NCT03562065-dot-as-times-french-noun"),
     pytest.param("Every patient is given 1x106 MSCs per kg infused via peripheral vein.", [D(1e6, KG, restored=True)],
@@ -77,6 +82,8 @@ DOSE_CASES = [
                  [D(2.75e7, KG, low=5e6, high=5e7, role="total")], id="NCT02975687-range-with-a-unit-at-each-end"),
     pytest.param("Escalating doses of NK cells used, between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg.",
                  [D(5.005e7, KG, low=1e5, high=1e8)], id="NCT01904136-between-with-a-unit-at-each-end"),
+    pytest.param("level 3: > 5.10e6 and ≤ 5.10e7 cellules NK/kg", [D(2.75e7, KG, low=5e6, high=5e7, restored=True)],
+                 id="NCT01853358-lower-and-upper-bound-are-a-range"),
     pytest.param("patients will be infused with 1,5-3,0 10E6 MSC/kg on postoperative day 3+/-2",
                  [D(2.25e6, KG, low=1.5e6, high=3e6)], id="NCT01429038-decimal-comma-range-space-power"),
     pytest.param("Patients will be given tablet (placebo) once for 30 days, IV 0.3 million kg/bb UC-MSCs once, and "

@@ -35,10 +35,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trialdata.grammar.doses import CELLS, CELLS_PER_KG, find_doses
+from trialdata.grammar.doses import find_doses
 from trialdata.grammar.schedules import find_schedules
 from trialdata.load import read_file
-from trialdata.models import Regimen, Trial
+from trialdata.models import DOSE_UNITS, Regimen, Trial
 from trialdata.readers.clinicalindex import SECTIONS
 from trialdata.reading.paragraph import read_paragraph
 
@@ -217,7 +217,7 @@ def test_dose_grammar_never_raises_and_quotes_its_source(text):
     for m in mentions:
         assert 0 <= m.start < m.end <= len(text), m
         assert text[m.start : m.end] == m.text, m
-        assert m.unit in (CELLS, CELLS_PER_KG), m
+        assert m.unit in DOSE_UNITS, m  # per kg, flat, per m² or cm², islet equivalents
         assert m.value >= 0, m  # never NaN, never negative (0 and inf are possible: see the module docstring)
         assert (m.low is None) == (m.high is None), m
         if m.is_range:

@@ -1,6 +1,7 @@
 """The schedule grammar on real registry sentences: each row quotes a ClinicalTrials.gov record (its NCT number
 is the row's id) with the administrations, interval (days) and administration days (first = day 0) an analyst
-reads in it. A month counts 30 days. Expected values were written by reading, not by running the library.
+reads in it. A month counts 30 days, and four weeks where a count is worked out from a span and a weekly
+interval. Expected values were written by reading, not by running the library.
 `SCHEDULE_CASES` also feeds the loader benchmark's generated records.
 """
 
@@ -40,6 +41,18 @@ SCHEDULE_CASES = [
                  id="NCT04520022-every-2weeks-no-space"),
     pytest.param("Dosage: 2 x 10^6 cells/kgBW, twice, with three months interval", 2, 90, (0, 90),
                  id="NCT04501341-twice-months-interval"),
+    # a count worked out from an interval and a span: a month of weekly doses is four
+    pytest.param("Received conventional treatment and NK cells once per two-week for the first two-month, at a dose "
+                 "of 5×10E9 NK cells.", 4, 14, (0, 14, 28, 42), id="NCT02399735-once-per-two-week-two-month"),
+    pytest.param("Received conventional treatment and NK cells once per two-week for the first four-month, at a dose "
+                 "of 1×10E10 NK cells.", 8, 14, (0, 14, 28, 42, 56, 70, 84, 98),
+                 id="NCT02399735-once-per-two-week-four-month"),
+    # phases of one course summed up by a total: the total, the days uneven and not listed
+    pytest.param("MSC 2×1,000,000 MSC/kg, IV twice a week for the first two weeks and weekly for the following two "
+                 "weeks(6 doses totally)", 6, None, (), id="NCT00972660-phases-doses-totally"),
+    pytest.param("Received conventional treatment and huc-MSCs once per week for the first month and once per month "
+                 "for 6 months(9 times in total), at a dose of 1×106 huc-MSCs/kg body weight.", 9, None, (),
+                 id="NCT02223897-phases-times-in-total"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "

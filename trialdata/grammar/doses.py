@@ -138,6 +138,7 @@ class DoseMention:
     role: str = "dose"  # "dose", "total", "per-site", "concentration", "fraction" (a share of a split dose)
     ordinal: int | None = None  # "the second dose ... will be 5x10^6": which administration it is
     unit_written: bool = True  # False when the unit was taken from a list's last item or assumed flat
+    named: bool = True  # False when no word after the number names cells ("CART T cells 1-3x10^7 Day 0")
     refused: str = ""  # why this number cannot be a dose, for a flag
     assumed_per_kg: str = ""  # a unit read as per kg that does not say kg ("weight range")
     population: str | None = None  # what is counted when it is a subset: "CAR+ T cells", "CD34+ cells", "TNC"
@@ -211,7 +212,7 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
     return DoseMention(
         value=quantity.value, unit=unit, text=text[start:end], start=start, end=end,
         low=quantity.low, high=quantity.high, exponent_restored=quantity.restored, listed=quantity.listed,
-        volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written,
+        volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written, named=cell_word,
         refused=refused, assumed_per_kg=assumed, population=_population(text, quantity.end, noun_end, head),
     )
 

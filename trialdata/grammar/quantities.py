@@ -44,7 +44,7 @@ def _power_pattern(tag: str, after_times: bool) -> str:
             rf"\*(?P<star{tag}>\d{{1,2}})(?!\d)",  # "2x10*9": an asterisk for the lost caret
             rf"/(?P<slash{tag}>[3-9]|1[0-2])(?![\d.,])",  # "2*10/7": a slash for the lost caret
             rf"\s(?P<spaced{tag}>[3-9]|1[0-2])(?![\d]|[.,]\d)",
-            rf"(?P<lost{tag}>[3-9])(?![\d]|[.,]\d)",
+            rf"(?P<lost{tag}>[3-9]|1[0-2])(?![\d]|[.,]\d)",  # "5 × 108", "1.2 × 1010": a superscript lost
         ]
     return "(?:" + "|".join(forms) + ")"
 
@@ -80,6 +80,10 @@ _SCANNER = re.compile(
 )
 _RANGE_GAP = led(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\s{1,3}$", re.IGNORECASE)
+# "> 5.10e6 and ≤ 5.10e7 cellules NK/kg": a lower bound and an upper one joined by "and" are a range's two ends
+_LOWER_BEFORE = re.compile(r"(?:[>≥]=?|more\s{1,3}than|greater\s{1,3}than|above|over|at\s{1,3}least)\s{0,3}$",
+                           re.IGNORECASE)
+_AND_UPPER = re.compile(r"\s{1,3}and\s{1,3}(?:[<≤]=?|less\s{1,3}than|up\s{1,3}to|at\s{1,3}most)\s{0,3}", re.IGNORECASE)
 _LIST_GAP = led(
     r"\s{0,2}(?:,\s{0,2}(?:(?:or|and)\s{1,3})?(?:then\s{1,3})?|(?:or|and)\s{1,3}(?:then\s{1,3})?|then\s{1,3}"
     r"|/\s{0,2}|;\s{0,2})", re.IGNORECASE)
@@ -141,7 +145,7 @@ def find_quantities(text: str) -> list[Quantity]:
     singles = [q for m in islice(_SCANNER.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None]
     lowered = text.lower()
     worded = [q for m in islice(_SCALE_WORD.finditer(text), MAX_QUANTITIES) if (q := _read_word(text, m)) is not None
-              ] if any(word in lowered for word in _SCALE_GATE) else []
+              ] if any(map(lowered.__contains__, _SCALE_GATE)) else []
     if worded:
         singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
     return _join(text, singles) if singles else []
@@ -233,7 +237,7 @@ def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
         following = singles[i + 1] if i + 1 < len(singles) else None
         if following is not None and _is_range(text, quantity, following):
             low, high = sorted((quantity.value, following.value))
-            joined.append(Quantity((low + high) / 2, _between_start(text, quantity.start), following.end, low=low,
+            joined.append(Quantity((low + high) / 2, _range_start(text, quantity, following), following.end, low=low,
                                    high=high, scientific=following.scientific,
                                    restored=quantity.restored or following.restored,
                                    refused=quantity.refused or following.refused))
@@ -265,9 +269,20 @@ def joins_range(text: str, first_start: int, first_end: int, second_start: int) 
     """Whether the words between two numbers make them a range: "A to B", "A - B", and "A and B" only after
     "between"."""
     gap = text[first_end:second_start]
+    if _AND_UPPER.fullmatch(gap):
+        return _LOWER_BEFORE.search(text, max(0, first_start - 14), first_start) is not None
     if not _RANGE_GAP.fullmatch(gap):
         return False
     return gap.strip().lower() != "and" or bool(_BETWEEN.search(text, max(0, first_start - 10), first_start))
+
+
+def _range_start(text: str, first: Quantity, second: Quantity) -> int:
+    """Where a range's words start: at its "between", or at the lower bound of "> A and ≤ B" (whose bounds are the
+    range's ends, not a bound on the dose)."""
+    if _AND_UPPER.fullmatch(text, first.end, second.start):
+        found = _LOWER_BEFORE.search(text, max(0, first.start - 14), first.start)
+        return found.start() if found else first.start
+    return _between_start(text, first.start)
 
 
 def _between_start(text: str, start: int) -> int:

@@ -70,7 +70,8 @@ _INTERVALS = [
     led(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
                rf"\s{{1,3}}times)\s{{1,3}}"
                rf"(?:(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}|(?P<adverb>{_ADVERB}))", re.I),
-    led(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})\s{{1,3}})?{_UNIT}", re.I),
+    # "once a week", "once per two-week"
+    led(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})[-\s]{{1,3}})?{_UNIT}", re.I),
     led(rf"\b(?:every|each|q)\s{{0,3}}(?P<other>other\s{{1,3}})?(?:(?P<n>{_NUMBER})\s{{0,3}})?{_UNIT}", re.I),
     led(rf"\b(?:at\s{{1,3}})?(?:an?\s{{1,3}})?(?P<n>{_NUMBER})[-\s]{{0,3}}{_UNIT}\s{{1,3}}intervals?", re.I),
     led(rf"\bintervals?(?:\s{{1,3}}time)?\s{{1,3}}(?:of|is|was|will\s{{1,3}}be)\s{{1,3}}(?P<n>{_NUMBER})\s{{1,3}}{_UNIT}",
@@ -93,6 +94,7 @@ _NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\st
 _HARVEST = led(r"\b(?:harvest|aspirat|obtaining\s{1,3}(?:the\s{1,3})?bone\s{1,3}marrow|liposuction|lipoaspirat)", re.I)
 _HARVEST_REACH = 120
 _TOTAL_BEFORE = re.compile(r"\btotal\b", re.I)  # "total 2 times", "a total of 4 doses": the whole course's count
+_TOTAL_AFTER = re.compile(r"\s{0,3}\(?\s{0,3}(?:in\s{1,3}total|totally|altogether)\b", re.I)  # "(6 doses totally)"
 _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
@@ -112,8 +114,10 @@ _COUNTS = [
     led(rf"\bthe\s{{1,3}}(?P<ordinal>{words(_LATER_ORDINALS)})\s{{1,3}}{_COUNTED}\s{{0,2}}[:：]", re.I),
 ]
 _IN_A_ROW = r"(?:(?:consecutive|continuous)\s{1,3})?"  # "for 3 consecutive days", "for continuous three days"
-_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}})?{_IN_A_ROW}"
-            rf"(?P<n>{_NUMBER})\s{{1,3}}{_IN_A_ROW}{_UNIT}", re.I)
+# "for a total of 8 weeks", "for the first two-month"
+_SPAN = led(rf"\b(?:for|during|over)\s{{1,3}}"
+            rf"(?:a\s{{1,3}}(?:period|total)\s{{1,3}}of\s{{1,3}}|the\s{{1,3}}first\s{{1,3}})?{_IN_A_ROW}"
+            rf"(?P<n>{_NUMBER})[-\s]{{1,3}}{_IN_A_ROW}{_UNIT}", re.I)
 # "every 4 weeks from Week 0 to Week 36": a span whose two ends are both administrations (10 of them, not 9).
 _FROM_TO = led(rf"\bfrom\s{{1,3}}(?:the\s{{1,3}})?{_UNIT}\s{{0,2}}(?P<a>\d{{1,3}})\s{{1,3}}(?:to|through|until|till)"
                rf"\s{{1,3}}(?:(?:{words(TIME_UNITS)})s?\s{{0,2}})?(?P<b>\d{{1,3}})\b", re.I)
@@ -207,6 +211,7 @@ class ScheduleMention:
     weak: bool = False  # "single dose" as an adjective ("single dose, 4x10^7 cells"): a stated count elsewhere wins
     noun: str = ""  # what the count counts ("injections" may be sites of one procedure)
     per_cycle: int | None = None  # a count made of cycles: how many administrations each cycle holds
+    from_span: bool = False  # the count worked out from an interval and a length of time, not written
 
 
 @dataclass(frozen=True)
@@ -287,10 +292,30 @@ def find_schedules(text: str) -> list[ScheduleMention]:
             groups[id(nearest)].append(clue)
         elif clue.kind == "count" and (not clue.noun.startswith("time") or GIVING.search(text)):
             groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given
+    phased = _phases_with_total(text, anchors, clues)
+    if phased is not None:
+        return [phased]
     open_ended = _OPEN_ENDED.search(text) is not None if "until" in text or "long as" in text or "indefinite" in \
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
     return sorted(schedules, key=_START)
+
+
+def _phases_with_total(text: str, anchors: list[_Clue], clues: list[_Clue]) -> ScheduleMention | None:
+    """"twice a week for the first two weeks and weekly for the following two weeks(6 doses totally)": intervals
+    in phases of one course, summed up by a total after the last of them, are one schedule of that total (its
+    days uneven, so not listed); not where a semicolon parts them (one product's schedule, then another's)."""
+    intervals = [a for a in anchors if a.kind == "interval"]
+    totals = [c for c in clues if c.kind == "count" and c.total and not c.bounded]
+    if len(intervals) < 2 or len(totals) != 1 or totals[0].start < intervals[-1].end \
+            or ";" in text[intervals[0].start:totals[0].end]:
+        return None
+    total = totals[0]
+    count = int(total.value)  # type: ignore[arg-type]
+    if not 1 < count <= MAX_ADMINISTRATIONS:
+        return None
+    start = intervals[0].start
+    return ScheduleMention(count, None, (), text[start:total.end], start, total.end, noun=total.noun)
 
 
 _SEVERAL = led("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
@@ -574,7 +599,8 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
         if noun.startswith("procedure") and _HARVEST.search(match.string, match.end(), match.end() + _HARVEST_REACH):
             return None  # "two ... surgical procedures ...: obtaining bone marrow ..., and ... articular injection"
     return _Clue("count", match.start(), match.end(), float(count), noun=(groups.get("noun") or "").lower(),
-                 total=_TOTAL_BEFORE.search(match.string, max(0, match.start() - 12), match.end()) is not None) \
+                 total=_TOTAL_BEFORE.search(match.string, max(0, match.start() - 12), match.end()) is not None
+                 or _TOTAL_AFTER.match(match.string, match.end()) is not None) \
         if count else None
 
 
@@ -659,9 +685,12 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
         single = by_kind["single"]
         return ScheduleMention(1, None, (0.0,), words_, start, end, single=True, weak=single.weak)
     span = by_kind.get("span")
-    if count is None and span is not None and interval:
-        total_days = float(span.value) * span.unit_days
-        count = max(1, round(total_days / interval)) + span.inclusive
+    from_span = count is None and span is not None and bool(interval)
+    if from_span:
+        # a month of weekly doses is four ("once per two-week for the first four-month": 8, not 120 / 14)
+        month = span.unit_days == TIME_UNITS["month"] and interval is not None and interval % 7 == 0
+        total_days = float(span.value) * (28.0 if month else span.unit_days)  # type: ignore[union-attr]
+        count = max(1, round(total_days / interval)) + span.inclusive  # type: ignore[operator,union-attr]
     if count is None and interval is None:
         return None
     if count is not None and not 0 < count <= MAX_ADMINISTRATIONS:
@@ -672,4 +701,5 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     elif count is not None and interval is not None and not (interval_clue and interval_clue.frequency):
         days = tuple(i * interval for i in range(count))
     return ScheduleMention(count, interval, days, words_, start, end, count_bound=bound,
-                           open_ended=open_ended and count is None, noun=count_clue.noun if count_clue else "")
+                           open_ended=open_ended and count is None, noun=count_clue.noun if count_clue else "",
+                           from_span=from_span)

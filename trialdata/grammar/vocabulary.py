@@ -275,6 +275,8 @@ OPTIONAL_PHRASES: tuple[str, ...] = (
     r"possible\s+(?:repeat|additional|second|further)",
     r"if\s+(?:the\s+)?(?:\w+\s+){0,4}?(?:not|no|fails?|persists?|insufficient|incomplete|relapses?|recurs?|worsens?)\b",
     r"in\s+case\s+of",
+    # "If partial response (PR) is achieved after the first course, 1 or 2 courses of treatment will be continued"
+    r"if\s+(?:(?:a|an|the)\s+)?(?:\w+\s+){0,3}?(?:response|responds?|remission)\b",
     r"(?:with\s+)?(?:the|an?)\s+option\s+(?:of|to|for)",
     r"cross(?:-|\s)?over",
     r"could\s+(?:be\s+)?(?:receive|given|repeated)",

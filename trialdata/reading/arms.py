@@ -92,7 +92,10 @@ def build_arms(arm_texts: list[ArmText], trial_phases: tuple[str, ...],
     drafts = [_draft(text, intervention_readings, _own_parts(text, arm_texts, sharing), contested, drugs)
               for text in arm_texts]
     all_readings = [r for reading in intervention_readings.values() for r in reading.readings]
-    _from_summaries(drafts, summaries)
+    summary = _Summary(summaries)
+    _units_from_summary(drafts, summary)  # first: a dose in the summary's unit then finds the summary's schedule for it
+    _from_summaries(drafts, summary)
+    _levels_between_ends(drafts, summary)
     for draft in drafts:
         _settle_phase(draft, trial_phases, all_readings)
         _settle_count(draft)
@@ -332,7 +335,14 @@ def _gives_cells(name: str, other_names: tuple[str, ...], kind: str, description
         return False
     if mentions_cells(names):
         return True
-    return kind in _PRODUCT_TYPES and mentions_cells(description)
+    if kind in _PRODUCT_TYPES:
+        return mentions_cells(description)
+    # "Drug: TLPLDC Vaccine", described as "Tumor Lysate, Particle Loaded, Dendritic Cell Vaccine": a cell product
+    # filed as a drug, when its description is no longer than a name, names cells and names no drug
+    return len(description) <= _NAME_LIKE and mentions_cells(description) and not find_drugs(description)
+
+
+_NAME_LIKE = 80  # the length of a description that only names its product
 
 
 def _several(regimens: list[Regimen], readings: list[Reading], words: str, flags: list[Flag]) -> list[Regimen]:
@@ -422,7 +432,28 @@ def _label_check(label: ParagraphReading, own: ParagraphReading) -> list[Flag]:
                  f"but its text gives {describe_dose(text_doses[0])}. The text is used.")]  # type: ignore[arg-type]
 
 
-def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
+class _Summary:
+    """A trial's summaries and, read once when first asked for, what their regimen sentences state."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self._read: ParagraphReading | None = None
+        self._done = False
+
+    @property
+    def reading(self) -> ParagraphReading | None:
+        if not self._done:
+            kept = "\n".join(sentence for text in self.texts for sentence in _regimen_sentences(text))  # each its own
+            self._read = read_paragraph(kept, "the trial's summary") if kept else None
+            self._done = True
+        return self._read
+
+    @property
+    def dosed(self) -> list[Reading]:
+        return [r for r in self.reading.readings if r.regimen.dose] if self.reading else []
+
+
+def _from_summaries(drafts: list[_Draft], summary_: _Summary) -> None:
     """What the arms leave out, read from the trial's summaries as an analyst would, flagged: the dose of the
     trial's only cell arm when its texts give none, and the schedule of dosed arms that state no repeat when the
     summaries state one schedule (or one for that very dose)."""
@@ -431,14 +462,14 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
     unscheduled = [d for d in cell_arms if any(r.dose and r.administrations is None and not r.interval_days
                                                for r in d.regimens)]
     alike = len(undosed) == len(cell_arms) > 1 and _same_product(undosed)
+    summaries = summary_.texts
     if not summaries or not ((undosed and (len(cell_arms) == 1 or alike)) or unscheduled or len(undosed) > 1):
         return
     if len(undosed) > 1 and not alike:
         _from_named_parts(undosed, summaries)
         if not unscheduled:
             return
-    kept = "\n".join(sentence for text in summaries for sentence in _regimen_sentences(text))  # each its own
-    summary = read_paragraph(kept, "the trial's summary") if kept else None
+    summary = summary_.reading
     readings = list(summary.readings) if summary else []
     dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
     escalating = undosed
@@ -486,6 +517,69 @@ def _from_summaries(drafts: list[_Draft], summaries: tuple[str, ...]) -> None:
                                     f"schedule, {_schedule_text(found)}, is read from the trial's summary "
                                     f"(“{found.schedule_source.text if found.schedule_source else ''}”)."))
         draft.regimens = settled
+
+
+_ENDS = ("lowest", "highest")
+
+
+def _levels_between_ends(drafts: list[_Draft], summary: _Summary) -> None:
+    """"Three dose levels will be explored. The lowest dose level will be 1x107cells/m2 and the highest will be
+    5x107/m2" beside a summary listing "the three doses 1.0x107cells/m2, 2 x107cells/m2 and 5x107cells/m2": an arm
+    naming only the lowest and highest of the levels its trial's summary lists gets every level (flagged)."""
+    ends = [d for d in drafts if d.cellular and not d.placebo and _names_only_ends(d.regimens)]
+    if not ends or not summary.texts:
+        return
+    listed = summary.dosed
+    for draft in ends:
+        own = [r for r in draft.regimens if r.dose]
+        if not _ends_of_listed_levels(tuple(Reading(r) for r in own), listed):
+            continue
+        schedule = _schedule_of(own[0])
+        levels = {(r.regimen.dose.unit, r.regimen.dose.value): r for r in listed}  # type: ignore[union-attr]
+        draft.regimens = [_with(r.regimen, route=own[0].route, route_source=own[0].route_source, **schedule)
+                          for _, r in sorted(levels.items())]
+        draft.flags.append(Flag(code="dose-from-summary", message="The arm names the lowest and highest dose "
+                                "levels; the levels between them are read from the trial's summary ("
+                                + ", ".join(describe_dose(r.dose) for r in draft.regimens) + ")."))  # type: ignore[arg-type]
+
+
+def _units_from_summary(drafts: list[_Draft], summary: _Summary) -> None:
+    """"CART T cells 1-3x10^7 Day 0" (no unit) beside a description's "a single dose of 1-3 x 107/m2 ... cells": an
+    arm's number written without its unit takes the unit the trial's summary writes for that very number (flagged);
+    a number the summaries do not repeat stays a flat count of cells."""
+    bare = [(d, r) for d in drafts if d.cellular and not d.placebo for r in d.readings
+            if r.unit_assumed and r.regimen.dose and any(g.dose == r.regimen.dose for g in d.regimens)]
+    if not bare or not summary.texts:
+        return
+    for draft, reading in bare:
+        dose = reading.regimen.dose
+        units = {r.regimen.dose.unit for r in summary.dosed if r.regimen.dose.unit != dose.unit  # type: ignore[union-attr]
+                 and _same_numbers(r.regimen.dose, dose)}  # type: ignore[arg-type]
+        if len(units) != 1:
+            continue
+        unit = units.pop()
+        stated = dose.model_copy(update={"unit": unit})  # type: ignore[union-attr]
+        restated = [r for r in draft.regimens if r.dose == dose]
+        stale = {(f.code, f.message) for r in restated for f in _regimen_flags(r)}  # they name the old unit
+        draft.regimens = [_with(r, dose=stated) if r.dose == dose else r for r in draft.regimens]
+        draft.flags = [f for f in draft.flags if (f.code, f.message) not in stale]
+        draft.flags.extend(f for r in draft.regimens if r.dose == stated for f in _regimen_flags(r))
+        draft.flags.append(Flag(code="unit-from-summary", message=f"“{dose.source.text}” writes no unit; the "  # type: ignore[union-attr]
+                                f"trial's summary gives the same number in {unit}, which is used."))
+
+
+def _same_numbers(a: Dose, b: Dose) -> bool:
+    return math.isclose(a.value, b.value, rel_tol=1e-9) and (a.low is None) == (b.low is None) and \
+        (a.low is None or (math.isclose(a.low, b.low, rel_tol=1e-9)  # type: ignore[arg-type]
+                           and math.isclose(a.high, b.high, rel_tol=1e-9)))  # type: ignore[arg-type]
+
+
+def _names_only_ends(regimens: list[Regimen]) -> bool:
+    dosed = [r for r in regimens if r.dose]
+    if len(dosed) != 2 or len({r.dose.unit for r in dosed}) != 1:  # type: ignore[union-attr]
+        return False
+    words_ = " ".join({r.dose.source.text.lower() for r in dosed})  # type: ignore[union-attr]
+    return all(end in words_ for end in _ENDS)
 
 
 _ESCALATION = re.compile(r"\bdose[-\s]{1,3}escalat|\bescalat\w*\s{1,3}(?:phase|part|cohorts?|stage)\b", re.I)
@@ -643,7 +737,8 @@ def _ends_of_listed_levels(own: tuple[Reading, ...], linked: list[Reading]) -> b
 
 
 # What a paragraph's reading says of a schedule, kept when an arm takes that schedule for its own dose.
-_SCHEDULE_FLAGS = frozenset(("count-bound", "count-open", "count-added", "fractionated", "optional-doses"))
+_SCHEDULE_FLAGS = frozenset(("count-bound", "count-open", "count-added", "fractionated", "optional-doses",
+                             "count-from-span"))
 
 
 def _from_arm_doses(

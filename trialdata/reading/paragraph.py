@@ -103,6 +103,7 @@ class Reading:
     banded: bool = False  # one of the arm's weight bands: every patient of the arm is in one, so none is an option
     cycles: int | None = None  # "3 cycles of ... D-CIK treatment": the count is of cycles, not administrations
     per_cycle: int | None = None  # "3 cycles, each cycle received four infusions": administrations of each cycle
+    unit_assumed: bool = False  # "CART T cells 1-3x10^7 Day 0": a bare number, read as a flat count of cells
 
 
 @dataclass(frozen=True)
@@ -471,7 +472,7 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
         extra = _optional_flag(regimen, optional_texts)
         finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended, reading.banded,
-                                reading.cycles, reading.per_cycle))  # the constructor: replace() costs far more
+                                reading.cycles, reading.per_cycle, reading.unit_assumed))  # replace() costs more
     return finished
 
 
@@ -796,6 +797,9 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
             words_ = sentence.fraction or schedule_sentence.fraction  # type: ignore[union-attr]
             extra += (_flag("fractionated", f"The dose is given in fractions (“{words_}”); it is counted as one "
                             "administration of the whole dose."),)
+        if schedule is not None and schedule.from_span and regimen.administrations == schedule.administrations:
+            extra += (_flag("count-from-span", f"The count, {schedule.administrations}, is worked out from "
+                            f"“{schedule.text}”, not written; a month of weekly doses counts four."),)
         if schedule is not None and schedule.count_bound:
             extra += (_flag("count-bound", f"The count is {schedule.count_bound} {schedule.administrations} "
                             f"(“{schedule.text}”); that many are charted."),)
@@ -806,7 +810,8 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
         extra += _volume_check(mention, sentence)
         readings.append(Reading(regimen, listed=(bool(mention.listed) or options) and not banded, flags=extra,
                                 open_ended=bool(schedule and schedule.open_ended), banded=banded and options,
-                                per_cycle=schedule.per_cycle if schedule else None))
+                                per_cycle=schedule.per_cycle if schedule else None,
+                                unit_assumed=mention.unit == "cells" and not (mention.unit_written or mention.named)))
     return readings
 
 
