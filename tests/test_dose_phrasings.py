@@ -82,6 +82,12 @@ DOSE_CASES = [
                  [D(2.75e7, KG, low=5e6, high=5e7, role="total")], id="NCT02975687-range-with-a-unit-at-each-end"),
     pytest.param("Escalating doses of NK cells used, between 1x10^5/kg and 1x10^8/kg CD3- CD56+ cells/kg.",
                  [D(5.005e7, KG, low=1e5, high=1e8)], id="NCT01904136-between-with-a-unit-at-each-end"),
+    pytest.param("KTE-C19 IV infusion at a target dose of 2 x 10^6 anti-CD19 chimeric antigen receptor (CAR) T "
+                 "cells/kg followed by 4 doses of atezolizumab (ATZ) (1200 mg/dose)", [D(2e6, KG)],
+                 id="NCT02926833-unit-after-seven-words"),
+    pytest.param("administration of 1 to 3e8 per meter squared RNA CAR T cells three times weekly (M-W-F) for three "
+                 "weeks", [D(2e8, "cells/m2", 1e8, 3e8)],
+                 id="NCT01897415-shared-e-exponent-per-meter-squared"),
     pytest.param("level 3: > 5.10e6 and ≤ 5.10e7 cellules NK/kg", [D(2.75e7, KG, low=5e6, high=5e7, restored=True)],
                  id="NCT01853358-lower-and-upper-bound-are-a-range"),
     pytest.param("patients will be infused with 1,5-3,0 10E6 MSC/kg on postoperative day 3+/-2",
@@ -174,6 +180,10 @@ DOSE_CASES = [
                  "hMSC/minute", [], id="NCT00877903-rate"),
     pytest.param("50, 150, 400, 750 or 1200 μg/kg or placebo given as a one time intravenous administration over 120 "
                  "minutes.", [], id="NCT03197623-micrograms"),
+    pytest.param("TBI-1301 cells will be infused on Day 0 at a dose of 5x10^9 cells.", [D(5e9, FLAT)],
+                 id="NCT02869217-a-product-code-is-no-count"),
+    pytest.param("Subcutaneous IL-2 (1x10^6 UI/m2) three times a week for two weeks will be administrated after first "
+                 "NK infusion.", [], id="NCT02763475-international-units-in-french"),
     pytest.param("The extraordinarily high cell yield from lipoaspirate (as many as 1*107 cells from 300 ml of "
                  "lipoaspirate with at least 95% purity)", [D(1e7, FLAT, restored=True)],
                  id="NCT03686449-a-yield-is-still-a-number-of-cells"),

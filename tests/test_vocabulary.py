@@ -76,6 +76,8 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
     ("BODY_UNITS", "m^2"): ("NCT00990717", "Level I: 1x10^9 cells/m^2", [(1e9, "cells/m2")]),
     ("BODY_UNITS", "me2"): ("NCT02159716", "Dose: 1-3xE7 /mE2 (Cohort 1 and 2) and 1-3xE8 /mE2 (Cohort 3 and 4 ) CAR+ "
                             "T cells by intravenous route.", [(2e7, "cells/m2"), (2e8, "cells/m2")]),
+    ("BODY_UNITS", "meter squared"): ("NCT01897415", "administration of 1 to 3e8 per meter squared RNA CAR T cells "
+                                      "three times weekly (M-W-F) for three weeks", [(2e8, "cells/m2")]),
     ("BODY_UNITS", "cm^2"): ("NCT02776943", "Then administer 5x10^6 of UCMSC per cm^2 of the cartilage defect.",
                              [(5e6, "cells/cm2")]),
     ("BODY_UNITS", "cm2"): ("NCT02037204", "Single-stage cartilage repair surgery using autologous chondrons (10-20%) "

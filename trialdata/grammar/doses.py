@@ -77,7 +77,7 @@ _STOP_WORDS = frozenset((
     "delivered", "transplanted", "through", "over", "during", "within", "after",
     "before", "once", "twice", "weekly", "daily", "monthly", "single", "every", "then", "followed", "that",
 ))
-_MAX_TOKENS = 7
+_MAX_TOKENS = 9
 _CELL_FREE = led(words(CELL_FREE_WORDS), re.IGNORECASE)
 _LOADING = re.compile(rf"\s{{1,3}}{words(ANTIGEN_LOADING)}\b", re.IGNORECASE)
 _CELL_NOUN = led(rf"(?:{words(CELL_NOUN_ENDINGS)})\W{{0,2}}$", re.IGNORECASE)
@@ -111,6 +111,7 @@ _DOSE_NOUNS = ("dose", "count", "number", "dosage")
 _PLAIN_CELLS = re.compile(
     r"[\s(]{0,3}(?:[\w-]{0,12}MSCs?|cells?|(?:mesenchymal\s{1,3})?stem\s{1,3}cells?)[\s)]{0,3}", re.I)
 _RATIO_BEFORE = re.compile(r"[A-Za-zµμ]\s{0,2}/\s{0,2}$")
+_CODE_BEFORE = re.compile(r"[A-Za-z]-$")  # "TBI-1301 cells", "NK-92 cells": a product's code, not a count
 _COUNTED = re.compile(rf"(?<![\w-])(?:{words(COUNTED_UNITS, plural=True)})(?![\w-])", re.I)
 # One pattern, a group per row: the words are searched once and the first row that matched names the population.
 _POPULATION = led("|".join(rf"(?<![\w-])(?P<p{rank}>{pattern})(?![\w-])"
@@ -184,6 +185,8 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
     unit, end, role, volume, unit_written, cell_word, assumed, noun_end = tail
     if not quantity.scientific and not (cell_word or unit_written):
         return None  # a plain number ("2012", "100") counts cells only when the text says cells
+    if not quantity.scientific and _CODE_BEFORE.search(text, max(0, quantity.start - 2), quantity.start):
+        return None
     if quantity.letter and not (cell_word or unit == CELLS_PER_KG):
         return None  # "20m walking" is metres
     refused = quantity.refused or _refused(text, quantity)

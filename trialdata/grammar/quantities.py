@@ -187,7 +187,9 @@ def _read(match: re.Match[str]) -> Quantity | None:
         return Quantity(mantissa * 10.0**power, start, end, mantissa=mantissa or None, restored=True, refused=refused)
     if groups["emant"] is not None:
         exponent = int(groups["eexp"])
-        return Quantity(float(groups["emant"]) * 10.0 ** min(exponent, 99), start, end, refused=_refused(exponent))
+        mantissa = float(groups["emant"])  # "1 to 3e8": the exponent shared by a range's low end
+        return Quantity(mantissa * 10.0 ** min(exponent, 99), start, end, mantissa=mantissa or None,
+                        refused=_refused(exponent))
     if groups["smant"] is not None:
         mantissa = _mantissa(groups["smant"])
         bound = str(lookup(TRAILING_BOUNDS, groups["sbound"])) if groups["sbound"] else ""

@@ -103,8 +103,8 @@ REFERENCE_WORDS: tuple[str, ...] = ("pre", "post", "after", "before", "prior to"
 # Amounts of a drug, not of cells: "fludarabine 30 mg/m2", "IL-2 600,000 IU/kg", "AP1903 0.4 mg/kg". A schedule
 # nearer to one of these (or to a drug named in OTHER_THERAPIES) than to the cells is the drug's schedule.
 DRUG_UNITS: tuple[str, ...] = (
-    "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "miu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq", "gy",
-    "cgy",
+    "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "ui", "miu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq",
+    "gy", "cgy",  # "ui": unités internationales, "IL-2 (1x10^6 UI/m2)"
 )
 
 # --- what a number is counted in -------------------------------------------------------------------------------
@@ -120,6 +120,7 @@ BODY_UNITS: dict[str, str] = {
     "m2": "cells/m2",
     "m^2": "cells/m2",
     "me2": "cells/m2",  # "1-3xE7 /mE2": m² with its power written as an exponent
+    "meter squared": "cells/m2",  # "1 to 3e8 per meter squared"
     "cm2": "cells/cm2",
     "cm^2": "cells/cm2",  # "5x10^6 of UCMSC per cm^2 of the cartilage defect"
     "cm²": "cells/cm2",
@@ -156,8 +157,8 @@ PER_SITE_MARKS: tuple[str, ...] = (
 RATE_UNITS: tuple[str, ...] = ("min", "minute", "hour", "hr", "h", "second", "sec")
 # Numbers in these are not cells: drugs, vectors, particles, volumes, lengths.
 OTHER_UNITS: tuple[str, ...] = (
-    "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "u", "unit", "units", "copies", "copy", "vg", "gc",
-    "microm", "µci", "μci", "uci",
+    "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "ui", "u", "unit", "units", "copies", "copy", "vg",
+    "gc", "microm", "µci", "μci", "uci",
     "pfu", "tcid50", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%", "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",
     "gy", "mgy", "mci", "mbq", "bq", "nm", "µm", "μm", "beads", "cluster", "clusters", "patients", "subjects",
