@@ -35,7 +35,9 @@ from ..grammar.products import (
     type_name,
     type_rank,
 )
+from ..grammar.quantities import find_quantities
 from ..grammar.schedules import FOLLOW_UP, GIVING, find_several, mentions_sampling
+from ..grammar.text import readable
 from ..models import Arm, Dose, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
@@ -433,23 +435,38 @@ def _label_check(label: ParagraphReading, own: ParagraphReading) -> list[Flag]:
 
 
 class _Summary:
-    """A trial's summaries and, read once when first asked for, what their regimen sentences state."""
+    """A trial's summaries and, read once when first asked for, what their regimen sentences state. Most trials
+    whose arms leave something out have summaries that state no number: asked only for doses, those are not read
+    (a third of the corpus's trials, a tenth of its reading time)."""
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self.texts = texts
+        self._kept: str | None = None
         self._read: ParagraphReading | None = None
         self._done = False
 
     @property
+    def kept(self) -> str:
+        if self._kept is None:
+            self._kept = "\n".join(sentence for text in self.texts for sentence in _regimen_sentences(text))
+        return self._kept
+
+    @property
     def reading(self) -> ParagraphReading | None:
         if not self._done:
-            kept = "\n".join(sentence for text in self.texts for sentence in _regimen_sentences(text))  # each its own
-            self._read = read_paragraph(kept, "the trial's summary") if kept else None
+            self._read = read_paragraph(self.kept, "the trial's summary") if self.kept else None
             self._done = True
         return self._read
 
     @property
+    def may_dose(self) -> bool:
+        """Whether the regimen sentences state any number a dose could be (the grammar's reading of them)."""
+        return bool(find_quantities(readable(self.kept)[0]))
+
+    @property
     def dosed(self) -> list[Reading]:
+        if not self.may_dose:
+            return []
         return [r for r in self.reading.readings if r.regimen.dose] if self.reading else []
 
 
@@ -469,6 +486,8 @@ def _from_summaries(drafts: list[_Draft], summary_: _Summary) -> None:
         _from_named_parts(undosed, summaries)
         if not unscheduled:
             return
+    if not unscheduled and not summary_.may_dose:
+        return  # a dose is all the arms need, and the summaries state no number
     summary = summary_.reading
     readings = list(summary.readings) if summary else []
     dosed = list({(r.regimen.dose.unit, r.regimen.dose.value): r for r in readings if r.regimen.dose}.values())  # type: ignore[union-attr]
