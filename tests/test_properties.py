@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import trialdata.reading.arms  # noqa: F401  (every pattern of the grammar and the reading compiled, so LED lists them)
 from trialdata.errors import RecordError
 from trialdata.frames import administrations_frame, arms_frame
-from trialdata.grammar import phases, quantities, routes, schedules, sentences
+from trialdata.grammar import phases, products, quantities, routes, schedules, sentences
 from trialdata.grammar.doses import find_doses
 from trialdata.grammar.patterns import LED
 from trialdata.grammar.schedules import find_schedules
@@ -173,6 +173,19 @@ def test_the_route_gates_change_no_route(text):
     """Each route is tried only on a text holding a string its phrases need (derived from the table); the gates
     must never hide the route the phrases would find."""
     assert routes.find_route(text) == _route_ungated(text)
+
+
+@SETTINGS
+@given(st.one_of(registry_text, ROUTE_TEXT))
+@example("hUC-MSCs; BM-MNCs; ADSC; SVF; CAR-T; NK; CIK; TILs; DCs; DC vaccine; DLI; islets; T-cells; keratinocytes")
+@example("without any cell therapy; cell-free; cord blood; bone marrow aspirate; lipoaspirate; fat grafting")
+def test_the_cell_word_gate_changes_no_answer(text):
+    """A text holding none of the strings the cell-word pattern needs (read from the pattern) is not scanned; the
+    pattern itself must agree that it names no cells."""
+    gated = not any(needed in text.lower() for needed in products._CELLS_GATE)
+    if gated:
+        assert products._CELLS.search(text) is None
+    assert products.find_cell_words(text) == [m.span() for m in products._CELLS.finditer(text)]
 
 
 @SETTINGS

@@ -111,10 +111,14 @@ GENERIC_CELL_TYPES: list[tuple[str, str]] = [
 _TYPE_ROWS = [(name, led(pattern, re.I), _gates(pattern)) for name, pattern in CELL_TYPES + GENERIC_CELL_TYPES]
 _GENERIC = frozenset(name for name, _ in GENERIC_CELL_TYPES)
 NO_TYPE = len(_TYPE_ROWS)
-_CELLS = led(rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
-                    r"|\b(?:lymphocytes?|cellular\s{1,3}(?:immuno)?therap\w{1,3}|dendritic|natural\s{1,3}killer|sipuleucel"
-                    r"|tumou?r[-\s]infiltrating)\b|(?-i:\b(?:NK|CIK|TILs?|DCs|CTLs?|VSTs?|DLI)\b)"
-                    r"|(?-i:\bDC\b)(?=\s{0,3}(?:vaccin|cells?\b|injection|therap|immunotherap))", re.I)
+_CELLS_SOURCE = (rf"(?<![\w-])(?:{'|'.join(CELL_PHRASES)})(?![\w-])"
+                 r"|\b(?:lymphocytes?|cellular\s{1,3}(?:immuno)?therap\w{1,3}|dendritic|natural\s{1,3}killer|sipuleucel"
+                 r"|tumou?r[-\s]infiltrating)\b|(?-i:\b(?:NK|CIK|TILs?|DCs|CTLs?|VSTs?|DLI)\b)"
+                 r"|(?-i:\bDC\b)(?=\s{0,3}(?:vaccin|cells?\b|injection|therap|immunotherap))")
+_CELLS = led(_CELLS_SOURCE, re.I)
+# What a text must hold (lower-cased) for _CELLS to match it: a text without any of these names no cells, and is
+# not scanned (most drug, control and procedure texts).
+_CELLS_GATE = tuple(sorted(_gates(_CELLS_SOURCE)))
 
 
 @short_text_cache(maxsize=8192, max_chars=2_000)  # labels and product names repeat ("Control", "MSCs")
@@ -186,6 +190,8 @@ def find_drugs(text: str) -> list[tuple[int, int]]:
 
 def find_cell_words(text: str) -> list[tuple[int, int]]:
     """Spans of the words that name cells as a product ("NK cells", "MSCs", "islets")."""
+    if not any(map(text.lower().__contains__, _CELLS_GATE)):
+        return []
     return [match.span() for match in _CELLS.finditer(text)]
 
 
@@ -213,7 +219,7 @@ def mentions_control(text: str) -> bool:
 @short_text_cache(maxsize=8192, max_chars=2_000)  # asked for an arm's cells, type and the arms sharing it
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
-    if _CELLS.search(text) is None:
+    if not any(map(text.lower().__contains__, _CELLS_GATE)) or _CELLS.search(text) is None:
         return False
     return _NO_CELLS.search(text) is None or _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
 
