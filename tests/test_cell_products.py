@@ -465,6 +465,23 @@ def test_further_courses_on_a_partial_response_are_not_counted() -> None:
     assert "optional-doses" in {flag.code for flag in _trial("NCT03599375").arms[0].flags}
 
 
+def test_il2_in_million_units_started_the_evening_of_the_infusion_does_not_count_the_cells() -> None:
+    """NCT01105650: the arms' "Interleukin-2 (IL-2) 6 million units 3 times a week x 6 doses given post NK cell
+    infusion" and the description's "interleukin-2 (IL-2) is started the evening of the NK infusion and continued
+    three times a week for 6 doses total" are the IL-2's; the NK cells ("no more than 8.0 x 10^7 cells/kg") are given
+    once."""
+    assert {(dose, unit, count) for _, dose, unit, _, count in _rows("NCT01105650")} == {(8e7, "cells/kg", 1)}
+
+
+def test_the_injections_of_one_procedure_and_their_cells_each_are_one_administration() -> None:
+    """NCT01730716: "injections of 2x106 cells (10 injections x 2x105 cells/ injection)" ... "8x106 cells (20
+    injections of 4x105 cells/ injection) and then approximately 4-12 weeks later ...", and "Each injection will
+    administer approximately 2, 3, or 4 x 105 cells": each group's total, once; no dose per injection, no count of
+    injections."""
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT01730716")] == [
+        (2e6, 1), (4e6, 1), (6e6, 1), (8e6, 1)]
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

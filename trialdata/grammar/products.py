@@ -17,6 +17,7 @@ from .vocabulary import (
     NOT_PRODUCT_CELLS,
     OTHER_THERAPIES,
     PLACEBO_WORDS,
+    SCALE_WORDS,
 )
 
 _LEVELS = {"low": 1, "lower": 1, "lowest": 1, "medium": 2, "intermediate": 2, "middle": 2, "mid": 2, "moderate": 2,
@@ -170,8 +171,9 @@ _CELL_FREE = led(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])(?!\s{{1,3}}{word
 
 
 _DRUG_NAME = led(rf"(?<![\w-])(?:{words(OTHER_THERAPIES)})(?![\w-])", re.I)
-_DRUG_AMOUNT = re.compile(
-    rf"(?=\d)(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(DRUG_UNITS)})(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
+_DRUG_AMOUNT = re.compile(  # "30 mg/m2", "600,000 IU/kg", "6 million units"
+    rf"(?=\d)(?<![\w.,])\d{{1,7}}(?:[.,]\d{{1,3}})?\s{{0,2}}(?:{words(SCALE_WORDS)}\s{{1,2}})?(?:{words(DRUG_UNITS)})"
+    rf"(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
     re.I,
 )
 _DRUG_GATE = tuple(word.lower() for word in OTHER_THERAPIES)

@@ -460,10 +460,7 @@ class _Summary:
 
     @property
     def may_dose(self) -> bool:
-        """Whether the regimen sentences state any number a dose could be (the grammar's reading of them); a
-        summary stating no number at all is not cut into sentences to find out."""
-        if not any(find_quantities(readable(text)[0]) for text in self.texts):
-            return False
+        """Whether the regimen sentences state any number a dose could be (the grammar's reading of them)."""
         return bool(find_quantities(readable(self.kept)[0]))
 
     @property

@@ -76,9 +76,11 @@ _TOTAL_SLACK = 0.02  # a stated total within 2% of dose × count agrees with it
 _PROCEDURE = led(rf"\b{words(PROCEDURE_WORDS)}", re.I)
 _SITE_NOUN = re.compile(rf"^(?:injections?|{words(SITE_WORDS, plural=True)})$", re.I)
 # "0.5 ml per injection x 10 injections": an amount per injection, so the injections are one procedure's.
-_PER_INJECTION = led(r"\b(?:per|each|every)\s{1,3}(?:injection|site|point)\b"
+_PER_INJECTION = led(r"\b(?:per|each|every)\s{1,3}(?:injection|site|point)\b|\bcells/\s{0,2}injection\b"
                      # "4 spinal cord injection of 4µL of cell suspensions": microlitres each, into one tissue
                      r"|\binjections?\s{1,3}of\s{1,3}\d{1,4}(?:\.\d{1,2})?\s{0,2}(?:µl|μl|ul)\b", re.I)
+# A sentence about each injection of a procedure whose injections another sentence counts: its cells are per site.
+_EACH_SITE = re.compile(r"(?:each|per|every)\s{1,3}(?:injection|site|point)\b", re.I)
 _TIMES_OF_DAY = led(
     rf"\b(?:{words(TIME_UNITS, plural=True)}|interval|apart)\b|\b\d{{1,3}}-(?:{words(TIME_UNITS)})", re.I)
 _NUMBER_OF_CELLS = led(r"\b(?:number|amount|sum|quantity)\s{1,3}of\s{1,3}cells\b", re.I)
@@ -269,6 +271,8 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
         schedules = [s for s in schedules if s is not counted]
     read = _Sentence(Source(text=sentence_text, location=""), doses, schedules, optional, words_)
     read.schedules = _without_sites(read)
+    if read.sites:
+        read.doses = _itemised(read.doses, read.sites)
     if doses:
         _read_cohorts(read)
     if read.schedules:
@@ -373,7 +377,7 @@ def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
     drugs = find_drugs(sentence.text)
     if not drugs:
         return sentence.schedules
-    named = find_cell_words(sentence.text)
+    named = _joined(find_cell_words(sentence.text))  # "post NK cell infusion": one name, after "post"
     cells = [(m.start, m.end) for m in sentence.doses] + [
         span for span in named if not _AS_REFERENCE.search(sentence.text, max(0, span[0] - _REFERENCE_REACH), span[0])]
     only_as_reference = bool(named) and not cells  # the cells only say when the drug starts
@@ -390,8 +394,20 @@ def _without_drug_schedules(sentence: _Sentence) -> list[ScheduleMention]:
 # Cells named as the time a drug is given from, not as what the schedule gives: "Aldesleukin ... every 8 hours
 # beginning within 24 hours of TIL infusion and continuing for up to a maximum of 6 doses".
 _AS_REFERENCE = led(
-    rf"\b(?:{words(REFERENCE_WORDS)}|(?:hours?|days?|weeks?)\s{{1,3}}of)\s{{1,3}}(?:the\s{{1,3}})?$", re.I)
+    rf"\b(?:{words(REFERENCE_WORDS)}|(?:hours?|days?|weeks?|evening|morning|night)\s{{1,3}}of)\s{{1,3}}(?:the\s{{1,3}})?$",
+    re.I)  # "IL-2 is started the evening of the NK infusion and continued three times a week for 6 doses total"
 _REFERENCE_REACH = 30  # characters before a cell word searched for those words: bounded, so reading stays linear
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent spans (a space apart at most) as one: "NK cell" is one name of cells, not two."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start - joined[-1][1] <= 1:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _span_gap(start: int, end: int, span: tuple[int, int]) -> int:
@@ -415,11 +431,32 @@ def _without_sites(sentence: _Sentence) -> list[ScheduleMention]:
             if procedure is None:
                 per_injection = _PER_INJECTION.search(sentence.text) and not _TIMES_OF_DAY.search(sentence.text)
                 procedure = bool(_PROCEDURE.search(sentence.text) or per_injection)
-            if procedure:
+            if procedure or _itemising(sentence.doses, schedule.administrations):
                 sentence.sites = schedule.administrations
                 continue
         kept.append(schedule)
     return kept
+
+
+def _itemising(doses: list[DoseMention], count: int) -> bool:
+    """Whether `count` times a figure the sentence gives per injection makes another of its doses: "8x106 cells (20
+    injections of 4x105 cells/ injection)" counts injections of one procedure, whatever else it says of weeks."""
+    return any(_itemises(d, doses, count) for d in doses)
+
+
+def _itemised(doses: list[DoseMention], sites: int) -> list[DoseMention]:
+    """"injections of 2x106 cells (10 injections x 2x105 cells/ injection)": a figure per injection that, times the
+    injections of the procedure, makes another dose of the sentence is that dose's part, not a dose of its own."""
+    return [replace(d, role="per-site") if _itemises(d, doses, sites) else d for d in doses]
+
+
+def _itemises(part: DoseMention, doses: list[DoseMention], count: int) -> bool:
+    return part.role == "dose" and _PER_INJECTION_UNIT.search(part.text) is not None and any(
+        d.unit == part.unit and d.value != part.value and d.role in ("dose", "total")
+        and math.isclose(part.value * count, d.value, rel_tol=0.01) for d in doses)
+
+
+_PER_INJECTION_UNIT = re.compile(r"(?:/|\bper)\s{0,2}injection\b", re.I)
 
 
 def _regimens(part: _Part, phase: str | None, location: str, route: str | None, route_source: Source | None,
@@ -439,6 +476,9 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
                                    f"(“{sentence.source.text}”); it is left out."))
             else:
                 doses.append((mention, sentence))
+    if any(s.sites for s in sentences):  # "Each injection will administer approximately 2, 3, or 4 x 105 cells"
+        doses = [(replace(m, role="per-site") if m.role == "dose" and _EACH_SITE.match(s.text) else m, s)
+                 for m, s in doses]
     schedules = [(schedule, s) for s in sentences for schedule in s.schedules]
     if len(doses) > MAX_MENTIONS or len(schedules) > MAX_MENTIONS:
         flags.append(_flag("text-truncated", f"{location} states {len(doses):,} numbers of cells and "
