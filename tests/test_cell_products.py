@@ -482,6 +482,14 @@ def test_the_injections_of_one_procedure_and_their_cells_each_are_one_administra
         (2e6, 1), (4e6, 1), (6e6, 1), (8e6, 1)]
 
 
+def test_one_infusion_in_each_of_the_cycles_is_one_per_cycle_on_the_days_listed() -> None:
+    """NCT02862028: the arm gives "3 cycles of HerinCAR-PD1 cells treatment"; its intervention "2 cycles, each cycle
+    received one infusions on day 21, 43": one infusion a cycle, so three for the arm (the two texts disagree on
+    the cycles, and say so), not three cycles of two."""
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT02862028")] == [(3e7, 3)]
+    assert "schedule-disagreement" in {flag.code for flag in _trial("NCT02862028").arms[0].flags}
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

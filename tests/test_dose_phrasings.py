@@ -180,6 +180,15 @@ DOSE_CASES = [
                  "hMSC/minute", [], id="NCT00877903-rate"),
     pytest.param("50, 150, 400, 750 or 1200 μg/kg or placebo given as a one time intravenous administration over 120 "
                  "minutes.", [], id="NCT03197623-micrograms"),
+    pytest.param("Cohort 1: 1x 10^6 CM-CS1 T-cells Cohort 2: 3x 10^6 CM-CS1 T-cells", [D(1e6, FLAT), D(3e6, FLAT)],
+                 id="NCT02203825-a-product-code-beginning-like-a-unit"),
+    pytest.param("Eight to ten million dendritic cells (DCs) - administered via intradermal injections in 0.5 ml "
+                 "Phosphate Buffered Saline (PBS)", [D(9e6, FLAT, 8e6, 1e7)], id="NCT01567202-worded-range"),
+    pytest.param("In each cycle, patients will be infused 4.0-5.0×10`9 allogeneic NK cells.",
+                 [D(4.5e9, FLAT, 4e9, 5e9)], id="NCT04162158-grave-accent-for-the-caret"),
+    pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "
+                 "of cells is about 5-10 × 109;", [D(7.5e9, FLAT, 5e9, 1e10, restored=True, role="total")],
+                 id="NCT04292769-the-total-number-of-cells"),
     pytest.param("TBI-1301 cells will be infused on Day 0 at a dose of 5x10^9 cells.", [D(5e9, FLAT)],
                  id="NCT02869217-a-product-code-is-no-count"),
     pytest.param("Subcutaneous IL-2 (1x10^6 UI/m2) three times a week for two weeks will be administrated after first "

@@ -47,6 +47,8 @@ SCHEDULE_CASES = [
     pytest.param("Received conventional treatment and NK cells once per two-week for the first four-month, at a dose "
                  "of 1×10E10 NK cells.", 8, 14, (0, 14, 28, 42, 56, 70, 84, 98),
                  id="NCT02399735-once-per-two-week-four-month"),
+    pytest.param("In this phase II trial, patients will be treated at doses of 1 x 10^6 CMVpp65-CTL/kg/dose/week for 3 "
+                 "weeks.", 3, 7, (0, 7, 14), id="NCT02136797-per-dose-per-week"),
     # phases of one course summed up by a total: the total, the days uneven and not listed
     pytest.param("MSC 2×1,000,000 MSC/kg, IV twice a week for the first two weeks and weekly for the following two "
                  "weeks(6 doses totally)", 6, None, (), id="NCT00972660-phases-doses-totally"),
@@ -180,6 +182,9 @@ OPTIONAL_CASES = [
     pytest.param("1 x 106 cells/kg administered intravenously (IV) weekly for 4 consecutive weeks, with the option of "
                  "an additional 4 weeks of treatment, at the discretion of the principal investigator.", 4, 4,
                  id="NCT02150551-option-of-additional-weeks"),
+    pytest.param("Single dose of 1-3x10^7 lentiviral transduced huCART-meso cells via IV infusion on Day 0 ... This "
+                 "initial infusion of huCART-meso cells may be followed by up to two (2) additional IV infusions of "
+                 "huCART-meso cells at the same dose level", 1, 2, id="NCT03054298-may-be-followed-by"),
 ]
 
 

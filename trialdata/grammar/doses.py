@@ -65,7 +65,9 @@ _IN_VOLUME = led(
 _CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{_VOLUME_UNIT})\b", re.IGNORECASE)
 _PER_SITE = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:(?:1|one)\s{{1,3}})?(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
 _FLAT = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
-_OTHER_UNIT = led(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w)", re.IGNORECASE)
+# not a unit glued by a hyphen to a name: "1x 10^6 CM-CS1 T-cells" is cells of the product CM-CS1, not centimetres
+_OTHER_UNIT = led(rf"\s{{0,3}}(?:of\s{{1,3}})?(?:{words(OTHER_UNITS, plural=True)})(?!\w|-[A-Za-z]{{1,4}}\d)",
+                  re.IGNORECASE)
 _TRAILING_BOUND = re.compile(rf"\s{{1,3}}(?P<bound>{words(TRAILING_BOUNDS)})\b", re.IGNORECASE)
 _IN_TOTAL = re.compile(r"\s{1,3}(?:in\s{1,3}total|total)\b", re.IGNORECASE)
 # One word of what the number counts: "autologous", "(aMBMC)", "hUC-MSCs", "of".
@@ -88,7 +90,9 @@ _BOUND_BEFORE = led(
     re.IGNORECASE,
 )
 _TOTAL_BEFORE = led(
-    r"\b(?:total(?:\s{1,3}(?:cell\s{1,3})?(?:dose|dosage|number|amount|of\s{1,3}cells))?|cumulative(?:\s{1,3}dose)?"
+    # "the total number of cells is about 5-10 × 109"
+    r"\b(?:total(?:\s{1,3}(?:cell\s{1,3})?(?:dose|dosage|(?:number|amount)(?:\s{1,3}of\s{1,3}cells)?|of\s{1,3}cells))?"
+    r"|cumulative(?:\s{1,3}dose)?"
     r"|overall(?:\s{1,3}dose)?|altogether)"
     r"(?:\s{0,3}(?:of|is|will\s{1,3}be|:|=|approximately|about|around|~|≈|up\s{1,3}to|\())*\s{0,3}$",
     re.IGNORECASE,

@@ -33,7 +33,7 @@ _RESTORED_FORMS = frozenset(("tilde", "star", "slash", "spaced", "lost"))
 def _power_pattern(tag: str, after_times: bool) -> str:
     """The exponent forms, their groups named `form + tag` so that one scanner can use the pattern several times."""
     forms = [
-        rf"\s{{0,2}}\\?\^\s{{0,2}}\(?\s{{0,2}}\+?(?P<caret{tag}>\d{{1,3}})(?!\d)\)?",  # 10^6, 10\^6, 10^(6)
+        rf"\s{{0,2}}\\?[\^`]\s{{0,2}}\(?\s{{0,2}}\+?(?P<caret{tag}>\d{{1,3}})(?!\d)\)?",  # 10^6, 10\^6, 10^(6), 10`9
         rf"(?P<sup{tag}>\+?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}})",  # 10⁶
         rf"\s?[eE]\s?\+?(?P<e{tag}>\d{{1,3}})(?![\d.])",  # 10E6, 10e6, 10 E7
         rf"\((?P<paren{tag}>\d{{1,2}})\)",  # 10(6)
@@ -138,6 +138,8 @@ MAX_QUANTITIES = 256  # no registry paragraph states more numbers of cells; a te
 _SCALE_WORD = led(rf"\b(?:{words(SCALE_WORDS, plural=True)})\b", re.I)
 _WORD_BEFORE = led(rf"\b(?P<word>{words(NUMBER_WORDS)})\s{{1,3}}$", re.I)
 _WORD_REACH = 16
+# "Eight to ten million dendritic cells": a range of number words sharing one scale word
+_WORD_RANGE_BEFORE = led(rf"\b(?P<low>{words(NUMBER_WORDS)}){RANGE_JOIN}$", re.I)
 _SCALE_GATE = tuple(f" {word.lower()}" for word in SCALE_WORDS)  # a scale word starts after a space
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -157,8 +159,13 @@ def _read_word(text: str, scale: re.Match[str]) -> Quantity | None:
     if before is None:
         return None
     number = float(lookup(NUMBER_WORDS, before.group("word")))  # type: ignore[arg-type]
-    value = number * float(lookup(SCALE_WORDS, scale.group(0)))  # type: ignore[arg-type]
-    return Quantity(value, before.start(), scale.end(), scientific=False)  # a cell count only beside "cells"
+    unit = float(lookup(SCALE_WORDS, scale.group(0)))  # type: ignore[arg-type]
+    ranged = _WORD_RANGE_BEFORE.search(text, max(0, before.start() - _WORD_REACH), before.start())
+    if ranged is not None:
+        low, high = sorted((float(lookup(NUMBER_WORDS, ranged.group("low"))) * unit, number * unit))  # type: ignore[arg-type]
+        if low < high:
+            return Quantity((low + high) / 2, ranged.start(), scale.end(), low=low, high=high, scientific=False)
+    return Quantity(number * unit, before.start(), scale.end(), scientific=False)  # a cell count only beside "cells"
 
 
 def _read(match: re.Match[str]) -> Quantity | None:

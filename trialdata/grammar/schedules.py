@@ -78,6 +78,8 @@ _INTERVALS = [
                re.I),
     led(rf"\b(?P<n>{_NUMBER})(?:\s{{1,3}}(?:-|to)\s{{1,3}}{_NUMBER})?\s{{1,3}}{_UNIT}\s{{1,3}}apart\b", re.I),
     led(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
+    # "1 x 10^6 CMVpp65-CTL/kg/dose/week for 3 weeks": a dose per week
+    led(r"(?<=[\w)])/\s{0,2}(?:dose\s{0,2}/\s{0,2})?(?P<unit>week|month)s?\b", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
 # "a total of 30 HLHS patients", "a total of 20 consecutive participants": people, after up to two words that are
@@ -452,6 +454,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("interval", _INTERVALS[4], ("interval",), _UNIT_WORDS),
     ("interval", _INTERVALS[5], ("apart",), _UNIT_WORDS),
     ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
+    ("interval", _INTERVALS[7], ("/",), ("week", "month")),
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to",), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),

@@ -271,7 +271,8 @@ OPTIONAL_PHRASES: tuple[str, ...] = (
     r"as\s+needed",
     r"on\s+demand",
     r"may\s+(?:also\s+)?(?:be\s+)?(?:receive|given|repeated|administered|re-?treated|offered|re-?dosed|"
-    r"re-?injected|injected|infused)",
+    # "This initial infusion of huCART-meso cells may be followed by up to two (2) additional IV infusions"
+    r"re-?injected|injected|infused|followed)",
     r"at\s+the\s+(?:investigator'?s?\s+)?discretion",
     r"possible\s+(?:repeat|additional|second|further)",
     r"if\s+(?:the\s+)?(?:\w+\s+){0,4}?(?:not|no|fails?|persists?|insufficient|incomplete|relapses?|recurs?|worsens?)\b",

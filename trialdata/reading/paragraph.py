@@ -313,6 +313,9 @@ def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
     return PER_CYCLE.search(window) is not None
 
 
+_ONE_EACH = re.compile(r"^(?:one|1|a\s{1,3}single)\s{1,3}(?:infusion|injection|dose|administration)s?\b", re.I)
+
+
 def _within_cycle(schedule: ScheduleMention, cycle: ScheduleMention, same_sentence: bool) -> bool:
     """"5-6 × 109 CIK cells, days 14 and 15; one cycle every month; at least 6 cycles": days listed in the cycle's
     own sentence, all within one cycle's interval, are the days of each cycle."""
@@ -337,13 +340,16 @@ def _compose_cycles(part: _Part) -> None:
     if per is None:
         return
     each, there = per
-    count = cycle.administrations * each.administrations  # type: ignore[operator]
-    if any((s.administrations or 0) >= count for s, _ in found):
+    # "2 cycles, each cycle received one infusions on day 21, 43": one each, on the cycles' days
+    one_each = _ONE_EACH.search(each.text) is not None and len(each.days) == cycle.administrations
+    per_each = 1 if one_each else each.administrations
+    count = cycle.administrations * per_each  # type: ignore[operator]
+    if not one_each and any((s.administrations or 0) >= count for s, _ in found):
         return  # "a total of 9 intravenous administrations ... three administrations per cycle": already counted
     interval = cycle.interval_days or next((s.interval_days for s, t in found if t is where and s.interval_days
                                             and s is not each), None)
-    days: tuple[float, ...] = ()
-    if each.days and interval and count <= MAX_ADMINISTRATIONS:
+    days: tuple[float, ...] = each.days if one_each else ()
+    if each.days and interval and count <= MAX_ADMINISTRATIONS and not one_each:
         days = tuple(sorted(d + k * interval for k in range(cycle.administrations) for d in each.days))  # type: ignore[arg-type]
         if len(set(days)) != len(days):
             days = ()
@@ -351,7 +357,7 @@ def _compose_cycles(part: _Part) -> None:
                                                                                   max(each.end, cycle.end)]
     composite = ScheduleMention(count, None, days, words_, min(each.start, cycle.start), max(each.end, cycle.end),
                                 count_bound=cycle.count_bound or each.count_bound, noun="administrations",
-                                per_cycle=each.administrations)
+                                per_cycle=per_each)
     for sentence in part.sentences:
         sentence.schedules = [s for s in sentence.schedules if s is not each and s is not cycle and not (
             sentence is where and s.interval_days == interval and s.administrations is None)]
