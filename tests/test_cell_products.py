@@ -490,6 +490,19 @@ def test_one_infusion_in_each_of_the_cycles_is_one_per_cycle_on_the_days_listed(
     assert "schedule-disagreement" in {flag.code for flag in _trial("NCT02862028").arms[0].flags}
 
 
+def test_a_volume_of_a_suspension_per_microlitre_gives_the_dose() -> None:
+    """NCT03295292: "patients will receive 50uL of a mixture of ... cells ... at a concentration of 50000 cells/uL":
+    2.5×10^6 cells, computed (not 2,500: the concentration is per microlitre)."""
+    assert [(dose, unit) for _, dose, unit, _, _ in _rows("NCT03295292")] == [(2.5e6, "cells")]
+
+
+def test_muscle_derived_cells_are_cells_and_their_dose_is_read_from_the_summary() -> None:
+    """NCT01963455: the arm gives "paraurethral injection of MDCs" (muscle-derived cells); the detailed description,
+    "intra-sphincter injection of low doses 30×106 of autologous muscle derived cells"."""
+    [arm] = _trial("NCT01963455").arms
+    assert arm.cellular and [(r.dose.value, r.dose.unit) for r in arm.regimens if r.dose] == [(3e7, "cells")]
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

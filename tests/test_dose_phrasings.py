@@ -166,6 +166,8 @@ DOSE_CASES = [
     pytest.param("1 million cells/ml of ALLO-ASC(allogeneic adipose derived mesenchymal stem cell) will be injected by "
                  "ultrasound guided intervention.", [D(1e6, FLAT, role="concentration")],
                  id="NCT01856140-concentration"),
+    pytest.param("at a concentration of 50000 cells/uL diluted in the thrombin component of Fibrin Sealant",
+                 [D(5e7, FLAT, role="concentration")], id="NCT03295292-concentration-per-microlitre-kept-per-mL"),
     pytest.param("Treatment consists in a cell suspension (5 million cells/mL) in aseptic buffered solution",
                  [D(5e6, FLAT, role="concentration")], id="NCT01914887-concentration-bracketed"),
     pytest.param("20 million cells/ml delivered in a dose of 0.5 ml per injection x 10 injections for a total of 1 x "
@@ -189,6 +191,9 @@ DOSE_CASES = [
     pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "
                  "of cells is about 5-10 × 109;", [D(7.5e9, FLAT, 5e9, 1e10, restored=True, role="total")],
                  id="NCT04292769-the-total-number-of-cells"),
+    pytest.param("Dosing will consist of a one-time stereotactic, intracranial injection of a hNSC line, NSI-566, "
+                 "ranging from 1.2×107 cells to 8×107 cells, as tolerated.",
+                 [D(4.6e7, FLAT, 1.2e7, 8e7, restored=True)], id="NCT03296618-from-cells-to-cells"),
     pytest.param("TBI-1301 cells will be infused on Day 0 at a dose of 5x10^9 cells.", [D(5e9, FLAT)],
                  id="NCT02869217-a-product-code-is-no-count"),
     pytest.param("Subcutaneous IL-2 (1x10^6 UI/m2) three times a week for two weeks will be administrated after first "

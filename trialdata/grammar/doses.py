@@ -62,7 +62,7 @@ _IN_VOLUME = led(
     rf"|\s{{0,2}}\(\s{{0,2}}(?P<ml2>{_NUMBER})\s{{0,2}}(?P<unit2>{_VOLUME_UNIT})\s{{0,2}}\)",
     re.IGNORECASE,
 )
-_CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?:{_VOLUME_UNIT})\b", re.IGNORECASE)
+_CONCENTRATION = re.compile(rf"\s{{0,3}}(?:/|per)\s{{0,3}}(?P<volume>{_VOLUME_UNIT})\b", re.IGNORECASE)
 _PER_SITE = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:(?:1|one)\s{{1,3}})?(?:{words(PER_SITE_MARKS)})s?\b", re.IGNORECASE)
 _FLAT = led(rf"\s{{0,3}}{_PER}\s{{0,3}}(?:{words(FLAT_MARKS)})s?\b", re.IGNORECASE)
 # not a unit glued by a hyphen to a name: "1x 10^6 CM-CS1 T-cells" is cells of the product CM-CS1, not centimetres
@@ -216,9 +216,12 @@ def _mention(text: str, quantity: Quantity) -> DoseMention | None:
     if _ORDINAL_WORDS and (found := _ORDINAL_BEFORE.search(head)):
         ordinal = int(lookup(ORDINALS, found.group("ordinal")))  # type: ignore[arg-type]
     start = quantity.start - 1 if refused == _NEGATIVE else quantity.start  # the sign belongs in the quote
+    per_ml = _per_ml(text, quantity.end, end) if role == "concentration" else 1.0
     return DoseMention(
-        value=quantity.value, unit=unit, text=text[start:end], start=start, end=end,
-        low=quantity.low, high=quantity.high, exponent_restored=quantity.restored, listed=quantity.listed,
+        value=quantity.value * per_ml, unit=unit, text=text[start:end], start=start, end=end,
+        low=quantity.low * per_ml if quantity.low is not None else None,
+        high=quantity.high * per_ml if quantity.high is not None else None, exponent_restored=quantity.restored,
+        listed=quantity.listed,
         volume_ml=volume, bound=bound, role=role, ordinal=ordinal, unit_written=unit_written, named=cell_word,
         refused=refused, assumed_per_kg=assumed, population=_population(text, quantity.end, noun_end, head),
     )
@@ -252,6 +255,12 @@ def _refused(text: str, quantity: Quantity) -> str:
     if quantity.value == 0:
         return "zero cells"
     return ""
+
+
+def _per_ml(text: str, start: int, end: int) -> float:
+    """A concentration is kept per mL: "50000 cells/uL" is 5×10^7 cells per mL."""
+    written = _CONCENTRATION.search(text, start, end)
+    return 1.0 / float(lookup(VOLUME_UNITS, written.group("volume"))) if written else 1.0  # type: ignore[arg-type]
 
 
 def _bound(head: str) -> str | None:

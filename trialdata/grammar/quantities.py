@@ -80,6 +80,9 @@ _SCANNER = re.compile(
 )
 _RANGE_GAP = led(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\s{1,3}$", re.IGNORECASE)
+# "ranging from 1.2×107 cells to 8×107 cells": the unit written at both ends of a range that says where it starts
+_CELLS_TO = re.compile(r"\s{1,3}cells\s{1,3}to\s{1,3}", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s{1,3}$", re.IGNORECASE)
 # "> 5.10e6 and ≤ 5.10e7 cellules NK/kg": a lower bound and an upper one joined by "and" are a range's two ends
 _LOWER_BEFORE = re.compile(r"(?:[>≥]=?|more\s{1,3}than|greater\s{1,3}than|above|over|at\s{1,3}least)\s{0,3}$",
                            re.IGNORECASE)
@@ -276,10 +279,12 @@ def _is_range(text: str, first: Quantity, second: Quantity) -> bool:
 
 def joins_range(text: str, first_start: int, first_end: int, second_start: int) -> bool:
     """Whether the words between two numbers make them a range: "A to B", "A - B", and "A and B" only after
-    "between"."""
+    "between"; "from A cells to B cells"."""
     gap = text[first_end:second_start]
     if _AND_UPPER.fullmatch(gap):
         return _LOWER_BEFORE.search(text, max(0, first_start - 14), first_start) is not None
+    if _CELLS_TO.fullmatch(gap):
+        return _FROM_BEFORE.search(text, max(0, first_start - 10), first_start) is not None
     if not _RANGE_GAP.fullmatch(gap):
         return False
     return gap.strip().lower() != "and" or bool(_BETWEEN.search(text, max(0, first_start - 10), first_start))
