@@ -503,6 +503,12 @@ def test_muscle_derived_cells_are_cells_and_their_dose_is_read_from_the_summary(
     assert arm.cellular and [(r.dose.value, r.dose.unit) for r in arm.regimens if r.dose] == [(3e7, "cells")]
 
 
+def test_dose_levels_listed_under_a_heading_that_says_as_follows_are_the_arms() -> None:
+    """NCT03366064: the arm states no number; the detailed description, "The NK cell dose is as follows;" above
+    "Level 1: 1.25 X 109 cells Level 2: 2.50 X 109 cells Level 3: 5.00 X 109 cells": three levels, each once."""
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT03366064")] == [(1.25e9, 1), (2.5e9, 1), (5e9, 1)]
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

@@ -52,6 +52,9 @@ SCHEDULE_CASES = [
     # phases of one course summed up by a total: the total, the days uneven and not listed
     pytest.param("MSC 2×1,000,000 MSC/kg, IV twice a week for the first two weeks and weekly for the following two "
                  "weeks(6 doses totally)", 6, None, (), id="NCT00972660-phases-doses-totally"),
+    pytest.param("Vigil™ 1 x 10e7 cells via intradermal injection on Day 1, 15, 29, 43 and then every 3 weeks "
+                 "thereafter for a minimum of 4 administrations and a maximum of 9 administrations", 9, None,
+                 (0, 14, 28, 42, 63, 84, 105, 126, 147), id="NCT02574533-listed-days-then-every-3-weeks-to-a-maximum"),
     pytest.param("Received conventional treatment and huc-MSCs once per week for the first month and once per month "
                  "for 6 months(9 times in total), at a dose of 1×106 huc-MSCs/kg body weight.", 9, None, (),
                  id="NCT02223897-phases-times-in-total"),

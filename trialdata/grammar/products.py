@@ -37,7 +37,8 @@ _CONTROL = led(
 CELL_PHRASES: tuple[str, ...] = (
     r"stem\s{1,3}cells?", r"stromal\s{1,3}cells?", r"progenitor\s{1,3}cells?", r"[\w-]{0,20}?MSCs?",
     r"cells?", r"cell\s{1,3}therapy", r"cell\s{1,3}transplantation", r"CAR[-\s]?T", r"cord\s{1,3}blood",
-    r"mononuclear", r"islets?", r"[\w-]{0,20}?(?:ADSC|ASC|MNC|SVF|BMAC|MDC)s?", r"stromal\s{1,3}vascular\s{1,3}fraction",
+    r"mononuclear", r"islets?", r"[\w-]{0,20}?(?:ADSC|ASC|MNC|SVF|BMAC|MDC)s?",
+    r"stromal\s{1,3}vascular\s{1,3}fraction",
     r"hepatocytes?", r"chondrocytes?", r"keratinocytes?", r"fibroblasts?", r"MCSs?", r"bone\s{1,3}marrow\s{1,3}"
     r"(?:aspirate|concentrate)", r"fat\s{1,3}graft(?:ing)?", r"lipoaspirate",
     r"T-cells",  # "Intrathecal T-Cells"; a singular "T-cell" is mostly a disease's ("T-cell lymphoma")

@@ -101,7 +101,9 @@ _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
-    led(rf"\bup\s{{1,3}}to\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+    # "up to 4 infusions", "a maximum of 9 administrations"
+    led(rf"\b(?:up\s{{1,3}}to|(?:a\s{{1,3}})?maximum\s{{1,3}}of)\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}"
+        rf"{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
     # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
     led(rf"(?=\d)(?<![\w.^~/])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s){_NOT_A_CHOICE}"
@@ -306,18 +308,28 @@ def find_schedules(text: str) -> list[ScheduleMention]:
 def _phases_with_total(text: str, anchors: list[_Clue], clues: list[_Clue]) -> ScheduleMention | None:
     """"twice a week for the first two weeks and weekly for the following two weeks(6 doses totally)": intervals
     in phases of one course, summed up by a total after the last of them, are one schedule of that total (its
-    days uneven, so not listed); not where a semicolon parts them (one product's schedule, then another's)."""
-    intervals = [a for a in anchors if a.kind == "interval"]
-    totals = [c for c in clues if c.kind == "count" and c.total and not c.bounded]
-    if len(intervals) < 2 or len(totals) != 1 or totals[0].start < intervals[-1].end \
-            or ";" in text[intervals[0].start:totals[0].end]:
+    days uneven, so not listed); "on Day 1, 15, 29, 43 and then every 3 weeks thereafter for ... a maximum of 9
+    administrations": listed days, then an interval, up to a maximum, are one course (its days the list's, then
+    the interval's). Not where a semicolon parts them (one product's schedule, then another's)."""
+    phases = [a for a in anchors if a.kind in ("interval", "days")]
+    totals = [c for c in clues if c.kind == "count" and (c.total or c.bounded)]
+    if len(phases) < 2 or len(totals) != 1 or totals[0].start < phases[-1].end \
+            or ";" in text[phases[0].start:totals[0].end] or not any(a.kind == "interval" for a in phases):
         return None
     total = totals[0]
     count = int(total.value)  # type: ignore[arg-type]
     if not 1 < count <= MAX_ADMINISTRATIONS:
         return None
-    start = intervals[0].start
-    return ScheduleMention(count, None, (), text[start:total.end], start, total.end, noun=total.noun)
+    days: tuple[float, ...] = ()
+    if len(phases) == 2 and phases[0].kind == "days" and phases[1].kind == "interval":
+        listed = sorted(set(phases[0].value))  # type: ignore[arg-type]
+        step = float(phases[1].value)  # type: ignore[arg-type]
+        if len(listed) < count:
+            listed += [listed[-1] + step * k for k in range(1, count - len(listed) + 1)]
+        days = tuple(d - listed[0] for d in listed[:count])
+    start = phases[0].start
+    return ScheduleMention(count, None, days, text[start:total.end], start, total.end, noun=total.noun,
+                           count_bound="at most" if total.bounded else None)
 
 
 _SEVERAL = led("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
@@ -456,7 +468,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
     ("interval", _INTERVALS[7], ("/",), ("week", "month")),
     ("count", _COUNTS[0], ("total",), _ANY),
-    ("count", _COUNTS[1], ("up to",), _ANY),
+    ("count", _COUNTS[1], ("up to", "maximum"), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),
     ("count", _COUNTS[3], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
     ("count", _COUNTS[4], ("×", "x"), _DIGITS_),
@@ -671,7 +683,10 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
         # 1*10^6 cells ... once a day": a frequency or an amount, not one administration
         counts = [c for c in counts if c.value != 1 or not (
             c.noun.lower().startswith(CYCLE_NOUNS) or _OF_AFTER.match(text, c.end))]
-    count_clue = next((c for c in counts if c.total), counts[0]) if counts else None
+    # "for a minimum of 4 administrations and a maximum of 9 administrations": the course planned is the maximum
+    count_clue = next((c for c in counts if c.total), None) or next((c for c in counts if c.bounded), None) \
+        if len(counts) > 1 else None
+    count_clue = count_clue or (counts[0] if counts else None)
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None
     if count_clue is not None and _AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start):

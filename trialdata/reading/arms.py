@@ -704,7 +704,7 @@ def _under_giving_heading(text: str, start: int) -> bool:
     Mesenchymal stem cells:" above "1 million cell/kg iv---day 0", "... day 2", "... day 4"."""
     for line in reversed(text[max(0, start - _SENTENCE_REACH):start].splitlines()):
         line = line.strip()
-        if line.endswith((":", "：")):  # not "Study Tests After the NK Infusion:"
+        if line.endswith((":", "：", "as follows;", "as follows")):  # not "Study Tests After the NK Infusion:"
             return GIVING.search(line) is not None and FOLLOW_UP.search(line) is None
         if line and not _DIGIT.search(line):  # prose between: the list, if any, has ended
             return False
