@@ -509,6 +509,14 @@ def test_dose_levels_listed_under_a_heading_that_says_as_follows_are_the_arms() 
     assert [(dose, count) for _, dose, _, _, count in _rows("NCT03366064")] == [(1.25e9, 1), (2.5e9, 1), (5e9, 1)]
 
 
+def test_infusions_per_cycle_take_their_cycles_from_the_summary() -> None:
+    """NCT02481934: "Each patient will receive two infusions of 7.5 x 106 expanded and activated autologous NK
+    cells/kg/cycle" counts one cycle's infusions; the description, "4 cycles ... with two infusions of NKAEs every
+    day 1 and 8 of each cycle": eight, flagged as read from the summary."""
+    assert [(dose, count) for _, dose, _, _, count in _rows("NCT02481934")] == [(7.5e6, 8)]
+    assert "dose-from-summary" in {flag.code for flag in _trial("NCT02481934").arms[0].flags}
+
+
 def test_il2_given_after_the_cells_does_not_count_their_administrations() -> None:
     """NCT03467516: "... infusion of up to 2x10^11 TIL ... and Aldesleukin, administered at a dose of 600,000 IU/kg
     ... approximately every 8 hours beginning within 24 hours of TIL infusion and continuing for up to a maximum of

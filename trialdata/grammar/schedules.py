@@ -660,6 +660,7 @@ CYCLE_NOUNS = ("cycle", "course", "round")  # what a count of repeated courses c
 # injections", "for 3 cycles, each cycle received four infusions".
 PER_CYCLE = led(
     r"\b(?:of|in|per|during)\s{1,3}(?:each|every|a|the)?\s{0,3}(?:treatment\s{1,3})?(?:cycle|course|round)\b"
+    r"|(?<=\w)/\s{0,2}(?:cycle|course)\b"  # "two infusions of 7.5 x 106 ... NK cells/kg/cycle"
     r"|\b(?:cycles?|courses?|rounds?)\s{1,3}(?:each\s{1,3})?(?:consisting|comprising|composed)\s{1,3}of\b"
     r"|\beach\s{1,3}(?:cycle|course|round)\s{1,3}(?:received|receives|includes|included|consists|consisted|"
     r"comprises|has|had)\b",
