@@ -193,9 +193,11 @@ def find_drugs(text: str) -> list[tuple[int, int]]:
 
 def find_cell_words(text: str) -> list[tuple[int, int]]:
     """Spans of the words that name cells as a product ("NK cells", "MSCs", "islets")."""
-    if not any(map(text.lower().__contains__, _CELLS_GATE)):
-        return []
-    return [match.span() for match in _CELLS.finditer(text)]
+    return [match.span() for match in _CELLS.finditer(text)] if _may_name_cells(text) else []
+
+
+def _may_name_cells(text: str) -> bool:
+    return any(map(text.lower().__contains__, _CELLS_GATE))
 
 
 @short_text_cache(maxsize=4096, max_chars=2_000)  # arms of a trial share their words
@@ -222,7 +224,7 @@ def mentions_control(text: str) -> bool:
 @short_text_cache(maxsize=8192, max_chars=2_000)  # asked for an arm's cells, type and the arms sharing it
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
-    if not any(map(text.lower().__contains__, _CELLS_GATE)) or _CELLS.search(text) is None:
+    if not _may_name_cells(text) or _CELLS.search(text) is None:
         return False
     return _NO_CELLS.search(text) is None or _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
 

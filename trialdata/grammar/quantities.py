@@ -86,6 +86,7 @@ _FROM_BEFORE = re.compile(r"\bfrom\s{1,3}$", re.IGNORECASE)
 # "> 5.10e6 and ≤ 5.10e7 cellules NK/kg": a lower bound and an upper one joined by "and" are a range's two ends
 _LOWER_BEFORE = re.compile(r"(?:[>≥]=?|more\s{1,3}than|greater\s{1,3}than|above|over|at\s{1,3}least)\s{0,3}$",
                            re.IGNORECASE)
+_LOWER_REACH = 14  # characters before a range's low end searched for its lower bound
 _AND_UPPER = re.compile(r"\s{1,3}and\s{1,3}(?:[<≤]=?|less\s{1,3}than|up\s{1,3}to|at\s{1,3}most)\s{0,3}", re.IGNORECASE)
 _LIST_GAP = led(
     r"\s{0,2}(?:,\s{0,2}(?:(?:or|and)\s{1,3})?(?:then\s{1,3})?|(?:or|and)\s{1,3}(?:then\s{1,3})?|then\s{1,3}"
@@ -282,7 +283,7 @@ def joins_range(text: str, first_start: int, first_end: int, second_start: int) 
     "between"; "from A cells to B cells"."""
     gap = text[first_end:second_start]
     if _AND_UPPER.fullmatch(gap):
-        return _LOWER_BEFORE.search(text, max(0, first_start - 14), first_start) is not None
+        return _LOWER_BEFORE.search(text, max(0, first_start - _LOWER_REACH), first_start) is not None
     if _CELLS_TO.fullmatch(gap):
         return _FROM_BEFORE.search(text, max(0, first_start - 10), first_start) is not None
     if not _RANGE_GAP.fullmatch(gap):
@@ -294,7 +295,7 @@ def _range_start(text: str, first: Quantity, second: Quantity) -> int:
     """Where a range's words start: at its "between", or at the lower bound of "> A and ≤ B" (whose bounds are the
     range's ends, not a bound on the dose)."""
     if _AND_UPPER.fullmatch(text, first.end, second.start):
-        found = _LOWER_BEFORE.search(text, max(0, first.start - 14), first.start)
+        found = _LOWER_BEFORE.search(text, max(0, first.start - _LOWER_REACH), first.start)
         return found.start() if found else first.start
     return _between_start(text, first.start)
 

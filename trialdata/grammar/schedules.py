@@ -278,6 +278,9 @@ def find_schedules(text: str) -> list[ScheduleMention]:
         clues = [kept for c in clues if (kept := _outside(text, c, optional)) is not None]
     clues.sort(key=_START)
     anchors = [c for c in clues if c.kind in _ANCHORS]
+    phased = _phases_with_total(text, anchors, clues)
+    if phased is not None:
+        return [phased]
     groups: dict[int, list[_Clue]] = {id(a): [a] for a in anchors}
     lowered = text.lower()
     per_cycle = any(map(lowered.__contains__, CYCLE_NOUNS)) and PER_CYCLE.search(text) is not None
@@ -296,9 +299,6 @@ def find_schedules(text: str) -> list[ScheduleMention]:
             groups[id(nearest)].append(clue)
         elif clue.kind == "count" and (not clue.noun.startswith("time") or GIVING.search(text)):
             groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given
-    phased = _phases_with_total(text, anchors, clues)
-    if phased is not None:
-        return [phased]
     open_ended = _OPEN_ENDED.search(text) is not None if "until" in text or "long as" in text or "indefinite" in \
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
@@ -686,8 +686,7 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
             c.noun.lower().startswith(CYCLE_NOUNS) or _OF_AFTER.match(text, c.end))]
     # "for a minimum of 4 administrations and a maximum of 9 administrations": the course planned is the maximum
     count_clue = next((c for c in counts if c.total), None) or next((c for c in counts if c.bounded), None) \
-        if len(counts) > 1 else None
-    count_clue = count_clue or (counts[0] if counts else None)
+        or (counts[0] if counts else None)
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None
     if count_clue is not None and _AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start):
@@ -708,7 +707,7 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
     if from_span:
         # a month of weekly doses is four ("once per two-week for the first four-month": 8, not 120 / 14)
         month = span.unit_days == TIME_UNITS["month"] and interval is not None and interval % 7 == 0
-        total_days = float(span.value) * (28.0 if month else span.unit_days)  # type: ignore[union-attr]
+        total_days = float(span.value) * (4 * TIME_UNITS["week"] if month else span.unit_days)  # type: ignore[union-attr]
         count = max(1, round(total_days / interval)) + span.inclusive  # type: ignore[operator,union-attr]
     if count is None and interval is None:
         return None

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from statistics import median
 
 from ..grammar.patterns import led
@@ -441,33 +441,25 @@ class _Summary:
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self.texts = texts
-        self._kept: str | None = None
-        self._read: ParagraphReading | None = None
-        self._done = False
 
-    @property
+    @cached_property
     def kept(self) -> str:
-        if self._kept is None:
-            self._kept = "\n".join(sentence for text in self.texts for sentence in _regimen_sentences(text))
-        return self._kept
+        return "\n".join(sentence for text in self.texts for sentence in _regimen_sentences(text))
 
-    @property
+    @cached_property
     def reading(self) -> ParagraphReading | None:
-        if not self._done:
-            self._read = read_paragraph(self.kept, "the trial's summary") if self.kept else None
-            self._done = True
-        return self._read
+        return read_paragraph(self.kept, "the trial's summary") if self.kept else None
 
-    @property
+    @cached_property
     def may_dose(self) -> bool:
         """Whether the regimen sentences state any number a dose could be (the grammar's reading of them)."""
         return bool(find_quantities(readable(self.kept)[0]))
 
-    @property
+    @cached_property
     def dosed(self) -> list[Reading]:
-        if not self.may_dose:
+        if not self.may_dose or self.reading is None:
             return []
-        return [r for r in self.reading.readings if r.regimen.dose] if self.reading else []
+        return [r for r in self.reading.readings if r.regimen.dose]
 
 
 def _from_summaries(drafts: list[_Draft], summary_: _Summary) -> None:

@@ -76,11 +76,12 @@ _TOTAL_SLACK = 0.02  # a stated total within 2% of dose × count agrees with it
 _PROCEDURE = led(rf"\b{words(PROCEDURE_WORDS)}", re.I)
 _SITE_NOUN = re.compile(rf"^(?:injections?|{words(SITE_WORDS, plural=True)})$", re.I)
 # "0.5 ml per injection x 10 injections": an amount per injection, so the injections are one procedure's.
-_PER_INJECTION = led(r"\b(?:per|each|every)\s{1,3}(?:injection|site|point)\b|\bcells/\s{0,2}injection\b"
+_EACH_SITE_WORDS = r"(?:per|each|every)\s{1,3}(?:injection|site|point)\b"
+_PER_INJECTION = led(rf"\b{_EACH_SITE_WORDS}|\bcells/\s{{0,2}}injection\b"
                      # "4 spinal cord injection of 4µL of cell suspensions": microlitres each, into one tissue
                      r"|\binjections?\s{1,3}of\s{1,3}\d{1,4}(?:\.\d{1,2})?\s{0,2}(?:µl|μl|ul)\b", re.I)
 # A sentence about each injection of a procedure whose injections another sentence counts: its cells are per site.
-_EACH_SITE = re.compile(r"(?:each|per|every)\s{1,3}(?:injection|site|point)\b", re.I)
+_EACH_SITE = re.compile(_EACH_SITE_WORDS, re.I)
 _TIMES_OF_DAY = led(
     rf"\b(?:{words(TIME_UNITS, plural=True)}|interval|apart)\b|\b\d{{1,3}}-(?:{words(TIME_UNITS)})", re.I)
 _NUMBER_OF_CELLS = led(r"\b(?:number|amount|sum|quantity)\s{1,3}of\s{1,3}cells\b", re.I)
