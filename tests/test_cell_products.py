@@ -598,6 +598,21 @@ def test_the_schedule_of_a_drug_given_beside_the_cells_is_not_theirs() -> None:
     assert {r.administrations for r in _trial("NCT00753220").arms[0].regimens} == {1}
 
 
+def test_a_drug_given_after_the_cells_does_not_lend_them_its_count() -> None:
+    """NCT02433509: "the cord blood mononuclear cells 200 million ~ 500 million will used. 20% mannitol 200 ml iv for
+    30±10 min/q8h±2h will be administered twice after cord blood infusion": the cells are given once."""
+    assert _rows("NCT02433509") == [("", 3.5e8, "cells", "", 1)]
+
+
+def test_two_products_given_together_are_one_dose_of_both() -> None:
+    """NCT01853631: "Group 1: CD19.CAR/28137ζ at 1×10^6 cells/m^2 and CD19.CAR/28ζ at 1×10^6 cells/m^2", one
+    infusion of both products on Day 0, for each of three groups."""
+    arm = _trial("NCT01853631").arms[0]
+    assert [(r.applies_to, r.dose.value, r.dose.unit) for r in arm.regimens] == [  # type: ignore[union-attr]
+        ("group 1", 2e6, "cells/m2"), ("group 2", 1e7, "cells/m2"), ("group 3", 4e7, "cells/m2")]
+    assert "dose-computed" in {flag.code for flag in arm.flags}
+
+
 def test_each_arm_gets_the_doses_the_summary_gives_under_its_name() -> None:
     """NCT01875601: "A1: 1x10(6) NK cells/kg ... B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 mcg/kg/d IV x 10"."""
     arms = {arm.label: arm for arm in _trial("NCT01875601").arms}

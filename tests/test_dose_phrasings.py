@@ -186,6 +186,9 @@ DOSE_CASES = [
                  id="NCT02203825-a-product-code-beginning-like-a-unit"),
     pytest.param("Eight to ten million dendritic cells (DCs) - administered via intradermal injections in 0.5 ml "
                  "Phosphate Buffered Saline (PBS)", [D(9e6, FLAT, 8e6, 1e7)], id="NCT01567202-worded-range"),
+    pytest.param("I.V. injected Cell Based Medicinal Product, containing between 10 million and one billion autologous "
+                 "Cytotoxic T cells and Natural Killer cells.", [D(5.05e8, FLAT, 1e7, 1e9)],
+                 id="NCT01588769-between-digits-and-a-number-word"),
     pytest.param("In each cycle, patients will be infused 4.0-5.0×10`9 allogeneic NK cells.",
                  [D(4.5e9, FLAT, 4e9, 5e9)], id="NCT04162158-grave-accent-for-the-caret"),
     pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "

@@ -58,6 +58,13 @@ SCHEDULE_CASES = [
     pytest.param("Received conventional treatment and huc-MSCs once per week for the first month and once per month "
                  "for 6 months(9 times in total), at a dose of 1×106 huc-MSCs/kg body weight.", 9, None, (),
                  id="NCT02223897-phases-times-in-total"),
+    # a later phase counted as more of the same course: the sum, the days not listed
+    pytest.param("Each patient will receive an injection of DCs at his/her assigned dose once every 2 weeks during the "
+                 "first 8 weeks, followed by injections every 4 weeks for an additional 10 vaccinations.", 14, None,
+                 (), id="NCT01171469-every-2-weeks-then-an-additional-10"),
+    pytest.param("Patients in the study group will receive two infusions of MSC per week during two weeks and 1 more "
+                 "MSC infusion (2 + 2 + 1 scheme).", 5, None, (), id="NCT02770430-two-per-week-and-1-more"),
+    pytest.param("Each time 10 billion cells, 4 times in all,i.v.", 4, None, (), id="NCT02843061-times-in-all"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "

@@ -251,7 +251,7 @@ def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
         if following is not None and _is_range(text, quantity, following):
             low, high = sorted((quantity.value, following.value))
             joined.append(Quantity((low + high) / 2, _range_start(text, quantity, following), following.end, low=low,
-                                   high=high, scientific=following.scientific,
+                                   high=high, scientific=quantity.scientific or following.scientific,
                                    restored=quantity.restored or following.restored,
                                    refused=quantity.refused or following.refused))
             i += 2
@@ -269,12 +269,13 @@ def _join(text: str, singles: list[Quantity]) -> list[Quantity]:
 
 
 _RANGE_GAP_CHARS = 16  # the longest words a range's join may be (" through to "), a cheap test before the pattern
+_COUNT_OF_CELLS = 1e5  # a number written without a power of ten or a scale word this large counts cells too
 
 
 def _is_range(text: str, first: Quantity, second: Quantity) -> bool:
-    if first.is_range or second.is_range or first.scientific != second.scientific \
-            or second.start - first.end > _RANGE_GAP_CHARS:
-        return False
+    if first.is_range or second.is_range or second.start - first.end > _RANGE_GAP_CHARS \
+            or (first.scientific != second.scientific and min(first.value, second.value) < _COUNT_OF_CELLS):
+        return False  # "between 10 million and one billion" is a range; "2 x 10^6 cells - 3 doses" is not
     return joins_range(text, first.start, first.end, second.start)
 
 

@@ -80,6 +80,9 @@ _INTERVALS = [
     led(rf"\b(?:once\s{{1,3}})?(?P<adverb>{_ADVERB})\b", re.I),
     # "1 x 10^6 CMVpp65-CTL/kg/dose/week for 3 weeks": a dose per week
     led(r"(?<=[\w)])/\s{0,2}(?:dose\s{0,2}/\s{0,2})?(?P<unit>week|month)s?\b", re.I),
+    # "two infusions of MSC per week during two weeks": administrations per unit of time, a frequency
+    led(rf"\b(?P<times>{_COUNT_NUMBER})\s{{1,3}}{_NOUN}(?:\s{{1,3}}of\s{{1,3}}[\w-]{{1,25}})?"
+        rf"\s{{1,3}}(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
 # "a total of 30 HLHS patients", "a total of 20 consecutive participants": people, after up to two words that are
@@ -96,7 +99,9 @@ _NOT_A_CHOICE = r"(?<!\bone\sof\s)(?<!\bany\sof\s)(?<!\beither\sof\s)(?<!\bof\st
 _HARVEST = led(r"\b(?:harvest|aspirat|obtaining\s{1,3}(?:the\s{1,3})?bone\s{1,3}marrow|liposuction|lipoaspirat)", re.I)
 _HARVEST_REACH = 120
 _TOTAL_BEFORE = re.compile(r"\btotal\b", re.I)  # "total 2 times", "a total of 4 doses": the whole course's count
-_TOTAL_AFTER = re.compile(r"\s{0,3}\(?\s{0,3}(?:in\s{1,3}total|totally|altogether)\b", re.I)  # "(6 doses totally)"
+# "(6 doses totally)", "4 times in all,i.v." (not "in all patients")
+_TOTAL_AFTER = re.compile(r"\s{0,3}\(?\s{0,3}(?:in\s{1,3}total|totally|altogether|in\s{1,3}all\b(?!\s{1,3}[a-z]))\b",
+                          re.I)
 _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
     led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
@@ -295,14 +300,52 @@ def find_schedules(text: str) -> list[ScheduleMention]:
             distance = _distance(anchor, clue)
             if (nearest is None or distance < gap) and not _then_between(text, anchor, clue):
                 nearest, gap = anchor, distance
-        if nearest is not None and gap <= _CLUE_REACH and not _counts_apart(nearest, clue):
+        if nearest is not None and gap <= _CLUE_REACH and not _counts_apart(nearest, clue) \
+                and not _more_of_course(text, clue, groups[id(nearest)]):
             groups[id(nearest)].append(clue)
-        elif clue.kind == "count" and (not clue.noun.startswith("time") or GIVING.search(text)):
-            groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given
+        elif clue.kind == "count" and (not clue.noun.startswith("time") or clue.total or GIVING.search(text)):
+            groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given,
+            # or a course ("Each time 10 billion cells, 4 times in all")
     open_ended = _OPEN_ENDED.search(text) is not None if "until" in text or "long as" in text or "indefinite" in \
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
-    return sorted(schedules, key=_START)
+    return _phases_added(text, sorted(schedules, key=_START))
+
+
+# A later phase counted as more of the same course: "once every 2 weeks during the first 8 weeks, followed by
+# injections every 4 weeks for an additional 10 vaccinations", "..., then 4 more infusions".
+_ADDED = led(rf"\b(?:an?\s{{1,3}})?(?:additional|further|another)\s{{1,3}}{_COUNT_NUMBER}"
+             rf"|\b{_COUNT_NUMBER}\s{{1,3}}(?:more|additional|further)\b", re.I)
+_ADDED_REACH = 80  # characters between one phase and the next counted as more of it
+_ADDED_LEAD = 20  # characters before a count searched for "an additional"
+
+
+def _more_of_course(text: str, clue: _Clue, group: list[_Clue]) -> bool:
+    """"two infusions of MSC per week during two weeks and 1 more MSC infusion": a count of more administrations
+    after a phase already measured is a phase of its own (summed by `_phases_added`), not that phase's count."""
+    return clue.kind == "count" and any(c.kind in ("span", "count") for c in group[1:]) \
+        and _ADDED.search(text, max(0, clue.start - _ADDED_LEAD), clue.end) is not None
+
+
+def _phases_added(text: str, schedules: list[ScheduleMention]) -> list[ScheduleMention]:
+    """Two counted phases of which the second is "an additional N" are one course of their sum; its days are not
+    listed, since when the second phase starts is not said."""
+    if len(schedules) < 2 or _ADDED.search(text) is None:
+        return schedules
+    merged: list[ScheduleMention] = []
+    for schedule in schedules:
+        first = merged[-1] if merged else None
+        if first is not None and first.administrations and schedule.administrations \
+                and not first.count_bound and not schedule.count_bound \
+                and 0 <= schedule.start - first.end <= _ADDED_REACH and ";" not in text[first.end:schedule.start] \
+                and _ADDED.search(text, first.end, schedule.end) is not None:
+            merged[-1] = ScheduleMention(first.administrations + schedule.administrations, None, (),
+                                         text[first.start:schedule.end], first.start, schedule.end,
+                                         noun=schedule.noun or first.noun,
+                                         from_span=first.from_span or schedule.from_span)
+            continue
+        merged.append(schedule)
+    return merged
 
 
 def _phases_with_total(text: str, anchors: list[_Clue], clues: list[_Clue]) -> ScheduleMention | None:
@@ -467,6 +510,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("interval", _INTERVALS[5], ("apart",), _UNIT_WORDS),
     ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
     ("interval", _INTERVALS[7], ("/",), ("week", "month")),
+    ("interval", _INTERVALS[8], tuple(ADMINISTRATION_NOUNS), (" a ", "per", "every", "each")),
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to", "maximum"), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),

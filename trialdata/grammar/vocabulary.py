@@ -94,6 +94,8 @@ OTHER_THERAPIES: tuple[str, ...] = (
     "tacrolimus", "sirolimus", "methotrexate", "mycophenolate", "cyclosporine", "g-csf", "filgrastim",
     "temozolomide", "tmz", "sunitinib", "basiliximab", "daclizumab", "etanercept", "antithymocyte globulin", "atg",
     "aldesleukin",  # IL-2 by its drug name: "Aldesleukin ... every 8 hours ... up to 6 doses"
+    "mannitol",  # "20% mannitol 200 ml iv ... will be administered twice after cord blood infusion"
+    "imiquimod", "gm-csf", "sargramostim", "pembrolizumab", "nivolumab", "ipilimumab",  # given beside cell vaccines
 )
 
 # Words placing a time before or after something given rather than giving it: "within one month pre treatment",

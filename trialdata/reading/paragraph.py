@@ -204,6 +204,9 @@ def _read_sentences(text: str, location: str) -> _Part:
             part.flags.append(_flag("count-is-levels", f"The count of {grammar.levels_counted} doses in {location} "
                                     f"is the number of dose levels its sentence lists (“{sentence.text}”), not "
                                     "administrations of each."))
+        if grammar.together:
+            part.flags.append(_flag("dose-computed", f"“{grammar.together}” ({location}) gives two products together; "
+                                    "the dose is their sum."))
         doses = list(grammar.doses)
         if heading is not None and doses and not found:
             doses, heading = _under_heading(doses, heading, location, part.flags)
@@ -248,6 +251,7 @@ class _SentenceGrammar:
     levels: tuple[Label, ...]
     target: int
     levels_counted: str = ""  # "two doses will be investigated 1x10^8 ... and 2x10^8": the levels' count, as read
+    together: str = ""  # "A at 1×10^6 cells/m^2 and B at 1×10^6 cells/m^2": two products' doses given as one
 
 
 # What the grammar finds depends on the sentence alone, so a sentence met again (a detailed description restating
@@ -270,6 +274,7 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
     if len(doses) > 1 and (counted := _levels_counted(doses, schedules)) is not None:
         levels_counted = str(counted.administrations)
         schedules = [s for s in schedules if s is not counted]
+    doses, together = _given_together(words_, doses)
     read = _Sentence(Source(text=sentence_text, location=""), doses, schedules, optional, words_)
     read.schedules = _without_sites(read)
     if read.sites:
@@ -285,7 +290,37 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
             read.schedules = [ScheduleMention(1, None, (0.0,), read.fraction, first.start, first.end, single=True)]
     return _SentenceGrammar(words_, broken, tuple(read.doses), tuple(read.schedules), tuple(read.optional),
                             read.sites, read.fraction, tuple(read.bands), tuple(read.levels), read.target,
-                            levels_counted)
+                            levels_counted, together)
+
+
+# Two products given together, each with its dose: "Group 1: CD19.CAR/28137ζ at 1×10^6 cells/m^2 and CD19.CAR/28ζ
+# at 1×10^6 cells/m^2" is one administration of both. Not times or groups ("day 7 at ...").
+_NOT_A_PRODUCT = r"(?!(?:days?|weeks?|months?|doses?|levels?|cohorts?|groups?|arms?|patients?|subjects?)\b)"
+_NAME = rf"{_NOT_A_PRODUCT}[A-Za-z][\w.+/-]{{1,40}}(?:\s{{1,3}}[\w.+/-]{{1,40}}){{0,2}}?\s{{1,3}}at\s{{1,3}}"
+_PRODUCT_AT = re.compile(rf"(?<![\w.+/-]){_NAME}$", re.I)
+_AND_PRODUCT_AT = re.compile(rf"\s{{0,3}},?\s{{0,3}}and\s{{1,3}}{_NAME}", re.I)
+_PRODUCT_REACH = 60  # characters before a dose searched for the product it is given "at"
+
+
+def _given_together(text: str, doses: list[DoseMention]) -> tuple[list[DoseMention], str]:
+    """Doses of two products named and given together, summed as one dose, and the words that gave them."""
+    if len(doses) < 2 or " at " not in text:
+        return doses, ""
+    kept: list[DoseMention] = []
+    together = ""
+    for dose in doses:
+        first = kept[-1] if kept else None
+        named = first is not None and not together and first.role == dose.role == "dose" \
+            and first.unit == dose.unit \
+            and not (first.is_range or dose.is_range or first.listed or dose.listed or first.bound or dose.bound) \
+            and _AND_PRODUCT_AT.fullmatch(text, first.end, dose.start) \
+            and _PRODUCT_AT.search(text, max(0, first.start - _PRODUCT_REACH), first.start)
+        if first is not None and named:
+            together = text[named.start():dose.end]
+            kept[-1] = replace(first, value=first.value + dose.value, end=dose.end, text=text[first.start:dose.end])
+            continue
+        kept.append(dose)
+    return kept, together
 
 
 def _levels_counted(doses: list[DoseMention], schedules: list[ScheduleMention]) -> ScheduleMention | None:
