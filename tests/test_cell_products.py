@@ -113,6 +113,8 @@ ROW_EXAMPLES = {
                               "split-dose regimen: 10% on day 0, 30% on day 1 and 60% on day 2."),
     ("FRACTION_PHRASES", 6): ("NCT03090659", "Total dose of 0.5-5 millions /kg cells will be administered at day 0, "
                               "day 2 and day 6 by split dose (20%, 30% and 50% respectively)."),
+    ("FRACTION_PHRASES", 7): ("NCT03196414", "They will get the split doses CART cells on day0, day1, day2 "
+                              "through the IV in 1 infusion."),
     ("SEVERAL_PHRASES", 0): ("NCT00586703", "Patients will be evaluated for toxicity and response until 20 weeks after "
                              "the last NK Infusion."),
     ("SEVERAL_PHRASES", 1): ("NCT03007836", "In this group, the patients will receive multiple high-activity natural "
@@ -611,6 +613,25 @@ def test_two_products_given_together_are_one_dose_of_both() -> None:
     assert [(r.applies_to, r.dose.value, r.dose.unit) for r in arm.regimens] == [  # type: ignore[union-attr]
         ("group 1", 2e6, "cells/m2"), ("group 2", 1e7, "cells/m2"), ("group 3", 4e7, "cells/m2")]
     assert "dose-computed" in {flag.code for flag in arm.flags}
+
+
+def test_booster_vaccinations_are_counted_apart_from_the_course() -> None:
+    """NCT03697707: "patients receiving 4 bi-weekly vaccinations with 25E6 cells/vaccination of DCP-001, and 2
+    booster vaccinations with 10E6 cells/vaccination"."""
+    assert _rows("NCT03697707")[:2] == [("", 2.5e7, "cells", "", 4), ("", 1e7, "cells", "", 2)]
+
+
+def test_cohorts_of_one_dose_on_different_schedules_are_rows_apart() -> None:
+    """NCT00674648: "Group II will receive a single dose of 1 x 106 T cells/kg/dose; ... group IV will receive 3
+    weekly doses of 1 x 106 T cells/kg/dose; group V will receive 3 weekly doses of 2 x 106 T cells/kg/dose"."""
+    assert [(label, dose, count) for label, dose, _, _, count in _rows("NCT00674648")] == [
+        ("group I", 5e5, 1), ("group II", 1e6, 1), ("group III", 2e6, 1), ("group IV", 1e6, 3), ("group V", 2e6, 3)]
+
+
+def test_days_a_dose_is_split_over_are_one_administration() -> None:
+    """NCT03196414: "They will get the split doses CART cells on day0, day1, day2 through the IV in 1 infusion."
+    beside the intervention's "5x106- 100x106 CAR+ T cells per kg"."""
+    assert [count for *_, count in _rows("NCT03196414")] == [1]
 
 
 def test_each_arm_gets_the_doses_the_summary_gives_under_its_name() -> None:

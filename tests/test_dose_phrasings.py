@@ -174,6 +174,12 @@ DOSE_CASES = [
                  "108 (100 million) Auto-hMSCs.", [D(2e7, FLAT, role="concentration"), D(1e8, FLAT, role="total")],
                  id="NCT01392625-concentration-and-confirmed-total"),
     # --- not cell doses -------------------------------------------------------------------------------------------
+    pytest.param("patients will receive 0.5 mL containing a target dose of 10e7 cell culture infectious dose 50 "
+                 "(CCID50) (with a range of approximately 10e6.4 to 10e7.9 / mL) of the ESO-1 ALVAC virus S.C. in each "
+                 "extremity (total of 4 x 10e7 CCID50/2 mL.", [],
+                 id="NCT00670748-a-virus-in-culture-infectious-doses"),
+    pytest.param("subcutaneously administered 9 million international units (IU) every other day * 6 doses over 2 "
+                 "weeks begin 1 to 24 hours after NK cell infusion.", [], id="NCT01181258-international-units"),
     pytest.param("Once aerosol inhalation of MSCs-derived exosomes (2.0*10^8 nano vesicles/3 ml)", [],
                  id="NCT04313647-vesicles"),
     pytest.param("Intra-articular knee injection of exosomes (3-5 x 10e11 particles) derived from allogeneic "
@@ -189,6 +195,14 @@ DOSE_CASES = [
     pytest.param("I.V. injected Cell Based Medicinal Product, containing between 10 million and one billion autologous "
                  "Cytotoxic T cells and Natural Killer cells.", [D(5.05e8, FLAT, 1e7, 1e9)],
                  id="NCT01588769-between-digits-and-a-number-word"),
+    pytest.param("at least 10*9 CIK cells, IV on day 0, 14, 28", [D(1e9, FLAT, restored=True, bound="at least")],
+                 id="NCT01868490-an-asterisk-for-the-caret-of-a-bare-power"),
+    # a bare 10E8 is a power of ten; in a text writing E notation ("25E6"), 10E6 is ten times 10^6
+    pytest.param("patients receiving 4 bi-weekly vaccinations with 25E6 cells/vaccination of DCP-001, and 2 booster "
+                 "vaccinations with 10E6 cells/vaccination", [D(2.5e7, FLAT), D(1e7, FLAT)],
+                 id="NCT03697707-10E6-beside-25E6"),
+    pytest.param("ACE2 CAR-NK cells are going to be give by intravenous infusion (10E8 cells per kilogram of body "
+                 "weight, once a week)", [D(1e8, KG)], id="NCT04324996-a-bare-10E8"),
     pytest.param("In each cycle, patients will be infused 4.0-5.0×10`9 allogeneic NK cells.",
                  [D(4.5e9, FLAT, 4e9, 5e9)], id="NCT04162158-grave-accent-for-the-caret"),
     pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "

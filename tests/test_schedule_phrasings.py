@@ -175,6 +175,10 @@ NOT_SCHEDULES = [
                  "millions MSVs).", id="NCT01183728-the-harvest-is-one-of-the-procedures"),
     pytest.param("Cy/Flu on Days -4 to -2 and then 4 x 10^7 cells/m^2 on Day 0, Day 1 or Day 2",
                  id="NCT02065362-a-window-of-three-days"),
+    pytest.param("If a level with 2 or more DLTs in 3-6 patients has been identified, three additional patients will "
+                 "be accrued at the next-lowest dose, for a total of 6, in order to further characterize the safety of "
+                 "the maximum tolerated dose prior to starting the phase II portion.",
+                 id="NCT01218867-a-total-of-patients"),
 ]
 
 

@@ -33,6 +33,8 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
                                         "supportive program care will be instituted at bi-weekly intervals, and after "
                                         "that patients will discontinue rinsing with chlorhexidine solution and resume "
                                         "oral hygiene.", (None, 14.0)),
+    ("INTERVAL_ADVERBS", "biweekly"): ("NCT02692976", "Patients will be vaccinated intranodally three times biweekly "
+                                       "with mDC (5x 106 cells; n=7, arm A).", (3, 14.0)),
     ("INTERVAL_ADVERBS", "monthly"): ("NCT05047276", "Furthermore, a monthly report with all new SAE reported by sites "
                                       "will be distributed both, to sites and Sponsor.", (None, 30.0)),
     # A time of assessment, not of doses: the word is read, and the follow-up gate sets it aside.

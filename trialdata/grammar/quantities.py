@@ -64,6 +64,8 @@ _SCANNER = re.compile(
     rf"|(?P<dot>\d{{1,2}})\.10(?:{_power_pattern('_d', False)}|(?P<dotlost>[3-9])(?![\d]|[.,]\d))"
     # 10^6 cells, 10(6) cells: a bare power of ten
     rf"|10{_power_pattern('_b', False)}"
+    # "at least 10*9 CIK cells": an asterisk for the lost caret of a bare power
+    r"|10\*(?P<bstar>[3-9]|1[0-2])(?![\d]|[.,]\d)"
     # 1.0E6, 1e6, 1.5E+06
     rf"|(?P<emant>\d{{1,4}}(?:\.\d{{1,3}})?)[eE]\+?(?P<eexp>\d{{1,3}})(?![\w.])"
     # 100 million, 1.5 billion, 5 lakh, 10 or more million
@@ -154,7 +156,21 @@ def find_quantities(text: str) -> list[Quantity]:
               ] if any(map(lowered.__contains__, _SCALE_GATE)) else []
     if worded:
         singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
+    if singles and ("E" in text or "e" in text) and _E_NOTATION.search(text):
+        singles = [_as_e_notation(text, q) for q in singles]
     return _join(text, singles) if singles else []
+
+
+# A bare "10E8 cells per kilogram" is a power of ten; beside "25E6 cells/vaccination", a text writing numbers in
+# E notation, "2 booster vaccinations with 10E6 cells" is ten times 10^6 too.
+_E_NOTATION = re.compile(r"(?<![\w.^×*])(?!10[eE])\d{1,4}(?:\.\d{1,3})?[eE]\+?\d{1,2}(?![\w.])")
+_BARE_E_POWER = re.compile(r"10[eE]\+?\d{1,2}")
+
+
+def _as_e_notation(text: str, quantity: Quantity) -> Quantity:
+    if quantity.mantissa is None and _BARE_E_POWER.fullmatch(text, quantity.start, quantity.end):
+        return replace(quantity, value=quantity.value * 10, mantissa=10.0)
+    return quantity
 
 
 def _read_word(text: str, scale: re.Match[str]) -> Quantity | None:
@@ -218,6 +234,8 @@ def _read(match: re.Match[str]) -> Quantity | None:
         return Quantity((low + high) / 2, start, end, low=low, high=high, refused=refused)
     if groups["grouped"] is not None:
         return Quantity(float(groups["grouped"].replace(",", "").replace(".", "")), start, end, scientific=False)
+    if groups["bstar"] is not None:
+        return Quantity(10.0 ** int(groups["bstar"]), start, end, restored=True)
     power, _, refused = _power(groups, "_b")
     return Quantity(10.0**power, start, end, refused=refused)
 

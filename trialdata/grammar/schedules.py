@@ -301,7 +301,8 @@ def find_schedules(text: str) -> list[ScheduleMention]:
             if (nearest is None or distance < gap) and not _then_between(text, anchor, clue):
                 nearest, gap = anchor, distance
         if nearest is not None and gap <= _CLUE_REACH and not _counts_apart(nearest, clue) \
-                and not _more_of_course(text, clue, groups[id(nearest)]):
+                and not _more_of_course(text, clue, groups[id(nearest)]) \
+                and not _another_count(clue, groups[id(nearest)]):
             groups[id(nearest)].append(clue)
         elif clue.kind == "count" and (not clue.noun.startswith("time") or clue.total or GIVING.search(text)):
             groups[id(clue)] = [clue]  # "4 times of those are proceeded": a lone "times" counts only doses given,
@@ -318,6 +319,14 @@ _ADDED = led(rf"\b(?:an?\s{{1,3}})?(?:additional|further|another)\s{{1,3}}{_COUN
              rf"|\b{_COUNT_NUMBER}\s{{1,3}}(?:more|additional|further)\b", re.I)
 _ADDED_REACH = 80  # characters between one phase and the next counted as more of it
 _ADDED_LEAD = 20  # characters before a count searched for "an additional"
+
+
+def _another_count(clue: _Clue, group: list[_Clue]) -> bool:
+    """"4 bi-weekly vaccinations with 25E6 cells/vaccination ..., and 2 booster vaccinations with 10E6": a count
+    other than the one an anchor already has counts something else."""
+    return clue.kind == "count" and not clue.total and not clue.noun.lower().startswith(CYCLE_NOUNS) and any(
+        c.kind == "count" and not c.total and not c.bounded and c.value != clue.value
+        and not c.noun.lower().startswith(CYCLE_NOUNS) for c in group)
 
 
 def _more_of_course(text: str, clue: _Clue, group: list[_Clue]) -> bool:
@@ -618,6 +627,9 @@ def _single_clue(match: re.Match[str]) -> _Clue:
     return _Clue("single", match.start(), match.end(), 1.0, weak=weak)
 
 
+_COURSE_INTERVAL_DAYS = 14  # "N times" before an adverb this far apart counts doses, not a frequency
+
+
 def _interval_clue(match: re.Match[str]) -> _Clue | None:
     groups = match.groupdict()
     if _follow_up(match):
@@ -632,12 +644,26 @@ def _interval_clue(match: re.Match[str]) -> _Clue | None:
         if groups.get("other"):
             n = 2
         interval = n * float(lookup(TIME_UNITS, groups["unit"]))  # type: ignore[arg-type]
+    if groups.get("times") and groups.get("adverb") and interval >= _COURSE_INTERVAL_DAYS:
+        return None  # "vaccinated intranodally three times biweekly": three vaccinations, two weeks apart
     if times:
         per = int(lookup(MULTIPLES, times)) if times.lower() in MULTIPLES else _number(times)  # type: ignore[arg-type]
         if not per:
             return None
         return _Clue("interval", match.start(), match.end(), interval / per, unit_days=interval, frequency=per)
     return _Clue("interval", match.start(), match.end(), interval)
+
+
+# People counted in the words before a bare total: the total counts them, not administrations.
+_PEOPLE_BEFORE = re.compile(rf"\b{words(PEOPLE_WORDS, plural=True)}\b[^.;]*$", re.I)
+_PEOPLE_REACH = 80
+_GIVEN_TO = re.compile(r"\b(?:receiv|given|administer|infus|inject|treated|transplant|implant)", re.I)
+
+
+def _counts_people(text: str, start: int) -> bool:
+    """Whether a bare total ("for a total of 6") follows people named with nothing given to them since."""
+    people = _PEOPLE_BEFORE.search(text, max(0, start - _PEOPLE_REACH), start)
+    return people is not None and _GIVEN_TO.search(text, people.start(), start) is None
 
 
 def _count_clue(match: re.Match[str]) -> _Clue | None:
@@ -653,6 +679,8 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
     else:
         count = _number(groups["n"])
         noun = (groups.get("noun") or "").lower()
+        if not noun and _counts_people(match.string, match.start()):
+            return None  # "three additional patients will be accrued at the next-lowest dose, for a total of 6"
         if noun and _OF_OTHER_THERAPY.match(match.string, match.end()):
             return None
         if noun.startswith("procedure") and _HARVEST.search(match.string, match.end(), match.end() + _HARVEST_REACH):

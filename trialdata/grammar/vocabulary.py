@@ -48,6 +48,7 @@ INTERVAL_ADVERBS: dict[str, float] = {
     "daily": 1.0,
     "weekly": 7.0,
     "bi-weekly": 14.0,
+    "biweekly": 14.0,
     "monthly": 30.0,
     "quarterly": 90.0,
 }
@@ -159,9 +160,11 @@ PER_SITE_MARKS: tuple[str, ...] = (
 RATE_UNITS: tuple[str, ...] = ("min", "minute", "hour", "hr", "h", "second", "sec")
 # Numbers in these are not cells: drugs, vectors, particles, volumes, lengths.
 OTHER_UNITS: tuple[str, ...] = (
-    "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "ui", "u", "unit", "units", "copies", "copy", "vg",
+    "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "ui", "u", "unit", "units", "international units",
+    "copies", "copy", "vg",
     "gc", "microm", "µci", "μci", "uci",
-    "pfu", "tcid50", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%", "fold", "particle", "particles",
+    "pfu", "tcid50", "ccid50", "cell culture infectious dose", "vp", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%",
+    "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",
     "gy", "mgy", "mci", "mbq", "bq", "nm", "µm", "μm", "beads", "cluster", "clusters", "patients", "subjects",
     "participants", "people", "persons", "times", "kcal", "mmhg", "bpm", "rpm", "x g", "dollars", "euros", "usd",
@@ -219,6 +222,8 @@ FRACTION_PHRASES: tuple[str, ...] = (
     # "administered at day 0, day 2 and day 6 by split dose (20%, 30% and 50% respectively)", "administered via split
     # dosing: 10% on Day 1, 30% on Day 2, 60% on Day 3"
     r"split[\s-]{1,3}dos(?:e|es|ing)\s{0,3}[(:]\s{0,3}\d{1,3}\s{0,2}%",
+    # "They will get the split doses CART cells on day0, day1, day2 through the IV in 1 infusion."
+    r"split[\s-]{1,3}doses?\s{1,3}(?:of\s{1,3})?(?:[\w+-]{1,25}\s{1,3}){0,3}?on\s{1,3}days?",
 )
 
 # Words joining the dose levels of an escalation, when only the last level writes its unit: "starting with 5 x 106

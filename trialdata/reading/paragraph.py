@@ -283,8 +283,10 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
         _read_cohorts(read)
     if read.schedules:
         read.schedules = _without_drug_schedules(read)
-        if not any(x.interval_days for x in read.schedules):
-            read.fraction = fraction or find_fraction(words_)
+        split = fraction or find_fraction(words_)
+        if split and (not any(x.interval_days for x in read.schedules)
+                      or _days_of_split(words_, split, read.schedules)):
+            read.fraction = split
         if read.fraction:
             first = read.schedules[0]
             read.schedules = [ScheduleMention(1, None, (0.0,), read.fraction, first.start, first.end, single=True)]
@@ -321,6 +323,13 @@ def _given_together(text: str, doses: list[DoseMention]) -> tuple[list[DoseMenti
             continue
         kept.append(dose)
     return kept, together
+
+
+def _days_of_split(text: str, split: str, schedules: list[ScheduleMention]) -> bool:
+    """"the split doses CART cells on day0, day1, day2": days named by the words that split the dose are its
+    fractions' days, not administrations."""
+    end = text.find(split) + len(split)
+    return any(s.start <= end <= s.end for s in schedules)
 
 
 def _levels_counted(doses: list[DoseMention], schedules: list[ScheduleMention]) -> ScheduleMention | None:
@@ -829,7 +838,10 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
     distinct: list[tuple[DoseMention, _Sentence]] = []
     for mention, sentence in primary:
         same = next((i for i, (m, _) in enumerate(distinct) if _same_mention(m, mention)), None)
-        if same is None:
+        if same is None or (labels.get(id(mention)) and _schedule_for(mention, sentence, schedules)[0]
+                            is not _schedule_for(*distinct[same], schedules)[0]):
+            # "group II will receive a single dose of 1 x 106 T cells/kg/dose; ... group IV will receive 3 weekly
+            # doses of 1 x 106 T cells/kg/dose": cohorts of one dose given on different schedules are rows apart
             distinct.append((mention, sentence))
         elif labels.get(id(mention)) and labels.get(id(distinct[same][0])) != labels[id(mention)]:
             # "B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 ... B2: 1 x 10(7) NK cells/kg + rhIL15 0.5": cohorts that
@@ -1058,7 +1070,8 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
         if nearest.weak:
             # "A single dose of 2×107 hUC-MSC will treated to patients, IV, Repeat every weeks for four times."
             stronger = [(s, t) for s, t in schedules if s is not nearest and (s.administrations or 0) > 1
-                        and (s.interval_days or s.days) and not (t is sentence and _offered_instead(t, nearest, s))]
+                        and (s.interval_days or s.days) and not (t is sentence and _offered_instead(t, nearest, s))
+                        and not (t is sentence and _nearer_another(mention, sentence, s))]
             if stronger:
                 return stronger[0]
         return nearest, sentence
@@ -1069,6 +1082,12 @@ def _schedule_for(mention: DoseMention, sentence: _Sentence,
     if len(signatures) == 1:
         return elsewhere[0]
     return None, None
+
+
+def _nearer_another(mention: DoseMention, sentence: _Sentence, schedule: ScheduleMention) -> bool:
+    """"Group I will receive a single dose of 5 x 105 T cells/kg ...; group IV will receive 3 weekly doses of 1 x 106
+    T cells/kg/dose": a schedule nearer to another dose of the sentence is that dose's."""
+    return any(_gap(other, schedule) < _gap(mention, schedule) for other in sentence.doses if other is not mention)
 
 
 def _offered_instead(sentence: _Sentence, first: ScheduleMention, later: ScheduleMention) -> bool:
