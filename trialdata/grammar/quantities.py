@@ -156,7 +156,8 @@ def find_quantities(text: str) -> list[Quantity]:
               ] if any(map(lowered.__contains__, _SCALE_GATE)) else []
     if worded:
         singles = sorted(singles + worded, key=lambda q: q.start)[:MAX_QUANTITIES]
-    if singles and ("E" in text or "e" in text) and _E_NOTATION.search(text):
+    if any(q.mantissa is None and _BARE_E_POWER.fullmatch(text, q.start, q.end) for q in singles) \
+            and _E_NOTATION.search(text):
         singles = [_as_e_notation(text, q) for q in singles]
     return _join(text, singles) if singles else []
 

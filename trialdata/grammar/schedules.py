@@ -82,7 +82,7 @@ _INTERVALS = [
     led(r"(?<=[\w)])/\s{0,2}(?:dose\s{0,2}/\s{0,2})?(?P<unit>week|month)s?\b", re.I),
     # "two infusions of MSC per week during two weeks": administrations per unit of time, a frequency
     led(rf"\b(?P<times>{_COUNT_NUMBER})\s{{1,3}}{_NOUN}(?:\s{{1,3}}of\s{{1,3}}[\w-]{{1,25}})?"
-        rf"\s{{1,3}}(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}", re.I),
+        rf"\s{{1,3}}per\s{{1,3}}{_UNIT}", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
 # "a total of 30 HLHS patients", "a total of 20 consecutive participants": people, after up to two words that are
@@ -519,7 +519,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("interval", _INTERVALS[5], ("apart",), _UNIT_WORDS),
     ("interval", _INTERVALS[6], tuple(INTERVAL_ADVERBS), _ANY),
     ("interval", _INTERVALS[7], ("/",), ("week", "month")),
-    ("interval", _INTERVALS[8], tuple(ADMINISTRATION_NOUNS), (" a ", "per", "every", "each")),
+    ("interval", _INTERVALS[8], tuple(ADMINISTRATION_NOUNS), (" per week", " per month", " per day")),
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to", "maximum"), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),

@@ -283,9 +283,9 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
         _read_cohorts(read)
     if read.schedules:
         read.schedules = _without_drug_schedules(read)
-        split = fraction or find_fraction(words_)
-        if split and (not any(x.interval_days for x in read.schedules)
-                      or _days_of_split(words_, split, read.schedules)):
+        timed = any(x.interval_days for x in read.schedules)
+        split = fraction or (find_fraction(words_) if not timed or "split" in words_.lower() else None)
+        if split and (not timed or _days_of_split(words_, split, read.schedules)):
             read.fraction = split
         if read.fraction:
             first = read.schedules[0]
