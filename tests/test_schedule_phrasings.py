@@ -65,6 +65,8 @@ SCHEDULE_CASES = [
     pytest.param("Patients in the study group will receive two infusions of MSC per week during two weeks and 1 more "
                  "MSC infusion (2 + 2 + 1 scheme).", 5, None, (), id="NCT02770430-two-per-week-and-1-more"),
     pytest.param("Each time 10 billion cells, 4 times in all,i.v.", 4, None, (), id="NCT02843061-times-in-all"),
+    pytest.param("The first agent MSC injection, began two weeks after ATG application; Each patient was injected "
+                 "three times, one time per week;", 3, 7, (0, 7, 14), id="NCT02218437-one-time-per-week"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "

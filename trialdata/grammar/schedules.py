@@ -70,8 +70,9 @@ _INTERVALS = [
     led(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
                rf"\s{{1,3}}times)\s{{1,3}}"
                rf"(?:(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}|(?P<adverb>{_ADVERB}))", re.I),
-    # "once a week", "once per two-week"
-    led(rf"\bonce\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})[-\s]{{1,3}})?{_UNIT}", re.I),
+    # "once a week", "once per two-week", "three times, one time per week"
+    led(rf"\b(?:once|(?:one|1)\s{{1,3}}time)\s{{1,3}}(?:a|per|every|each|in)\s{{1,3}}(?:(?P<n>{_NUMBER})[-\s]{{1,3}})?"
+        rf"{_UNIT}", re.I),
     led(rf"\b(?:every|each|q)\s{{0,3}}(?P<other>other\s{{1,3}})?(?:(?P<n>{_NUMBER})\s{{0,3}})?{_UNIT}", re.I),
     led(rf"\b(?:at\s{{1,3}})?(?:an?\s{{1,3}})?(?P<n>{_NUMBER})[-\s]{{0,3}}{_UNIT}\s{{1,3}}intervals?", re.I),
     led(rf"\bintervals?(?:\s{{1,3}}time)?\s{{1,3}}(?:of|is|was|will\s{{1,3}}be)\s{{1,3}}(?P<n>{_NUMBER})\s{{1,3}}{_UNIT}",
@@ -134,7 +135,7 @@ _SINGLE = led(
     # not "a single centre, non-randomized dose-escalation evaluation": single is what the trial is, not its dosing
     rf"\b(?:a\s{{1,3}})?single(?![-\s](?:cent(?:er|re)|site|arm|group|blind|institution|patient)s?\b)"
     rf"(?:[-\s](?:dose|shot))?\b(?:[,\s]{{1,3}}[\w-]{{1,25}}){{0,3}}?[,\s]{{1,3}}{_NOUN}"
-    r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
+    r"|\bsingle[-\s]dose\b|\bsingle\s{1,3}(?:IV|i\.v\.|intravenous(?:ly)?)\b|\bone[-\s]time\b(?!\s{1,3}(?:a|per|every|each)\s)|\bone[-\s]off\b|\bonce\s{1,3}only\b|\bonly\s{1,3}once\b"
     r"|\b(?:infused|injected|administered|given|transplanted|applied|implanted|delivered|performed|done)\s{1,3}once\b"
     rf"(?!\s{{1,3}}(?:a|per|every|each|{_ADVERB})\b)"
     r"|\bonce\s{1,3}on\s{1,3}day\b"
@@ -512,7 +513,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("days", _AT_PROCEDURE_AND_DAY, ("surgery", "operation", "transplant"), (" day",)),
     ("single", _SINGLE, ("single", "one-", "one ", "once"), _ANY),
     ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
-    ("interval", _INTERVALS[1], ("once",), _UNIT_WORDS),
+    ("interval", _INTERVALS[1], ("once", "one time", "1 time"), _UNIT_WORDS),
     ("interval", _INTERVALS[2], ("every", "each", "q"), _UNIT_WORDS),
     ("interval", _INTERVALS[3], ("interval",), _UNIT_WORDS),
     ("interval", _INTERVALS[4], ("interval",), _UNIT_WORDS),
