@@ -634,6 +634,13 @@ def test_days_a_dose_is_split_over_are_one_administration() -> None:
     assert [count for *_, count in _rows("NCT03196414")] == [1]
 
 
+def test_an_escalation_written_as_its_start_and_its_maximum_is_one_range() -> None:
+    """NCT03049449: "starting dose: 0.3x106 CAR+ T cells/kg (weight based dosing)(up to a maximum dose of 18x106 CAR+
+    T cells /kg)infuse on day 0"."""
+    [regimen] = _trial("NCT03049449").arms[0].regimens
+    assert (regimen.dose.low, regimen.dose.high, regimen.dose.unit) == (3e5, 1.8e7, "cells/kg")  # type: ignore[union-attr]
+
+
 def test_each_arm_gets_the_doses_the_summary_gives_under_its_name() -> None:
     """NCT01875601: "A1: 1x10(6) NK cells/kg ... B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 mcg/kg/d IV x 10"."""
     arms = {arm.label: arm for arm in _trial("NCT01875601").arms}

@@ -180,6 +180,8 @@ DOSE_CASES = [
                  id="NCT00670748-a-virus-in-culture-infectious-doses"),
     pytest.param("subcutaneously administered 9 million international units (IU) every other day * 6 doses over 2 "
                  "weeks begin 1 to 24 hours after NK cell infusion.", [], id="NCT01181258-international-units"),
+    pytest.param("Mature DC 7.5-15 million/peptide given day 1, every six weeks for 2 doses followed by standard of "
+                 "care anti PD-1 therapy", [], id="NCT03092453-cells-for-each-peptide"),
     pytest.param("Once aerosol inhalation of MSCs-derived exosomes (2.0*10^8 nano vesicles/3 ml)", [],
                  id="NCT04313647-vesicles"),
     pytest.param("Intra-articular knee injection of exosomes (3-5 x 10e11 particles) derived from allogeneic "

@@ -67,6 +67,8 @@ SCHEDULE_CASES = [
     pytest.param("Each time 10 billion cells, 4 times in all,i.v.", 4, None, (), id="NCT02843061-times-in-all"),
     pytest.param("The first agent MSC injection, began two weeks after ATG application; Each patient was injected "
                  "three times, one time per week;", 3, 7, (0, 7, 14), id="NCT02218437-one-time-per-week"),
+    pytest.param("Patients will receive 3 or more cycles of the CAR-T cells treatment via intra-tumor injection or "
+                 "vein, from 1x10e6/kg-10x10e6/kg weight.", 3, None, (), id="NCT03198052-3-or-more-cycles"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "

@@ -23,6 +23,8 @@ REGISTRY_EXAMPLES: dict[tuple[str, str], tuple[str, str, object]] = {
                              [(1e6, "cells/kg")]),
     ("SCALE_WORDS", "billion"): ("NCT02843802", "Natural killer cell (each treatment: about 10 billion cells "
                                  "transfusion in 3 times, i.v.)", [(1e10, "cells")]),
+    ("SCALE_WORDS", "thousand"): ("NCT03692767", "Total dose of 50-600 thousand /kg Anti-CD22 CAR NK cells will be "
+                                  "administered at day0", [(3.25e5, "cells/kg")]),
     ("SCALE_LETTERS", "M"): ("NCT05491681", "Experimental: Cohort 2 Med dose, 100M cells, 3 "
                                             "patients", [(1e8, "cells")]),
     ("INTERVAL_ADVERBS", "daily"): ("NCT03633565", "prednisolone 20 mg tablet by mouth taken once daily for 10 days "

@@ -114,6 +114,8 @@ _COUNTS = [
     # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
     led(rf"(?=\d)(?<![\w.^~/])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s){_NOT_A_CHOICE}"
         rf"(?P<n>\d{{1,4}})(?![\d.,]\d)(?:\s{{1,3}}|-(?=time))(?:{_ADJECTIVES}){_COUNTED}", re.I),  # "2-time injection"
+    # "3 or more cycles of the CAR-T cells treatment": a count at least
+    led(rf"\b(?P<n>{_COUNT_NUMBER})\s{{1,3}}or\s{{1,3}}more\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "three infusions", "two doses"
     led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s){_NOT_A_CHOICE}(?P<n>{words(NUMBER_WORDS)})\b"
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
@@ -524,10 +526,11 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to", "maximum"), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),
-    ("count", _COUNTS[3], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
-    ("count", _COUNTS[4], ("×", "x"), _DIGITS_),
-    ("count", _COUNTS[5], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
-    ("count", _COUNTS[6], _LATER_ORDINALS, (":", "：")),
+    ("count", _COUNTS[3], (" or more ",), (*ADMINISTRATION_NOUNS, "occasion")),
+    ("count", _COUNTS[4], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
+    ("count", _COUNTS[5], ("×", "x"), _DIGITS_),
+    ("count", _COUNTS[6], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
+    ("count", _COUNTS[7], _LATER_ORDINALS, (":", "：")),
     ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
     ("span", _FROM_TO, ("from",), _UNIT_WORDS),
 ]
@@ -741,6 +744,7 @@ PER_CYCLE = led(
 )
 _OF_AFTER = re.compile(r"\s{1,3}of\s{1,3}\d", re.I)  # "one dose of 1*10^6 cells": an amount
 _AT_LEAST = led(r"\bat\s{1,3}least\s{1,3}$", re.I)
+_OR_MORE = re.compile(r"\w{1,12}\s{1,3}or\s{1,3}more\b", re.I)
 
 
 def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMention | None:
@@ -762,7 +766,8 @@ def _assemble(text: str, group: list[_Clue], open_ended: bool) -> ScheduleMentio
         or (counts[0] if counts else None)
     count = int(count_clue.value) if count_clue else None  # type: ignore[arg-type]
     bound = "at most" if count_clue is not None and count_clue.bounded else None
-    if count_clue is not None and _AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start):
+    if count_clue is not None and (_AT_LEAST.search(text, max(0, count_clue.start - 20), count_clue.start)
+                                   or _OR_MORE.match(text, count_clue.start)):
         bound = "at least"  # "at least two fixed doses", "at least 6 cycles": the count is a minimum
     if "days" in by_kind:
         listed = tuple(sorted(set(by_kind["days"].value)))  # type: ignore[arg-type]

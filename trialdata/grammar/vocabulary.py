@@ -17,6 +17,7 @@ SCALE_WORDS: dict[str, float] = {
     "billion": 1e9,
     "mio": 1e6,  # "20 mio DC per vaccination"
     "milj": 1e6,  # "10 milj cells/vaccination"
+    "thousand": 1e3,  # "Total dose of 50-600 thousand /kg Anti-CD22 CAR NK cells"
 }
 # A scale letter glued to its number ("2M cells/kg", "24M cell/kg"): read only before cells or a per-body unit,
 # since "20m" is also twenty metres.
@@ -163,6 +164,7 @@ OTHER_UNITS: tuple[str, ...] = (
     "mg", "g", "gram", "µg", "μg", "ug", "mcg", "ng", "pg", "iu", "ui", "u", "unit", "units", "international units",
     "copies", "copy", "vg",
     "gc", "microm", "µci", "μci", "uci",
+    "/peptide", "per peptide",  # "Mature DC 7.5-15 million/peptide": a count for each of an unstated number
     "pfu", "tcid50", "ccid50", "cell culture infectious dose", "vp", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%",
     "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",

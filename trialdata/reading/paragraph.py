@@ -274,7 +274,7 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
     if len(doses) > 1 and (counted := _levels_counted(doses, schedules)) is not None:
         levels_counted = str(counted.administrations)
         schedules = [s for s in schedules if s is not counted]
-    doses, together = _given_together(words_, doses)
+    doses, together = _given_together(words_, _escalation_span(words_, doses))
     read = _Sentence(Source(text=sentence_text, location=""), doses, schedules, optional, words_)
     read.schedules = _without_sites(read)
     if read.sites:
@@ -293,6 +293,26 @@ def _sentence_grammar(sentence_text: str) -> _SentenceGrammar | None:
     return _SentenceGrammar(words_, broken, tuple(read.doses), tuple(read.schedules), tuple(read.optional),
                             read.sites, read.fraction, tuple(read.bands), tuple(read.levels), read.target,
                             levels_counted, together)
+
+
+# An escalation written as its two ends: "starting dose: 0.3x106 CAR+ T cells/kg (weight based dosing)(up to a
+# maximum dose of 18x106 CAR+ T cells /kg)" is one range, as "0.3x106- 15.0x106 CAR+ T cells per kg" is.
+_STARTING = re.compile(r"\bstarting\s{1,3}dose\s{0,3}(?:level\s{0,3})?(?:of|:|is|=)?\s{0,3}$", re.I)
+_MAXIMUM = re.compile(r"\b(?:up\s{1,3}to\s{1,3})?(?:a\s{1,3})?maximum\s{1,3}dose\s{0,3}(?:level\s{0,3})?(?:of|:|is|=)?"
+                      r"\s{0,3}$", re.I)
+_END_REACH = 30  # characters before a dose searched for the words naming it an escalation's start or end
+
+
+def _escalation_span(text: str, doses: list[DoseMention]) -> list[DoseMention]:
+    if len(doses) != 2 or "starting" not in text.lower():
+        return doses
+    first, last = doses
+    if first.unit != last.unit or first.is_range or last.is_range or not first.value < last.value \
+            or not _STARTING.search(text, max(0, first.start - _END_REACH), first.start) \
+            or not _MAXIMUM.search(text, max(0, last.start - _END_REACH), last.start):
+        return doses
+    return [replace(first, value=(first.value + last.value) / 2, low=first.value, high=last.value, end=last.end,
+                    text=text[first.start:last.end], bound=None)]
 
 
 # Two products given together, each with its dose: "Group 1: CD19.CAR/28137ζ at 1×10^6 cells/m^2 and CD19.CAR/28ζ
