@@ -606,6 +606,13 @@ def test_a_drug_given_after_the_cells_does_not_lend_them_its_count() -> None:
     assert _rows("NCT02433509") == [("", 3.5e8, "cells", "", 1)]
 
 
+def test_il2_in_international_units_keeps_its_own_schedule() -> None:
+    """NCT01181258: NK cells "administered intravenously 1.5 to 8 * 10^7 cells/kg on Day 0" beside IL-2
+    "subcutaneously administered 9 million international units (IU) every other day * 6 doses over 2 weeks begin 1
+    to 24 hours after NK cell infusion": one NK infusion, and no dose of nine million cells."""
+    assert _rows("NCT01181258") == [("", 4.75e7, "cells/kg", "", 1)]
+
+
 def test_two_products_given_together_are_one_dose_of_both() -> None:
     """NCT01853631: "Group 1: CD19.CAR/28137ζ at 1×10^6 cells/m^2 and CD19.CAR/28ζ at 1×10^6 cells/m^2", one
     infusion of both products on Day 0, for each of three groups."""

@@ -109,6 +109,7 @@ REFERENCE_WORDS: tuple[str, ...] = ("pre", "post", "after", "before", "prior to"
 DRUG_UNITS: tuple[str, ...] = (
     "mg", "g", "µg", "μg", "ug", "mcg", "ng", "iu", "ui", "miu", "u", "units", "mmol", "µmol", "μmol", "umol", "meq",
     "gy", "cgy",  # "ui": unités internationales, "IL-2 (1x10^6 UI/m2)"
+    "international units",  # "subcutaneously administered 9 million international units (IU) every other day * 6 doses"
 )
 
 # --- what a number is counted in -------------------------------------------------------------------------------
