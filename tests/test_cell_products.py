@@ -648,6 +648,35 @@ def test_an_escalation_written_as_its_start_and_its_maximum_is_one_range() -> No
     assert (regimen.dose.low, regimen.dose.high, regimen.dose.unit) == (3e5, 1.8e7, "cells/kg")  # type: ignore[union-attr]
 
 
+def test_days_of_two_weeks_repeated_in_courses_are_counted_in_each() -> None:
+    """NCT00730613: "on days 1, 3, and 5 of weeks 1 and 2. Treatment repeats every 3 weeks for a total of 2
+    courses": six infusions a course, twelve in all."""
+    [regimen] = _trial("NCT00730613").arms[0].regimens
+    assert regimen.administrations == 12
+    assert regimen.administration_days[:7] == (0.0, 2.0, 4.0, 7.0, 9.0, 11.0, 21.0)
+
+
+def test_two_coded_products_of_one_dose_level_are_one_dose() -> None:
+    """NCT03602157: "dose level 2 = 1 × 10^8 ATLCAR.CD30 cells/m2 and 2 × 10^7 ATLCAR.CD30.CCR4 cells/m2"."""
+    arm = _trial("NCT03602157").arms[0]
+    doses = [(r.applies_to, r.dose.value) for r in arm.regimens]  # type: ignore[union-attr]
+    assert doses == [("dose level 1", 2e7), ("dose level 2", 1.2e8), ("dose level 3", 5e7), ("dose level 4", 1.5e8),
+                     ("dose level 5", 1e8), ("dose level 6", 2e8)]
+    # "involves one to two infusion(s)" where "... may receive a second infusion": one, the second optional
+    assert {r.administrations for r in arm.regimens} == {1}
+    assert "optional-doses" in {flag.code for flag in arm.flags}
+
+
+def test_one_dose_on_two_schedules_in_one_text_is_flagged() -> None:
+    """NCT02749448 (MSC corpus): "Patients received 100×106 cells every 20 day for four injections within 2 months"
+    and "Patients will receive 100 million MSC cells every two months for three injections within 6 months"."""
+    text = ("Patients received 100×106 cells every 20 day for four injections within 2 months and screened for 7 "
+            "times.\n\nMethods: Patients will receive 100 million MSC cells every two months for three injections "
+            "within 6 months.")
+    reading = read_paragraph(text, "arm 'mesenchymal stem cell'")
+    assert "schedule-disagreement" in {flag.code for flag in reading.flags}
+
+
 def test_each_arm_gets_the_doses_the_summary_gives_under_its_name() -> None:
     """NCT01875601: "A1: 1x10(6) NK cells/kg ... B1: 1 x 10(7) NK cells/kg + rhIL15 0.25 mcg/kg/d IV x 10"."""
     arms = {arm.label: arm for arm in _trial("NCT01875601").arms}

@@ -205,6 +205,9 @@ DOSE_CASES = [
                  id="NCT03697707-10E6-beside-25E6"),
     pytest.param("ACE2 CAR-NK cells are going to be give by intravenous infusion (10E8 cells per kilogram of body "
                  "weight, once a week)", [D(1e8, KG)], id="NCT04324996-a-bare-10E8"),
+    pytest.param("Dose escalation level(per infusion): Level 0-5 billion; Level 1-10 billion; Level 2-20 billion; "
+                 "Level 3-40 billion", [D(5e9, FLAT), D(1e10, FLAT), D(2e10, FLAT), D(4e10, FLAT)],
+                 id="NCT01420874-a-level-number-is-no-range-end"),
     pytest.param("In each cycle, patients will be infused 4.0-5.0×10`9 allogeneic NK cells.",
                  [D(4.5e9, FLAT, 4e9, 5e9)], id="NCT04162158-grave-accent-for-the-caret"),
     pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "

@@ -69,6 +69,13 @@ SCHEDULE_CASES = [
                  "three times, one time per week;", 3, 7, (0, 7, 14), id="NCT02218437-one-time-per-week"),
     pytest.param("Patients will receive 3 or more cycles of the CAR-T cells treatment via intra-tumor injection or "
                  "vein, from 1x10e6/kg-10x10e6/kg weight.", 3, None, (), id="NCT03198052-3-or-more-cycles"),
+    pytest.param("Participants receive intervention treatment of 5 million cells / cm2 repeat dose administration @ 4 "
+                 "weeks", 2, 28, (0, 28), id="NCT01564407-repeat-dose-at-4-weeks"),
+    pytest.param("5 million cells/cm² , single administration at Day 0 , repeat administration of this dose @ week 4",
+                 2, 28, (0, 28), id="NCT01564407-a-single-administration-then-its-repeat"),
+    pytest.param("Armed ATC infusions will begin 3 weeks after chemotherapy and subsequent doses will be administered "
+                 "once weekly, for 3 weeks, then 12 weeks post aATC#1.", 4, None, (0, 7, 14, 84),
+                 id="NCT01420874-weekly-then-12-weeks-post"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "
@@ -233,3 +240,11 @@ def test_cycles_are_counted_apart_from_the_administrations_of_each() -> None:
             "each cycle received four infusions on day 14, 16, 30 and 32.")
     assert [(s.administrations, s.noun, s.days) for s in find_schedules(text)] == [
         (3, "cycles", ()), (4, "", (0.0, 2.0, 16.0, 18.0))]
+
+
+def test_a_count_written_before_a_times_sign_counts_the_vaccinations() -> None:
+    """NCT03395587: "vaccination with autologous, tumor lysate-loaded, mature dendritic cells (DC) (7x, 2 - 10 x 106
+    DC each, intradermal injection, weekly wk11-14, wk17, 21, 25)": seven vaccinations; "x 106" stays a power."""
+    text = ("vaccination with autologous, tumor lysate-loaded, mature dendritic cells (DC) (7x, 2 - 10 x 106 DC each, "
+            "intradermal injection, weekly wk11-14, wk17, 21, 25)")
+    assert find_schedules(text)[0].administrations == 7

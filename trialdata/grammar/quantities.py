@@ -98,7 +98,9 @@ _LIST_GAP = led(
 # "106" is 10^6's power, not a bare 106 sharing 10^7.
 _NOT_AN_EXPONENT = r"(?<![x×*]\s)(?<![x×*])(?<![x×*]\s\s)"
 # Nor a day's number: "5.0x109 TIL administered on Day 1 and 10x109 TIL on Day 15" lists no dose of 1×10^9.
-_NOT_A_DAY_NUMBER = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months"))
+# Nor a level's number: "Level 1-10 billion; Level 2-20 billion" names level 1's dose, not a range from 1.
+_NOT_A_DAY_NUMBER = "".join(rf"(?<!{word}\s)" for word in ("day", "days", "week", "weeks", "month", "months",
+                                                           "level", "cohort", "group"))
 _SHARED_RANGE = led(
     rf"(?<![\w.,^\\])(?<![\w.,^]~){_NOT_AN_EXPONENT}{_NOT_A_DAY_NUMBER}(?:between\s{{1,3}})?\(?(?P<low>{_MANTISSA})\)?{RANGE_JOIN}$"
     rf"|(?<![\w.,^~\\])between\s{{1,3}}(?P<low2>{_MANTISSA})\s{{1,3}}and\s{{1,3}}$",

@@ -12,7 +12,7 @@ and "until progression" leaves the count open.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
@@ -114,6 +114,9 @@ _COUNTS = [
     # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
     led(rf"(?=\d)(?<![\w.^~/])(?<![-–~,]\d)(?<![-–~,])(?<!phase\s)(?<!Phase\s)(?<!PHASE\s){_NOT_A_CHOICE}"
         rf"(?P<n>\d{{1,4}})(?![\d.,]\d)(?:\s{{1,3}}|-(?=time))(?:{_ADJECTIVES}){_COUNTED}", re.I),  # "2-time injection"
+    # "(7x, 2 - 10 x 106 DC each, intradermal injection, weekly wk11-14, wk17, 21, 25)": a count before a times sign
+    # that no number follows
+    re.compile(r"(?<![\w.,^])(?P<n>\d{1,2})\s?[x×](?=\s{0,2}[,;)])"),
     # "3 or more cycles of the CAR-T cells treatment": a count at least
     led(rf"\b(?P<n>{_COUNT_NUMBER})\s{{1,3}}or\s{{1,3}}more\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "three infusions", "two doses"
@@ -166,6 +169,11 @@ _ORDINAL_DAYS = led(
 _AT_PROCEDURE_AND_DAY = led(r"\b(?:at|after)\s{1,3}(?:the\s{1,3}(?:time\s{1,3}of\s{1,3})?)?"
                             r"(?:surgery|operation|transplant(?:ation)?)\s{1,3}and\s{1,3}(?:at\s{1,3}|on\s{1,3})?"
                             r"(?:post-?operative\s{1,3})?day\s{0,2}(?P<later>\d{1,3})\b", re.I)
+# "repeat dose administration @ 4 weeks", "repeat administration of this dose @ week 4": a first dose and one more.
+_REPEAT_AT = led(rf"\brepeat(?:ed)?\s{{1,3}}(?:(?:dose|administration|injection|infusion|treatment)s?\s{{1,3}}){{0,2}}"
+                 rf"(?:of\s{{1,3}}th(?:is|e\s{{1,3}}same)\s{{1,3}}dose\s{{1,3}})?(?:@|at|after|in)\s{{1,3}}"
+                 rf"(?:(?P<repeat_unit>{words(TIME_UNITS)})s?\s{{0,2}}(?P<repeat_n>\d{{1,3}})\b"
+                 rf"|(?P<repeat_after>\d{{1,3}})\s{{0,2}}(?P<after_unit>{words(TIME_UNITS)})s?\b)", re.I)
 # "visits at week 4, week 12, and week 24", "evaluated at 1, 6, 12 months", "a survival visit ... each 6 months":
 # times of follow-up, not of doses, when the clause names a visit and nothing given.
 FOLLOW_UP = led(r"\b(?:visits?|follow(?:ed)?[-\s]?up|followed|assess|evaluat|measur|examin|scan|collect|sampl|"
@@ -313,7 +321,30 @@ def find_schedules(text: str) -> list[ScheduleMention]:
     open_ended = _OPEN_ENDED.search(text) is not None if "until" in text or "long as" in text or "indefinite" in \
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
-    return _phases_added(text, sorted(schedules, key=_START))
+    schedules = [_then_once_more(text, s) for s in _phases_added(text, sorted(schedules, key=_START))]
+    if any(s.text[:6].lower() == "repeat" for s in schedules):
+        # "single administration at Day 0 , repeat administration of this dose @ week 4": the repeat's first dose
+        schedules = [s for s in schedules if not (s.single and any(
+            r.text[:6].lower() == "repeat" and r.start > s.end for r in schedules))]
+    return schedules
+
+
+# One more administration at a stated time after a counted course: "once weekly, for 3 weeks, then 12 weeks post
+# aATC#1" is four, the last on week 12.
+_THEN_AT = led(rf"\s{{0,3}},?\s{{0,3}}then\s{{1,3}}(?:at\s{{1,3}})?(?P<n>\d{{1,3}})\s{{1,3}}"
+               rf"(?P<unit>{words(TIME_UNITS)})s?\s{{1,3}}(?:post|after)\b", re.I)
+
+
+def _then_once_more(text: str, schedule: ScheduleMention) -> ScheduleMention:
+    if not schedule.administrations or schedule.count_bound or "then" not in text[schedule.end:schedule.end + 8]:
+        return schedule
+    then = _THEN_AT.match(text, schedule.end)
+    if then is None:
+        return schedule
+    later = float(then.group("n")) * float(lookup(TIME_UNITS, then.group("unit")))  # type: ignore[arg-type]
+    days = (*schedule.days, later) if schedule.days and later > schedule.days[-1] else ()
+    return replace(schedule, administrations=schedule.administrations + 1, interval_days=None, days=days,
+                   text=text[schedule.start:then.end()], end=then.end())
 
 
 # A later phase counted as more of the same course: "once every 2 weeks during the first 8 weeks, followed by
@@ -513,6 +544,7 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("days", _TIMES_SINCE_FIRST, ("-week", "-day", "-month", " week", " day", " month"), _DIGITS_),
     ("days", _ORDINAL_DAYS, (",", " and "), _DIGITS_),
     ("days", _AT_PROCEDURE_AND_DAY, ("surgery", "operation", "transplant"), (" day",)),
+    ("days", _REPEAT_AT, ("repeat",), _DIGITS_),
     ("single", _SINGLE, ("single", "one-", "one ", "once"), _ANY),
     ("interval", _INTERVALS[0], ("time", *MULTIPLES), (*_UNIT_WORDS, *INTERVAL_ADVERBS)),
     ("interval", _INTERVALS[1], ("once", "one time", "1 time"), _UNIT_WORDS),
@@ -526,11 +558,12 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("count", _COUNTS[0], ("total",), _ANY),
     ("count", _COUNTS[1], ("up to", "maximum"), _ANY),
     ("count", _COUNTS[2], (*ADMINISTRATION_NOUNS, "occasion"), _DIGITS_),
-    ("count", _COUNTS[3], (" or more ",), (*ADMINISTRATION_NOUNS, "occasion")),
-    ("count", _COUNTS[4], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
-    ("count", _COUNTS[5], ("×", "x"), _DIGITS_),
-    ("count", _COUNTS[6], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
-    ("count", _COUNTS[7], _LATER_ORDINALS, (":", "：")),
+    ("count", _COUNTS[3], ("x,", "x;", "x)", "×,", "×;", "×)", "x ,", "x ;", "x )"), _DIGITS_),
+    ("count", _COUNTS[4], (" or more ",), (*ADMINISTRATION_NOUNS, "occasion")),
+    ("count", _COUNTS[5], tuple(NUMBER_WORDS), (*ADMINISTRATION_NOUNS, "occasion")),
+    ("count", _COUNTS[6], ("×", "x"), _DIGITS_),
+    ("count", _COUNTS[7], tuple(k for k in MULTIPLES if MULTIPLES[k] > 1), _ANY),
+    ("count", _COUNTS[8], _LATER_ORDINALS, (":", "：")),
     ("span", _SPAN, ("for", "during", "over"), _UNIT_WORDS),
     ("span", _FROM_TO, ("from",), _UNIT_WORDS),
 ]
@@ -598,6 +631,11 @@ def _days_clue(match: re.Match[str]) -> _Clue | None:
         points = [0.0] if groups.get("first") else []
         points += [float(n) * float(lookup(TIME_UNITS, unit)) for n, unit in _HYPHEN_POINT.findall(groups["items"])]
         return _Clue("days", match.start(), match.end(), tuple(points)) if len(set(points)) > 1 else None
+    if groups.get("repeat_n") or groups.get("repeat_after"):
+        n, unit = (groups["repeat_n"], groups["repeat_unit"]) if groups.get("repeat_n") else \
+            (groups["repeat_after"], groups["after_unit"])
+        later = float(n) * float(lookup(TIME_UNITS, unit))  # type: ignore[arg-type]
+        return _Clue("days", match.start(), match.end(), (0.0, later)) if later > 0 else None
     if groups.get("later"):
         later = float(groups["later"])
         return _Clue("days", match.start(), match.end(), (0.0, later)) if later > 0 else None
@@ -610,7 +648,17 @@ def _days_clue(match: re.Match[str]) -> _Clue | None:
     if _ALTERNATIVE_DAYS.search(match.group(0)):
         return None  # "on Day 0, Day 1 or Day 2": a window for one infusion, not three
     points = _points(match.group(0))
-    return _Clue("days", match.start(), match.end(), tuple(points)) if len(points) > 1 else None
+    end = match.end()
+    weeks = _OF_WEEKS.match(match.string, end)
+    if weeks is not None and len(points) > 1:  # "on days 1, 3, and 5 of weeks 1 and 2": those days of each week
+        listed = [int(w) for w in _DIGITS.findall(weeks.group("weeks"))]
+        points = [point + 7.0 * (week - listed[0]) for week in listed for point in points]
+        end = weeks.end()
+    return _Clue("days", match.start(), end, tuple(points)) if len(points) > 1 else None
+
+
+_OF_WEEKS = re.compile(r"\s{0,3}of\s{1,3}weeks?\s{0,2}"
+                       r"(?P<weeks>\d{1,2}(?:\s{0,3}(?:,|and|&|,\s{0,3}and)\s{0,3}\d{1,2}){1,5})\b", re.I)
 
 
 def _points(words_: str) -> list[float]:

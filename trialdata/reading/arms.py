@@ -258,6 +258,7 @@ def _draft(text: ArmText, intervention_readings: dict[str, ParagraphReading],
                                                                    r.dose == reading.regimen.dose) for r in regimens):
             flags.extend(reading.flags)
     regimens = [_with(r, route=r.route or route, route_source=r.route_source or route_source) for r in regimens]
+    regimens = [r for i, r in enumerate(regimens) if r not in regimens[:i]]  # one regimen read from two texts
     if not own.optional and not any(r.regimen.administrations for r in own.readings) and any(
             r.dose and (r.administrations is None or r.administrations == 1) for r in regimens) and (
             several := own.several() or find_several(text.label or "")):  # the label "Repeated dose infusion"
@@ -527,9 +528,13 @@ def _from_summaries(drafts: list[_Draft], summary_: _Summary) -> None:
             draft.flags.append(Flag(code="dose-from-summary", message=f"The arm's texts state no repeat; the "
                                     f"schedule, {_schedule_text(found)}, is read from the trial's summary "
                                     f"(“{found.schedule_source.text if found.schedule_source else ''}”)."))
+            # what reading that schedule had to decide: doses left uncounted, a bound, a count worked out
+            draft.flags.extend(f for r in readings if r.regimen is found for f in r.flags
+                               if f.code in _SCHEDULE_FLAGS)
         draft.regimens = settled
 
 
+_SCHEDULE_FLAGS = frozenset(("optional-doses", "count-bound", "count-from-span", "count-open", "fractionated"))
 _ENDS = ("lowest", "highest")
 
 

@@ -49,6 +49,7 @@ from ..grammar.text import readable, short_text_cache
 from ..grammar.vocabulary import (
     ADMINISTRATION_NOUNS,
     BODY_UNITS,
+    NUMBER_WORDS,
     PROCEDURE_WORDS,
     REFERENCE_WORDS,
     SITE_WORDS,
@@ -322,27 +323,41 @@ _NAME = rf"{_NOT_A_PRODUCT}[A-Za-z][\w.+/-]{{1,40}}(?:\s{{1,3}}[\w.+/-]{{1,40}})
 _PRODUCT_AT = re.compile(rf"(?<![\w.+/-]){_NAME}$", re.I)
 _AND_PRODUCT_AT = re.compile(rf"\s{{0,3}},?\s{{0,3}}and\s{{1,3}}{_NAME}", re.I)
 _PRODUCT_REACH = 60  # characters before a dose searched for the product it is given "at"
+# "dose level 2 = 1 × 10^8 ATLCAR.CD30 cells/m2 and 2 × 10^7 ATLCAR.CD30.CCR4 cells/m2": each dose names its product
+# by a code (a word holding a dot, digit or sign) before the cells.
+_PRODUCT_CODE = re.compile(r"(?<=\s)(?P<code>[A-Za-z][\w+/-]*[.\d+/-][\w.+/-]*)\s{1,3}cells?\b")
+_AND = re.compile(r"\s{0,3},?\s{0,3}and\s{1,3}", re.I)
+
+
+def _two_products(text: str, first: DoseMention, then: DoseMention) -> bool:
+    codes = [_PRODUCT_CODE.search(mention.text) for mention in (first, then)]
+    return _AND.fullmatch(text, first.end, then.start) is not None and all(codes) \
+        and codes[0].group("code") != codes[1].group("code")  # type: ignore[union-attr]
 
 
 def _given_together(text: str, doses: list[DoseMention]) -> tuple[list[DoseMention], str]:
-    """Doses of two products named and given together, summed as one dose, and the words that gave them."""
-    if len(doses) < 2 or " at " not in text:
+    """Doses of two products named and given together, each pair summed as one dose, and the words that gave
+    them."""
+    if len(doses) < 2 or " and " not in text:
         return doses, ""
     kept: list[DoseMention] = []
-    together = ""
+    together: list[str] = []
+    merged = False
     for dose in doses:
-        first = kept[-1] if kept else None
-        named = first is not None and not together and first.role == dose.role == "dose" \
-            and first.unit == dose.unit \
-            and not (first.is_range or dose.is_range or first.listed or dose.listed or first.bound or dose.bound) \
-            and _AND_PRODUCT_AT.fullmatch(text, first.end, dose.start) \
+        first = None if merged or not kept else kept[-1]
+        merged = False
+        alike = first is not None and first.role == dose.role == "dose" \
+            and first.unit == dose.unit and not (first.population or dose.population) \
+            and not (first.is_range or dose.is_range or first.listed or dose.listed or first.bound or dose.bound)
+        named = alike and _AND_PRODUCT_AT.fullmatch(text, first.end, dose.start) \
             and _PRODUCT_AT.search(text, max(0, first.start - _PRODUCT_REACH), first.start)
-        if first is not None and named:
-            together = text[named.start():dose.end]
+        if first is not None and (named or (alike and _two_products(text, first, dose))):
+            together.append(text[named.start() if named else first.start:dose.end])
             kept[-1] = replace(first, value=first.value + dose.value, end=dose.end, text=text[first.start:dose.end])
+            merged = True
             continue
         kept.append(dose)
-    return kept, together
+    return kept, "; ".join(together)
 
 
 def _days_of_split(text: str, split: str, schedules: list[ScheduleMention]) -> bool:
@@ -381,11 +396,22 @@ def _per_cycle(text: str, schedule: ScheduleMention) -> bool:
 _ONE_EACH = re.compile(r"^(?:one|1|a\s{1,3}single)\s{1,3}(?:infusion|injection|dose|administration)s?\b", re.I)
 
 
-def _within_cycle(schedule: ScheduleMention, cycle: ScheduleMention, same_sentence: bool) -> bool:
+def _within_cycle(schedule: ScheduleMention, cycle: ScheduleMention, same_sentence: bool, repeated: bool) -> bool:
     """"5-6 × 109 CIK cells, days 14 and 15; one cycle every month; at least 6 cycles": days listed in the cycle's
-    own sentence, all within one cycle's interval, are the days of each cycle."""
-    return same_sentence and len(schedule.days) > 1 and cycle.interval_days is not None and \
-        schedule.days[-1] < cycle.interval_days and schedule.start < cycle.start
+    own sentence, all within one cycle's interval, are the days of each cycle; so are days listed before a sentence
+    saying the treatment repeats ("on days 1, 3, and 5 of weeks 1 and 2. Treatment repeats every 3 weeks for a total
+    of 2 courses")."""
+    return ((same_sentence and schedule.start < cycle.start) or repeated) and len(schedule.days) > 1 and \
+        cycle.interval_days is not None and schedule.days[-1] < cycle.interval_days
+
+
+_REPEATS = re.compile(r"\b(?:repeats?|is\s{1,3}repeated)\b", re.I)
+# "on days 1, 3, and 5 of courses 2 and 3, and on day 1 of subsequent courses": days of some courses only
+_OF_NAMED_CYCLES = re.compile(r"\bof\s{1,3}(?:courses?|cycles?)\s{0,2}\d", re.I)
+
+
+def _before(part: _Part, first: _Sentence, then: _Sentence) -> bool:
+    return any(s is first for s in part.sentences[:next(i for i, s in enumerate(part.sentences) if s is then)])
 
 
 def _compose_cycles(part: _Part) -> None:
@@ -399,9 +425,11 @@ def _compose_cycles(part: _Part) -> None:
         _open_cycles(found)
         return
     cycle, where = cycles[0]
+    repeats = _REPEATS.search(where.text) is not None
     per = next(((s, t) for s, t in found if s is not cycle and (s.administrations or 0) > 0
                 and not s.noun.lower().startswith(CYCLE_NOUNS)
-                and (_per_cycle(t.text, s) or _within_cycle(s, cycle, t is where))), None)
+                and (_per_cycle(t.text, s) or _within_cycle(s, cycle, t is where, repeats and _before(part, t, where)
+                                                            and not _OF_NAMED_CYCLES.search(t.text)))), None)
     if per is None:
         return
     each, there = per
@@ -580,7 +608,8 @@ def _regimens(part: _Part, phase: str | None, location: str, route: str | None, 
         readings = _several(readings, part.text)
     finished = []
     for reading in readings:  # route and phase cannot make a regimen impossible: a copy needs no validation
-        regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase})
+        regimen = reading.regimen.model_copy(update={"route": route, "route_source": route_source, "phase": phase,
+                                                     **_certain_part(reading.regimen, optional_texts)})
         extra = _optional_flag(regimen, optional_texts)
         finished.append(Reading(regimen, reading.listed, reading.flags + extra, reading.open_ended, reading.banded,
                                 reading.cycles, reading.per_cycle, reading.unit_assumed))  # replace() costs more
@@ -870,6 +899,8 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
             labels[id(kept)] = f"{labels.get(id(kept), '')}, {labels[id(mention)]}".strip(", ")
         elif not distinct[same][0].unit_written and mention.unit_written:
             distinct[same] = (mention, sentence)
+        elif sentence is not distinct[same][1] and sentence.schedules and distinct[same][1].schedules:
+            _flag_other_schedule(mention, sentence, *distinct[same], schedules, flags)
     distinct = _unit_alternatives(_tolerances_merged(distinct), flags)
     steps = [d for d in distinct if d[0].ordinal]
     readings = []
@@ -930,6 +961,18 @@ def _from_doses(primary: list[tuple[DoseMention, _Sentence]], doses: list[tuple[
 
 
 _ADDITIONAL = re.compile(r"^(?:[\w-]{1,12}\s{1,3})?(?:additional|further|extra|more)\b|^another\b", re.I)
+
+
+def _flag_other_schedule(mention: DoseMention, sentence: _Sentence, kept: DoseMention, kept_sentence: _Sentence,
+                         schedules: list[tuple[ScheduleMention, _Sentence]], flags: list[Flag]) -> None:
+    """One dose written again on a line of its own with another schedule ("5 million cells / cm² , single
+    administration at Day 0" ... "5 million cells/cm² , single administration at Day 0 , repeat administration of
+    this dose @ week 4"): the row shows the first; the flag says the text gives another."""
+    first, then = _schedule_for(kept, kept_sentence, schedules)[0], _schedule_for(mention, sentence, schedules)[0]
+    if first is not None and then is not None and (first.administrations, first.days) != (then.administrations,
+                                                                                           then.days):
+        flags.append(_flag("schedule-disagreement", f"The text gives {describe(mention)} on more than one schedule "
+                           f"(“{first.text}”, “{then.text}”); the row shows the first."))
 
 
 def _with_additional(regimen: Regimen, schedule: ScheduleMention | None,
@@ -1192,6 +1235,28 @@ def _volume_check(mention: DoseMention, sentence: _Sentence) -> tuple[Flag, ...]
             return (_flag("volume-contradiction", f"{describe(other)} per mL × {volume.group(0).strip()} is "
                           f"{format_cells(computed, 'cells')}, but the record states {describe(mention)}."),)
     return ()
+
+
+# "Therapy in LCCC1606-ATL involves one to two infusion(s) of ATLCAR." beside "... may receive a second infusion of
+# ATLCAR.": a range of counts whose upper end the optional doses make up.
+_NUMBER = rf"(?:\d{{1,2}}|{words(NUMBER_WORDS)})"
+_COUNT_RANGE = re.compile(rf"\b(?P<low>{_NUMBER})\s{{1,3}}(?:to|or)\s{{1,3}}(?P<high>{_NUMBER})\s{{1,3}}"
+                          rf"{words(ADMINISTRATION_NOUNS, plural=True)}", re.I)
+
+
+def _certain_part(regimen: Regimen, optional: list[OptionalDoses]) -> dict[str, object]:
+    """The count without the optional doses, where the text writes the count as a range they complete."""
+    if not optional or not regimen.administrations or regimen.schedule_source is None \
+            or not all(o.extra for o in optional):
+        return {}
+    found = _COUNT_RANGE.search(regimen.schedule_source.text)
+    if found is None:
+        return {}
+    low, high = (int(n) if n.isdigit() else int(lookup(NUMBER_WORDS, n))  # type: ignore[arg-type]
+                 for n in (found.group("low"), found.group("high")))
+    if high != regimen.administrations or low + sum(o.extra or 0 for o in optional) != high or not 0 < low < high:
+        return {}
+    return {"administrations": low, "administration_days": regimen.administration_days[:low]}
 
 
 def _optional_flag(regimen: Regimen, optional: list[OptionalDoses]) -> tuple[Flag, ...]:
