@@ -76,6 +76,8 @@ SCHEDULE_CASES = [
     pytest.param("Armed ATC infusions will begin 3 weeks after chemotherapy and subsequent doses will be administered "
                  "once weekly, for 3 weeks, then 12 weeks post aATC#1.", 4, None, (0, 7, 14, 84),
                  id="NCT01420874-weekly-then-12-weeks-post"),
+    pytest.param("combination of ANKL and doublet chemotherapy as 3rd and 4th course in patients who get stable "
+                 "response after initial x2 courses", 2, None, (), id="NCT02370017-a-times-sign-count-after-patients"),
     pytest.param("MSC (1.5-2 cells/kg BW) IV injection, twice at 4 weeks apart", 2, 28, (0, 28),
                  id="NCT01540292-twice-weeks-apart"),
     pytest.param("Participants will receive MC0518 1-2 million cells/ kilogram infusions once a week for 4 "
