@@ -208,6 +208,9 @@ DOSE_CASES = [
     pytest.param("Dose escalation level(per infusion): Level 0-5 billion; Level 1-10 billion; Level 2-20 billion; "
                  "Level 3-40 billion", [D(5e9, FLAT), D(1e10, FLAT), D(2e10, FLAT), D(4e10, FLAT)],
                  id="NCT01420874-a-level-number-is-no-range-end"),
+    pytest.param("Method of administration and quantity: Test Drug: Per 60kg of average adult body weight, administer "
+                 "100mg that contains 109~2x1010 lymphocytes for one hour intravenously.",
+                 [D(1.05e10, FLAT, 1e9, 2e10, restored=True)], id="NCT00807027-a-lost-power-at-each-end"),
     pytest.param("In each cycle, patients will be infused 4.0-5.0×10`9 allogeneic NK cells.",
                  [D(4.5e9, FLAT, 4e9, 5e9)], id="NCT04162158-grave-accent-for-the-caret"),
     pytest.param("autologous DC-CIK cells infusion: first course: d1-d3 The second course: d14-d16; the total number "

@@ -327,6 +327,9 @@ def _between_start(text: str, start: int) -> int:
     return found.start() if found else start
 
 
+_LOST_POWER = re.compile(r"10(?P<exponent>[3-9]|1[0-2])")
+
+
 def _shared(text: str, quantity: Quantity) -> Quantity | list[Quantity] | None:
     """A range or a list of bare numbers before `quantity` that share its power or scale word, else None."""
     window_start = max(0, quantity.start - _LOOKBEHIND)
@@ -334,11 +337,16 @@ def _shared(text: str, quantity: Quantity) -> Quantity | list[Quantity] | None:
     scale = quantity.value / quantity.mantissa  # type: ignore[operator]
     found = _SHARED_RANGE.search(before)
     if found:
-        low, high = sorted((_mantissa(found.group("low") or found.group("low2")) * scale, quantity.value))
+        written = found.group("low") or found.group("low2")
+        low, high, restored = _mantissa(written) * scale, quantity.value, quantity.restored
+        lost = _LOST_POWER.fullmatch(written) if low > high else None
+        if lost is not None:  # "109~2x1010 lymphocytes": a low end above the high one is a power of its own
+            low, restored = 10.0 ** int(lost.group("exponent")), True
+        low, high = sorted((low, high))
         if low == high:
             return None
         return replace(quantity, value=(low + high) / 2, start=window_start + found.start(), low=low, high=high,
-                       mantissa=None)
+                       mantissa=None, restored=restored)
     listed = _SHARED_LIST.search(before)
     if not listed:
         return None
