@@ -19,7 +19,10 @@ BUDGET_SECONDS = 1.0
 FRAGMENTS = ["a-", "1-", "MSCs ", "UC-MSC ", "1, ", "1 x ", "10^", "1.", "x10", "(", "day 1, ", "every ",
              "once a week ", "1 to ", "between 1 and ", "total ", "up to ", "1 million or ", "if needed ", "a ",
              "1x10^6 cells/kg ", "1e6 ", "10(6) ", "1,000,", "intra ", "the first dose ", "2 doses of ", "10~",
-             "umbilical cord blood ", "after bone marrow transplantation ", "D1 - ", "3 injections ", "per kg "]
+             "umbilical cord blood ", "after bone marrow transplantation ", "D1 - ", "3 injections ", "per kg ",
+             "repeat dose @ ", "A at 1 x 10^6 cells/m2 and ", "1 x 10^8 AB.CD cells/m2 and ", "then 1 weeks post ",
+             "days 1, 3 of weeks 1 and ", "7x, ", "3 or more ", "starting dose 1 ", "one to two infusions ",
+             "10E6 25E6 ", "patients for a total of 6 ", "109~"]
 
 
 def _study(description: str = "1x10^6 cells/kg weekly", title: str = "A trial", summary: str = "",

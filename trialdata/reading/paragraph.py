@@ -325,7 +325,7 @@ _AND_PRODUCT_AT = re.compile(rf"\s{{0,3}},?\s{{0,3}}and\s{{1,3}}{_NAME}", re.I)
 _PRODUCT_REACH = 60  # characters before a dose searched for the product it is given "at"
 # "dose level 2 = 1 × 10^8 ATLCAR.CD30 cells/m2 and 2 × 10^7 ATLCAR.CD30.CCR4 cells/m2": each dose names its product
 # by a code (a word holding a dot, digit or sign) before the cells.
-_PRODUCT_CODE = re.compile(r"(?<=\s)(?P<code>[A-Za-z][\w+/-]*[.\d+/-][\w.+/-]*)\s{1,3}cells?\b")
+_PRODUCT_CODE = re.compile(r"(?<=\s)(?P<code>[A-Za-z][\w+/-]{0,40}[.\d+/-][\w.+/-]{0,40})\s{1,3}cells?\b")
 _AND = re.compile(r"\s{0,3},?\s{0,3}and\s{1,3}", re.I)
 
 
