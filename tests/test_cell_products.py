@@ -613,6 +613,15 @@ def test_il2_in_international_units_keeps_its_own_schedule() -> None:
     assert _rows("NCT01181258") == [("", 4.75e7, "cells/kg", "", 1)]
 
 
+def test_checkpoint_antibodies_beside_the_cells_keep_their_own_counts() -> None:
+    """NCT01174121: "Young unselected TIL + pembrolizumab at time of progression for a total of 4 doses" (the four
+    doses are pembrolizumab's); NCT03287674: "All patients are treated with one dose of Ipilimumab 14 days prior to
+    surgical removal of tumor tissue" (the one dose is ipilimumab's). The TIL arms state no count of their own."""
+    arms = {arm.label: arm for arm in _trial("NCT01174121").arms}
+    assert [r.administrations for r in arms["Arm 4"].regimens] == [None]
+    assert [r.administrations for r in _trial("NCT03287674").arms[0].regimens] == [None]
+
+
 def test_two_products_given_together_are_one_dose_of_both() -> None:
     """NCT01853631: "Group 1: CD19.CAR/28137ζ at 1×10^6 cells/m^2 and CD19.CAR/28ζ at 1×10^6 cells/m^2", one
     infusion of both products on Day 0, for each of three groups."""

@@ -36,8 +36,8 @@ from .vocabulary import (
     TIME_UNITS,
 )
 
-_COUNT_NUMBER = rf"(?:\d{{1,4}}(?![\d.,]\d)|{words(NUMBER_WORDS)}\b)"
-_NUMBER = rf"(?:{_COUNT_NUMBER}|an?\b)"  # "once a week", "a week apart"; a count is never "a" ("a dose of")
+COUNT_NUMBER = rf"(?:\d{{1,4}}(?![\d.,]\d)|{words(NUMBER_WORDS)}\b)"
+_NUMBER = rf"(?:{COUNT_NUMBER}|an?\b)"  # "once a week", "a week apart"; a count is never "a" ("a dose of")
 _UNIT = rf"(?P<unit>{words(TIME_UNITS)})s?\b"
 _NOUN = rf"(?:{words(ADMINISTRATION_NOUNS, plural=True)}|occasions?)\b"
 # Up to three words between a count and its noun ("2 intrathecal autologous MSCs infusions"), none of them a time
@@ -67,7 +67,7 @@ _UNIT_AFTER = rf"(?:{words(TIME_UNITS)})s?\b"  # after it: "2-week", "4 weeks", 
 
 _INTERVALS = [
     # twice a week, three times weekly: a frequency, read as its interval (and a span makes its count)
-    led(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{_COUNT_NUMBER})"
+    led(rf"\b(?:(?P<multiple>{words(k for k in MULTIPLES if MULTIPLES[k] > 1)})|(?P<times>{COUNT_NUMBER})"
                rf"\s{{1,3}}times)\s{{1,3}}"
                rf"(?:(?:a|per|every|each|in\s{{1,3}}a)\s{{1,3}}{_UNIT}|(?P<adverb>{_ADVERB}))", re.I),
     # "once a week", "once per two-week", "three times, one time per week"
@@ -82,7 +82,7 @@ _INTERVALS = [
     # "1 x 10^6 CMVpp65-CTL/kg/dose/week for 3 weeks": a dose per week
     led(r"(?<=[\w)])/\s{0,2}(?:dose\s{0,2}/\s{0,2})?(?P<unit>week|month)s?\b", re.I),
     # "two infusions of MSC per week during two weeks": administrations per unit of time, a frequency
-    led(rf"\b(?P<times>{_COUNT_NUMBER})\s{{1,3}}{_NOUN}(?:\s{{1,3}}of\s{{1,3}}[\w-]{{1,25}})?"
+    led(rf"\b(?P<times>{COUNT_NUMBER})\s{{1,3}}{_NOUN}(?:\s{{1,3}}of\s{{1,3}}[\w-]{{1,25}})?"
         rf"\s{{1,3}}per\s{{1,3}}{_UNIT}", re.I),
 ]
 # "a total of 2 x 10^7 cells", "a total of 100 million": the number of a quantity of cells, not a count.
@@ -105,10 +105,10 @@ _TOTAL_AFTER = re.compile(r"\s{0,3}\(?\s{0,3}(?:in\s{1,3}total|totally|altogethe
                           re.I)
 _LATER_ORDINALS = tuple(word for word, n in ORDINALS.items() if n > 1)
 _COUNTS = [
-    led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{_COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
+    led(rf"\b(?:for\s{{1,3}})?(?:a\s{{1,3}})?total\s{{1,3}}of\s{{1,3}}(?P<n>{COUNT_NUMBER}){_QUANTITY_FOLLOWS}"
                rf"(?:\s{{1,3}}{_ADJECTIVES}{_COUNTED})?", re.I),
     # "up to 4 infusions", "a maximum of 9 administrations"
-    led(rf"\b(?:up\s{{1,3}}to|(?:a\s{{1,3}})?maximum\s{{1,3}}of)\s{{1,3}}(?P<bounded>{_COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}"
+    led(rf"\b(?:up\s{{1,3}}to|(?:a\s{{1,3}})?maximum\s{{1,3}}of)\s{{1,3}}(?P<bounded>{COUNT_NUMBER})\s{{1,3}}{_ADJECTIVES}"
         rf"{_COUNTED}", re.I),
     # "3 doses", "2 intrathecal autologous MSCs infusions"; not a number inside a range or a decimal ("100-300 million")
     # not after a slash: "anti-MAGE-A3/12 cells as an infusion" names a product, "1/2 doses" is a share
@@ -118,7 +118,7 @@ _COUNTS = [
     # that no number follows
     re.compile(r"(?<![\w.,^])(?P<n>\d{1,2})\s?[x×](?=\s{0,2}[,;)])"),
     # "3 or more cycles of the CAR-T cells treatment": a count at least
-    led(rf"\b(?P<n>{_COUNT_NUMBER})\s{{1,3}}or\s{{1,3}}more\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
+    led(rf"\b(?P<n>{COUNT_NUMBER})\s{{1,3}}or\s{{1,3}}more\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
     # "three infusions", "two doses"
     led(rf"\b(?<!first\s)(?<!last\s)(?<!the\s){_NOT_A_CHOICE}(?P<n>{words(NUMBER_WORDS)})\b"
                rf"\s{{1,3}}{_ADJECTIVES}{_COUNTED}", re.I),
@@ -204,7 +204,7 @@ _DOSE_WORDS = led(
     rf"\b(?:{words(ORDINALS)}|another|additional|further|more|extra|repeat(?:ed)?|second|one|a|an|\d{{1,2}})[,\s]{{1,3}}"
     rf"(?:[\w-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat|\bre-?(?:treat|dos|inject|infus|administ)|\bagain\b|"
     rf"\bcells?\b|\bMSCs?\b|\b{_POINT_UNIT}\s{{0,2}}\d", re.I)
-_MORE_TIME = led(rf"\b(?:additional|further|another|extra)\s{{1,3}}(?P<n>{_COUNT_NUMBER})\s{{1,3}}{_UNIT}", re.I)
+_MORE_TIME = led(rf"\b(?:additional|further|another|extra)\s{{1,3}}(?P<n>{COUNT_NUMBER})\s{{1,3}}{_UNIT}", re.I)
 _DAY_POINT = led(rf"\b{_POINT_UNIT}\s{{0,2}}[+-]?\d{{1,4}}", re.I)
 _ONE_MORE = led(rf"\b(?:a|one|another)\s{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}|\brepeat", re.I)
 _CLUE_REACH = 80
@@ -322,10 +322,9 @@ def find_schedules(text: str) -> list[ScheduleMention]:
         text else False
     schedules = [s for s in map(_assemble, repeat(text), groups.values(), repeat(open_ended)) if s is not None]
     schedules = [_then_once_more(text, s) for s in _phases_added(text, sorted(schedules, key=_START))]
-    if any(s.text[:6].lower() == "repeat" for s in schedules):
-        # "single administration at Day 0 , repeat administration of this dose @ week 4": the repeat's first dose
-        schedules = [s for s in schedules if not (s.single and any(
-            r.text[:6].lower() == "repeat" and r.start > s.end for r in schedules))]
+    repeats = [r for r in schedules if _REPEAT_AT.match(text, r.start)] if "repeat" in text.lower() else []
+    if repeats:  # "single administration at Day 0 , repeat administration of this dose @ week 4": its first dose
+        schedules = [s for s in schedules if not (s.single and any(r.start > s.end for r in repeats))]
     return schedules
 
 
@@ -349,8 +348,8 @@ def _then_once_more(text: str, schedule: ScheduleMention) -> ScheduleMention:
 
 # A later phase counted as more of the same course: "once every 2 weeks during the first 8 weeks, followed by
 # injections every 4 weeks for an additional 10 vaccinations", "..., then 4 more infusions".
-_ADDED = led(rf"\b(?:an?\s{{1,3}})?(?:additional|further|another)\s{{1,3}}{_COUNT_NUMBER}"
-             rf"|\b{_COUNT_NUMBER}\s{{1,3}}(?:more|additional|further)\b", re.I)
+_ADDED = led(rf"\b(?:an?\s{{1,3}})?(?:additional|further|another)\s{{1,3}}{COUNT_NUMBER}"
+             rf"|\b{COUNT_NUMBER}\s{{1,3}}(?:more|additional|further)\b", re.I)
 _ADDED_REACH = 80  # characters between one phase and the next counted as more of it
 _ADDED_LEAD = 20  # characters before a count searched for "an additional"
 
@@ -462,7 +461,7 @@ def _extra(words_: str, clues: list[_Clue], interval: float | None) -> int | Non
     schedule, 4; one for "a second dose"; else None."""
     more = _MORE_TIME.search(words_)
     if more and interval:
-        return max(1, round(_number(more.group("n")) * float(lookup(TIME_UNITS, more.group("unit"))) / interval))  # type: ignore[operator]
+        return max(1, round(count_number(more.group("n")) * float(lookup(TIME_UNITS, more.group("unit"))) / interval))  # type: ignore[operator]
     for clue in clues:
         if clue.kind == "count":
             return int(clue.value)  # type: ignore[arg-type]
@@ -690,7 +689,7 @@ def _interval_clue(match: re.Match[str]) -> _Clue | None:
     if groups.get("adverb"):
         interval = float(lookup(INTERVAL_ADVERBS, groups["adverb"]))  # type: ignore[arg-type]
     else:
-        n = _number(groups["n"]) if groups.get("n") else 1
+        n = count_number(groups["n"]) if groups.get("n") else 1
         if n is None or n <= 0:
             return None
         if groups.get("other"):
@@ -699,7 +698,7 @@ def _interval_clue(match: re.Match[str]) -> _Clue | None:
     if groups.get("times") and groups.get("adverb") and interval >= _COURSE_INTERVAL_DAYS:
         return None  # "vaccinated intranodally three times biweekly": three vaccinations, two weeks apart
     if times:
-        per = int(lookup(MULTIPLES, times)) if times.lower() in MULTIPLES else _number(times)  # type: ignore[arg-type]
+        per = int(lookup(MULTIPLES, times)) if times.lower() in MULTIPLES else count_number(times)  # type: ignore[arg-type]
         if not per:
             return None
         return _Clue("interval", match.start(), match.end(), interval / per, unit_days=interval, frequency=per)
@@ -725,11 +724,11 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
     elif groups.get("ordinal"):
         count = int(lookup(ORDINALS, groups["ordinal"]))  # type: ignore[arg-type]
     elif groups.get("bounded"):
-        count = _number(groups["bounded"])
+        count = count_number(groups["bounded"])
         return _Clue("count", match.start(), match.end(), float(count), bounded=True,
                      noun=(groups.get("noun") or "").lower()) if count else None
     else:
-        count = _number(groups["n"])
+        count = count_number(groups["n"])
         noun = (groups.get("noun") or "").lower()
         if not noun and "total" in match.group(0).lower() and _counts_people(match.string, match.start()):
             return None  # "three additional patients will be accrued at the next-lowest dose, for a total of 6"
@@ -748,7 +747,7 @@ def _span_clue(match: re.Match[str]) -> _Clue | None:
         length = int(match.group("b")) - int(match.group("a"))
         unit = float(lookup(TIME_UNITS, match.group("unit")))  # type: ignore[arg-type]
         return _Clue("span", match.start(), match.end(), float(length), unit, inclusive=True) if length > 0 else None
-    n = _number(match.group("n"))
+    n = count_number(match.group("n"))
     unit = float(lookup(TIME_UNITS, match.group("unit")))  # type: ignore[arg-type]
     return _Clue("span", match.start(), match.end(), float(n), unit) if n else None
 
@@ -757,7 +756,8 @@ _READERS = {"days": _days_clue, "single": _single_clue, "interval": _interval_cl
             "span": _span_clue}
 
 
-def _number(word: str) -> int | None:
+def count_number(word: str) -> int | None:
+    """The number a count is written as: digits, a number word, "a"."""
     word = word.lower()
     if word.isdigit():
         return int(word)

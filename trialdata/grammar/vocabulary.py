@@ -97,7 +97,7 @@ OTHER_THERAPIES: tuple[str, ...] = (
     "temozolomide", "tmz", "sunitinib", "basiliximab", "daclizumab", "etanercept", "antithymocyte globulin", "atg",
     "aldesleukin",  # IL-2 by its drug name: "Aldesleukin ... every 8 hours ... up to 6 doses"
     "mannitol",  # "20% mannitol 200 ml iv ... will be administered twice after cord blood infusion"
-    "imiquimod", "gm-csf", "sargramostim", "pembrolizumab", "nivolumab", "ipilimumab",  # given beside cell vaccines
+    "pembrolizumab", "nivolumab", "ipilimumab",  # "Young unselected TIL + pembrolizumab ... for a total of 4 doses"
 )
 
 # Words placing a time before or after something given rather than giving it: "within one month pre treatment",
@@ -166,7 +166,7 @@ OTHER_UNITS: tuple[str, ...] = (
     "copies", "copy", "vg",
     "gc", "microm", "µci", "μci", "uci",
     "/peptide", "per peptide",  # "Mature DC 7.5-15 million/peptide": a count for each of an unstated number
-    "pfu", "tcid50", "ccid50", "cell culture infectious dose", "vp", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%",
+    "pfu", "tcid50", "ccid50", "cell culture infectious dose", "cfu", "mmol", "µmol", "nmol", "mol", "meq", "%",
     "fold", "particle", "particles",
     "nanoparticle", "vesicle", "exosome", "ev", "evs", "platelet", "plt", "ml", "cc", "mm", "cm", "m", "ms", "kda",
     "gy", "mgy", "mci", "mbq", "bq", "nm", "µm", "μm", "beads", "cluster", "clusters", "patients", "subjects",

@@ -35,10 +35,12 @@ from ..grammar.phases import PHASE_MARKER, may_name_phase, phase_name
 from ..grammar.products import find_cell_words, find_drugs, mentions_placebo
 from ..grammar.routes import find_route
 from ..grammar.schedules import (
+    COUNT_NUMBER,
     CYCLE_NOUNS,
     PER_CYCLE,
     OptionalDoses,
     ScheduleMention,
+    count_number,
     find_optional,
     find_schedules,
     find_several,
@@ -49,7 +51,6 @@ from ..grammar.text import readable, short_text_cache
 from ..grammar.vocabulary import (
     ADMINISTRATION_NOUNS,
     BODY_UNITS,
-    NUMBER_WORDS,
     PROCEDURE_WORDS,
     REFERENCE_WORDS,
     SITE_WORDS,
@@ -1239,8 +1240,7 @@ def _volume_check(mention: DoseMention, sentence: _Sentence) -> tuple[Flag, ...]
 
 # "Therapy in LCCC1606-ATL involves one to two infusion(s) of ATLCAR." beside "... may receive a second infusion of
 # ATLCAR.": a range of counts whose upper end the optional doses make up.
-_NUMBER = rf"(?:\d{{1,2}}|{words(NUMBER_WORDS)})"
-_COUNT_RANGE = re.compile(rf"\b(?P<low>{_NUMBER})\s{{1,3}}(?:to|or)\s{{1,3}}(?P<high>{_NUMBER})\s{{1,3}}"
+_COUNT_RANGE = re.compile(rf"\b(?P<low>{COUNT_NUMBER})\s{{1,3}}(?:to|or)\s{{1,3}}(?P<high>{COUNT_NUMBER})\s{{1,3}}"
                           rf"{words(ADMINISTRATION_NOUNS, plural=True)}", re.I)
 
 
@@ -1252,8 +1252,7 @@ def _certain_part(regimen: Regimen, optional: list[OptionalDoses]) -> dict[str, 
     found = _COUNT_RANGE.search(regimen.schedule_source.text)
     if found is None:
         return {}
-    low, high = (int(n) if n.isdigit() else int(lookup(NUMBER_WORDS, n))  # type: ignore[arg-type]
-                 for n in (found.group("low"), found.group("high")))
+    low, high = count_number(found.group("low")) or 0, count_number(found.group("high")) or 0
     if high != regimen.administrations or low + sum(o.extra or 0 for o in optional) != high or not 0 < low < high:
         return {}
     return {"administrations": low, "administration_days": regimen.administration_days[:low]}
