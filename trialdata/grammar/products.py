@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .patterns import gate, gate_index, led, opened_rows, words
+from .patterns import Strings, gate, gate_index, led, plain_ascii, twins, words
 from .text import short_text_cache
 from .vocabulary import (
     ANTIGEN_LOADING,
@@ -121,6 +121,7 @@ _CELLS = led(_CELLS_SOURCE, re.I)
 # What a text must hold (lower-cased) for _CELLS to match it: a text without any of these names no cells, and is
 # not scanned (most drug, control and procedure texts).
 _CELLS_GATE = tuple(sorted(_gates(_CELLS_SOURCE)))
+_CELLS_STRINGS = Strings.of(_CELLS_GATE)
 
 
 @short_text_cache(maxsize=8192, max_chars=2_000)  # labels and product names repeat ("Control", "MSCs")
@@ -145,10 +146,10 @@ def _best_rank(texts: tuple[str, ...]) -> int:
         if not text:
             continue
         lowered = text.lower()
-        ranks = [rank for rank in opened_rows(lowered, _OPENS) if rank < best]
+        ranks = [rank for rank in _OPENS.opened(lowered) if rank < best]
         if not ranks:
             continue
-        cleaned = _NO_CELLS.sub(" ", text) if "cell" in lowered else text
+        cleaned = _NO_CELLS_TWINS[plain_ascii(text)].sub(" ", text) if "cell" in lowered else text
         for rank in ranks:
             if _TYPE_ROWS[rank][1].search(cleaned):
                 best = rank
@@ -168,6 +169,7 @@ _NO_CELLS = led(
     rf"|(?<![\w-])(?:{words(NOT_PRODUCT_CELLS)})[-\s]{{1,3}}cells?\b|\b(?:cells?|lymphocytes?)\s{{1,3}}(?:counts?|lines?|subsets?|subpopulations?)\b",
     re.I,
 )
+_CELLS_TWINS, _NO_CELLS_TWINS = twins(_CELLS), twins(_NO_CELLS)  # the patterns, and for ASCII texts
 _CELL_FREE = led(rf"(?<![\w-]){words(CELL_FREE_WORDS)}(?![\w-])(?!\s{{1,3}}{words(ANTIGEN_LOADING)}\b)", re.I)
 
 
@@ -177,7 +179,7 @@ _DRUG_AMOUNT = re.compile(  # "30 mg/m2", "600,000 IU/kg", "6 million units"
     rf"(?:\s{{0,2}}/\s{{0,2}}\w{{1,6}}){{0,2}}(?![\w])",
     re.I,
 )
-_DRUG_GATE = tuple(word.lower() for word in OTHER_THERAPIES)
+_DRUG_GATE = Strings.of(word.lower() for word in OTHER_THERAPIES)
 
 
 def find_drugs(text: str) -> list[tuple[int, int]]:
@@ -186,7 +188,7 @@ def find_drugs(text: str) -> list[tuple[int, int]]:
     text holding one, as a plain substring."""
     lowered = text.lower()
     spans = [m.span() for m in _DRUG_AMOUNT.finditer(text)]
-    if any(map(lowered.__contains__, _DRUG_GATE)):
+    if _DRUG_GATE.any_in(lowered):
         spans += [m.span() for m in _DRUG_NAME.finditer(text)]
     return sorted(spans)
 
@@ -197,7 +199,7 @@ def find_cell_words(text: str) -> list[tuple[int, int]]:
 
 
 def _may_name_cells(text: str) -> bool:
-    return any(map(text.lower().__contains__, _CELLS_GATE))
+    return _CELLS_STRINGS.any_in(text.lower())
 
 
 @short_text_cache(maxsize=4096, max_chars=2_000)  # arms of a trial share their words
@@ -224,9 +226,11 @@ def mentions_control(text: str) -> bool:
 @short_text_cache(maxsize=8192, max_chars=2_000)  # asked for an arm's cells, type and the arms sharing it
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
-    if not _may_name_cells(text) or _CELLS.search(text) is None:
+    plain = plain_ascii(text)
+    cells, no_cells = _CELLS_TWINS[plain], _NO_CELLS_TWINS[plain]
+    if not _may_name_cells(text) or cells.search(text) is None:
         return False
-    return _NO_CELLS.search(text) is None or _CELLS.search(_NO_CELLS.sub(" ", text)) is not None
+    return no_cells.search(text) is None or cells.search(no_cells.sub(" ", text)) is not None
 
 
 @short_text_cache(maxsize=4096, max_chars=2_000)  # each arm asks of every text it links

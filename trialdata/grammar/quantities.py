@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, replace
 from itertools import islice
 
-from .patterns import RANGE_JOIN, TIMES, led, lookup, words
+from .patterns import RANGE_JOIN, TIMES, led, lookup, plain_ascii, twins, words
+from .text import has_digit
 from .vocabulary import NUMBER_WORDS, SCALE_LETTERS, SCALE_WORDS, TRAILING_BOUNDS
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺", "0123456789+")
@@ -80,6 +81,7 @@ _SCANNER = re.compile(
     rf"|(?P<grouped>{_GROUPED})"
     r")",
 )
+_SCANNER_TWINS = twins(_SCANNER)  # the scanner, and its twin for ASCII texts (see `patterns.ascii_twin`)
 _RANGE_GAP = led(rf"{RANGE_JOIN}|\s{{1,3}}and\s{{1,3}}", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\s{1,3}$", re.IGNORECASE)
 # "ranging from 1.2×107 cells to 8×107 cells": the unit written at both ends of a range that says where it starts
@@ -152,7 +154,9 @@ _SCALE_GATE = tuple(f" {word.lower()}" for word in SCALE_WORDS)  # a scale word 
 
 def find_quantities(text: str) -> list[Quantity]:
     """The numbers of cells `text` may state (the first MAX_QUANTITIES), in reading order, ranges and lists joined."""
-    singles = [q for m in islice(_SCANNER.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None]
+    scanner = _SCANNER_TWINS[plain_ascii(text)]
+    singles = [q for m in islice(scanner.finditer(text), MAX_QUANTITIES) if (q := _read(m)) is not None] \
+        if has_digit(text) else []  # every number the scanner reads holds a digit
     lowered = text.lower()
     worded = [q for m in islice(_SCALE_WORD.finditer(text), MAX_QUANTITIES) if (q := _read_word(text, m)) is not None
               ] if any(map(lowered.__contains__, _SCALE_GATE)) else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import gate, gate_index, led, opened_rows
+from .patterns import gate, gate_index, led
 from .text import short_text_cache
 
 ROUTES: list[tuple[str, tuple[str, ...]]] = [
@@ -115,7 +115,7 @@ _OPENS = gate_index(frozenset().union(*(gate(phrase) for phrase in phrases)) for
 def find_route(text: str) -> tuple[str, str] | None:
     """(route, matched words) for the route the text names first (the earlier row on a tie), or None."""
     lowered = text.lower()
-    rows = opened_rows(lowered, _OPENS)
+    rows = _OPENS.opened(lowered)
     best: tuple[int, int, str] | None = None
     for row in rows:
         match = _PATTERNS[row].search(text)

@@ -17,8 +17,8 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, gate, gate_index, led, lookup, words
-from .text import short_text_cache
+from .patterns import TIMES_SIGNS, Strings, gate, gate_index, led, lookup, words
+from .text import has_digit, short_text_cache
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
     GIVING_STEMS,
@@ -267,14 +267,14 @@ def find_schedule(text: str) -> ScheduleMention | None:
 # none of them states no schedule, and most sentences of a registry text are skipped with a few substring tests.
 _SCHEDULE_WORDS = tuple(dict.fromkeys(word.lower() for word in (
     *NUMBER_WORDS, *MULTIPLES, *INTERVAL_ADVERBS, "single", "every", "each", "interval", "apart", "other")))
-_DIGIT = re.compile(r"\d")
+_SCHEDULE_STRINGS = Strings.of(_SCHEDULE_WORDS)
 
 
 def may_state_schedule(text: str) -> bool:
-    if _DIGIT.search(text):
+    if has_digit(text):
         return True
     lowered = text.lower()
-    return any(map(lowered.__contains__, _SCHEDULE_WORDS))
+    return _SCHEDULE_STRINGS.any_in(lowered)
 
 
 def find_schedules(text: str) -> list[ScheduleMention]:
@@ -418,13 +418,13 @@ def _phases_with_total(text: str, anchors: list[_Clue], clues: list[_Clue]) -> S
 
 
 _SEVERAL = led("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
-_SEVERAL_GATE = frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES))
+_SEVERAL_GATE = Strings.of(frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES)))
 
 
 def find_several(text: str) -> str | None:
     """The words that speak of several administrations without counting them ("the first NK cell infusion")."""
     lowered = text.lower()
-    match = _SEVERAL.search(text) if any(map(lowered.__contains__, _SEVERAL_GATE)) else None
+    match = _SEVERAL.search(text) if _SEVERAL_GATE.any_in(lowered) else None
     return match.group(0) if match else None
 
 
@@ -567,14 +567,15 @@ _GATES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     ("span", _FROM_TO, ("from",), _UNIT_WORDS),
 ]
 _GATED = [(kind, pattern, frozenset(first), frozenset(second)) for kind, pattern, first, second in _GATES]
-_GATE_WORDS = frozenset(word for _, _, first, second in _GATED for word in first | second)
+_GATE_WORDS = Strings.of(word for _, _, first, second in _GATED for word in first | second)
 _OPENS = gate_index(first for _, _, first, _ in _GATED)
 
 
 def _clues(text: str) -> list[_Clue]:
     clues: list[_Clue] = []
-    present = set(filter(text.lower().__contains__, _GATE_WORDS))
-    for i in sorted(set().union(*map(_OPENS.get, present, repeat(())))):
+    lowered = text.lower()
+    present = _GATE_WORDS.found(lowered)
+    for i in _OPENS.opened(lowered, present):
         kind, pattern, _, second = _GATED[i]
         if present.isdisjoint(second):
             continue

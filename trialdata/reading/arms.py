@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from statistics import median
 
-from ..grammar.patterns import led
+from ..grammar.patterns import Strings, led
 from ..grammar.phases import find_phase
 from ..grammar.products import (
     NO_TYPE,
@@ -51,8 +51,9 @@ _SUMMARY_SCHEDULE_WORDS = ("once", "twice", "single", "weekly", "daily", "monthl
 _REGIMEN_WORDS = ("10", "×", " x ", "million", "billion", "cell", "/kg", "once", "twice", "single", "weekly",
                   "daily", "monthly", "every", "day", "week", "month", "time", "dose", "infusion", "injection",
                   "administration", "transplant")
+_REGIMEN_STRINGS = Strings.of(_REGIMEN_WORDS)
 _DIGIT = re.compile(r"\d")
-_ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # the same digits in ASCII text, tested without asking Unicode
 _SENTENCE_REACH = 400
 _PLACEBO_TYPES = ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION")
 _ACTIVE_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR")
@@ -385,7 +386,7 @@ def _is_drug(intervention: Intervention, reading: ParagraphReading) -> bool:
 
 def _has_digit(text: str) -> bool:
     # ASCII text, by far the most, is searched in C; other text keeps `isdigit`'s wider sense ("10⁶" holds one).
-    return _ASCII_DIGIT.search(text) is not None if text.isascii() else any(c.isdigit() for c in text)
+    return any(map(text.__contains__, "0123456789")) if text.isascii() else any(c.isdigit() for c in text)
 
 
 def _cell_free(text: ArmText) -> str | None:
@@ -671,7 +672,7 @@ def _regimen_sentences(text: str) -> list[str]:
     holding it, if it also says something is given. A summary is long and mostly background; finding the few
     candidate sentences from plain character searches is far cheaper than reading the whole text."""
     lowered = text.lower()
-    cues = [m.start() for m in _DIGIT.finditer(text)]
+    cues = [m.start() for m in (_ASCII_DIGIT if text.isascii() else _DIGIT).finditer(text)]
     for word in _SUMMARY_SCHEDULE_WORDS:
         at = lowered.find(word)
         while at >= 0:
@@ -690,7 +691,7 @@ def _regimen_sentences(text: str) -> list[str]:
         covered = min(ends) + 1 if ends else min(len(text), cue + _SENTENCE_REACH)
         sentence = text[start:covered]
         lowered_sentence = sentence.lower()
-        if any(map(lowered_sentence.__contains__, _REGIMEN_WORDS)) and (
+        if _REGIMEN_STRINGS.any_in(lowered_sentence) and (
                 GIVING.search(sentence) or _under_giving_heading(text, start)):
             found[start] = sentence.strip()
     return list(found.values())

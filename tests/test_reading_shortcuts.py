@@ -1,0 +1,101 @@
+"""The reading's shortcuts read exactly what the plain reading does.
+
+Each shortcut makes the grammar faster without changing what it reads: strings gated in one pass, lookaheads
+written in both cases, patterns compiled for ASCII text, digits found by substring tests, one-sentence texts not
+split. If a shortcut read differently, a dose, schedule or cell type in the table would change with no reason a
+user could see; each is checked here against the plain form, on generated registry-like text and on the characters
+that make Unicode and ASCII matching differ.
+"""
+
+import re
+import sys
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import trialdata.reading.arms  # noqa: F401  (every pattern compiled)
+from tests.test_properties import SETTINGS, _plain_sentences, registry_text
+from trialdata.grammar import patterns, products, quantities, schedules
+from trialdata.grammar.patterns import Strings, ascii_twin, gate_index, plain_ascii
+from trialdata.grammar.sentences import split_sentences
+from trialdata.grammar.text import has_digit
+
+# Characters where the shortcuts could go wrong: those `re` folds to an ASCII letter, the separators \s reads only
+# in Unicode mode, digits of other scripts, and sentence ends before each kind of white space.
+ODD = ["\u212a", "\u0130", "\u0131", "\u017f", "\x1c", "\x1d", "\x1e", "\x1f", "\x0b", "\x0c", "\u2028", "\xa0",
+       "\uff11", "\u0663", "\u00b5", ". ", ".\t", "!\x1f", "?\n", "\u3002"]
+odd_text = st.lists(st.one_of(registry_text, st.sampled_from(ODD)), max_size=6).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text), st.lists(st.text(min_size=1, max_size=4), max_size=12))
+@example("\u017fingle do\u017fe; weekly x 3", ["single", "x", "", "3"])
+def test_strings_found_in_one_pass_are_the_substrings(text, strings):
+    lowered = text.lower()
+    found = Strings.of(strings)
+    assert found.found(lowered) == {s for s in strings if s in lowered}
+    assert found.any_in(lowered) == any(s in lowered for s in strings)
+    rows = gate_index([strings[:3], strings[3:]])
+    assert rows.opened(lowered) == [row for row, needs in enumerate([strings[:3], strings[3:]])
+                                    if any(s in lowered for s in needs)]
+
+
+def test_the_letters_re_folds_case_blind_are_listed():
+    """Every code point `re` matches to an ASCII letter without regard to case, checked one by one: the
+    lookaheads written in both cases and the ASCII twins are exact only while this list is whole."""
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        blind = re.compile(f"[{letter}]", re.IGNORECASE)
+        matched = {c for c in map(chr, range(sys.maxunicode + 1)) if blind.fullmatch(c)}
+        assert matched == {letter, letter.upper(), *patterns._OTHER_CASES.get(letter, "")}, letter
+    assert {ord(c) for c in "".join(patterns._OTHER_CASES.values())} == patterns._FOLDS_TO_ASCII
+
+
+def test_ascii_and_unicode_classes_differ_only_on_the_listed_separators():
+    for cls in (r"\s", r"\w", r"\d", r"\b"):
+        unicode_, ascii_ = re.compile(cls), re.compile(cls, re.ASCII)
+        differ = {c for c in map(chr, range(128)) if bool(unicode_.search(f"a{c}")) != bool(ascii_.search(f"a{c}"))}
+        assert differ <= set(patterns._UNICODE_ONLY_SPACES), cls
+    assert not plain_ascii("1 x 10^6 cells\x1c/kg") and not plain_ascii("1×10^6") and plain_ascii("1 x 10^6")
+
+
+def test_a_pattern_that_could_fold_to_ascii_has_no_twin():
+    for folding in (re.compile("\u017fingle", re.I), re.compile("[\u0100-\u0180]", re.I), re.compile("(?i:\u212a)")):
+        assert ascii_twin(folding) is folding
+    for plain in (re.compile("(?-i:\u017f)ingle", re.I), re.compile("\u212a"), re.compile(r"\bdose\s\d", re.I)):
+        assert ascii_twin(plain) is not plain and ascii_twin(plain).flags & re.ASCII
+
+
+TWINNED = [quantities._SCANNER, products._CELLS, products._NO_CELLS]
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text))
+@example("Allogeneic MSCs 1 x 10^6 cells/kg, without any cell therapy; cell counts; 2.5\x1cmillion cells")
+@example("NK cells 1 x 10^7; no CAR-T cells; 5 lakh BM-MNC; \u212aeratinocytes; \u017ftem cells")
+def test_an_ascii_twin_reads_ascii_text_as_its_pattern_does(text):
+    assert len(TWINNED) == 3
+    for pattern in TWINNED:
+        twin = ascii_twin(pattern)
+        assert twin is not pattern
+        if plain_ascii(text):
+            assert [(m.span(), m.groups()) for m in twin.finditer(text)] == \
+                [(m.span(), m.groups()) for m in pattern.finditer(text)], pattern.pattern[:60]
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text))
+@example("\uff11\u00d7\uff11\uff10^\uff16 cells")
+@example("day \u0663")
+def test_a_digit_is_found_as_re_finds_one(text):
+    assert has_digit(text) == (re.search(r"\d", text) is not None)
+    assert schedules.may_state_schedule(text) == (
+        re.search(r"\d", text) is not None or any(word in text.lower() for word in schedules._SCHEDULE_WORDS))
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text))
+@example("One sentence with 1.5 x 10^6 cells/kg, no end")
+@example("Ends here.\x1fNext one")
+@example("Ends here!\x0bNext one")
+def test_a_text_read_as_one_sentence_is_one(text):
+    assert split_sentences(text) == _plain_sentences(text)
