@@ -226,9 +226,11 @@ def mentions_control(text: str) -> bool:
 @short_text_cache(maxsize=8192, max_chars=2_000)  # asked for an arm's cells, type and the arms sharing it
 def mentions_cells(text: str) -> bool:
     """True when the text gives cells, not when it only says it gives none ("without any cell therapy")."""
+    if not _may_name_cells(text):
+        return False
     plain = plain_ascii(text)
     cells, no_cells = _CELLS_TWINS[plain], _NO_CELLS_TWINS[plain]
-    if not _may_name_cells(text) or cells.search(text) is None:
+    if cells.search(text) is None:
         return False
     return no_cells.search(text) is None or cells.search(no_cells.sub(" ", text)) is not None
 
