@@ -731,7 +731,7 @@ def _count_clue(match: re.Match[str]) -> _Clue | None:
     else:
         count = count_number(groups["n"])
         noun = (groups.get("noun") or "").lower()
-        if not noun and "total" in match.group(0).lower() and _counts_people(match.string, match.start()):
+        if not noun and match.re is _COUNTS[0] and _counts_people(match.string, match.start()):
             return None  # "three additional patients will be accrued at the next-lowest dose, for a total of 6"
         if noun and _OF_OTHER_THERAPY.match(match.string, match.end()):
             return None

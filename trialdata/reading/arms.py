@@ -37,7 +37,7 @@ from ..grammar.products import (
 )
 from ..grammar.quantities import find_quantities
 from ..grammar.schedules import FOLLOW_UP, GIVING, find_several, mentions_sampling
-from ..grammar.text import readable
+from ..grammar.text import has_digit, readable
 from ..models import Arm, Dose, Flag, Intervention, Regimen
 from ..notation import format_cells, format_dose_range, format_schedule
 from .paragraph import ParagraphReading, Reading, describe_dose, dose_words, read_paragraph
@@ -386,7 +386,7 @@ def _is_drug(intervention: Intervention, reading: ParagraphReading) -> bool:
 
 def _has_digit(text: str) -> bool:
     # ASCII text, by far the most, is searched in C; other text keeps `isdigit`'s wider sense ("10⁶" holds one).
-    return any(map(text.__contains__, "0123456789")) if text.isascii() else any(c.isdigit() for c in text)
+    return has_digit(text) if text.isascii() else any(c.isdigit() for c in text)
 
 
 def _cell_free(text: ArmText) -> str | None:
