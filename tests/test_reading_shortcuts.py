@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import trialdata.reading.arms  # noqa: F401  (every pattern compiled)
 from tests.test_properties import SETTINGS, _plain_sentences, registry_text
-from trialdata.grammar import patterns, products, quantities, schedules
-from trialdata.grammar.patterns import Strings, ascii_twin, gate_index, plain_ascii
+from trialdata.grammar import cohorts, patterns, products, quantities, schedules
+from trialdata.grammar.patterns import WORD_TREES, PhraseGate, Strings, ascii_twin, gate_index, plain_ascii, words
 from trialdata.grammar.sentences import split_sentences
 from trialdata.grammar.text import has_digit
 
@@ -99,3 +99,77 @@ def test_a_digit_is_found_as_re_finds_one(text):
 @example("Ends here!\x0bNext one")
 def test_a_text_read_as_one_sentence_is_one(text):
     assert split_sentences(text) == _plain_sentences(text)
+
+
+# A word list written as a tree is tried in different places: alone, up to a word boundary (which makes `re` go
+# back to a shorter word), and between the marks of a whole word with a plural.
+_WORD_PLACES = ("(?:{})", r"(?:{})\b", r"(?<![\w-])(?:{})s?(?![\w-])")
+
+
+def _texts_of(table: tuple[str, ...]) -> list[str]:
+    """Each word and its neighbours: other cases, beginnings, a plural, doubled or other white space, and the
+    letters `re` folds to ASCII in place of theirs."""
+    texts = []
+    for word in table:
+        texts += [word, word.upper(), word.swapcase(), word + "s", word[:-1], f"a {word}-x", word.replace(" ", "  "),
+                  word.replace(" ", "\n"), word.replace("k", "\u212a").replace("s", "\u017f").replace("i", "\u0131")]
+    return [*texts, " ".join(table), "; ".join(w.title() for w in table)]
+
+
+def test_a_word_tree_matches_as_its_flat_list():
+    """The grammar's word lists are written as trees of their shared beginnings; on every table, each match (its
+    place and its end) is the flat list's, with and without regard to case."""
+    assert len(WORD_TREES) > 40  # the grammar's tables are written as trees
+    for tree, flat, table in WORD_TREES:
+        texts = _texts_of(table)
+        for place in _WORD_PLACES:
+            for flags in (0, re.IGNORECASE):
+                as_tree, as_list = re.compile(place.format(tree), flags), re.compile(place.format(flat), flags)
+                for text in texts:
+                    assert [m.span() for m in as_tree.finditer(text)] == [m.span() for m in as_list.finditer(text)], \
+                        (table[:5], place, flags, text)
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text))
+@example("saline only; Saline  only; normal saline; solvent; sham-operated; vehicle controls")
+def test_word_trees_read_registry_text_as_flat_lists(text):
+    for tree, flat, _ in WORD_TREES:
+        for place in _WORD_PLACES[1:]:
+            assert [m.span() for m in re.finditer(place.format(tree), text, re.I)] == \
+                [m.span() for m in re.finditer(place.format(flat), text, re.I)]
+
+
+def test_a_table_whose_letters_fold_together_keeps_its_flat_list():
+    """"K" and the Kelvin sign, or two letters of other scripts, could both match one character of a text: those
+    tables stay flat lists, which `re` tries in order."""
+    # as a tree, "AbC" would be tried before the longer "abcd" (in "abcd", without regard to case)
+    assert words(["ABcde", "abcd", "AbC", "ab"]) == "(?:ABcde|abcd|AbC|ab)"
+    assert words(["Ka", "\u212ab"]) == "(?:Ka|\u212ab)"
+    assert words(["\u03b2eta", "\u0392x"]) == "(?:\u03b2eta|\u0392x)"
+    assert words(["no cells", "no  cells"]) == r"(?:no\s{1,3}\s{1,3}cells|no\s{1,3}cells)"
+    assert words(["tumor", "tumour", "b", "beta"]) == "(?:tumo(?:ur|r)|b(?:eta)?)"
+
+
+GATED_TABLES = [(cohorts._FRACTION_GATE, cohorts.FRACTION_PHRASES),
+                (schedules._OPTIONAL_GATE, schedules.OPTIONAL_PHRASES)]
+_ASCII = st.characters(codec="ascii")
+
+
+@SETTINGS
+@given(st.data())
+def test_a_phrase_gate_opens_on_every_text_its_phrases_match(data):
+    """A gate only spares the grammar texts none of its phrases can match: a text a phrase matches (generated from
+    the phrase itself, in any case and spacing, with registry text around it) always opens it."""
+    for gate, phrases in GATED_TABLES:
+        phrase = data.draw(st.sampled_from(phrases))
+        text = data.draw(st.from_regex(re.compile(phrase, re.IGNORECASE), alphabet=_ASCII))
+        assert gate.may_match(text.lower()), (phrase, text)
+
+
+def test_a_phrase_gate_asks_for_every_string_a_phrase_needs():
+    gate = PhraseGate([r"\d{1,3}\s{0,2}%\s{0,3}on\s{1,3}day", r"split(?:\s{1,3}doses?)?\s{1,3}over"])
+    assert gate.may_match("10% on day 1") and gate.may_match("split doses over 3 days")
+    assert not gate.may_match("on day 1, 10 mg")  # "day" and "on" without "%"
+    assert not gate.may_match("a split decision")
+    assert PhraseGate([r"\d+", "x"]).may_match("anything")  # a phrase needing nothing opens every text

@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import load
 from .frames import (
+    ARM_COLUMNS,
     DEFAULT_BSA_M2,
     DEFAULT_WEIGHT_KG,
     SOURCE_COLUMNS,
@@ -35,6 +36,10 @@ from .frames import (
 from .load import Problem, read_each, record_files
 from .merge import merge_trials
 from .models import Trial
+
+# The columns the table keeps: built without the sources, not built and then dropped.
+_TABLE_COLUMNS = [column for column in ARM_COLUMNS if column not in SOURCE_COLUMNS]
+
 
 # Files per part at most: a part's rows are held as dicts until its frame is built, in whichever process reads it.
 PART_FILES = 1_000
@@ -100,7 +105,7 @@ def _read_part(files: Sequence[Path], offset: int, weight_kg: float, bsa_m2: flo
             trial_ids.append(trial.trial_id)
             numbers.append(number)
             counts.append(len(trial_rows))
-    return _Part(_table(rows_frame(rows)), trial_ids, numbers, counts, problems)
+    return _Part(rows_frame(rows, _TABLE_COLUMNS), trial_ids, numbers, counts, problems)
 
 
 def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float, bsa_m2: float,
@@ -118,7 +123,7 @@ def _assemble(parts: list[_Part], files: Sequence[Path], weight_kg: float, bsa_m
         single = np.repeat(np.array([t not in repeated for t in part.trial_ids], dtype=bool), part.rows)
         kept.append(part.frame[single])
         order.append(keys[single])
-    merged = _table(arms_frame(merge_trials(_records_of(repeated, parts, files, problems)), weight_kg, bsa_m2))
+    merged = arms_frame(merge_trials(_records_of(repeated, parts, files, problems)), weight_kg, bsa_m2)[_TABLE_COLUMNS]
     kept.append(merged)
     order.append(np.array([place[t] for t in merged["trial_id"]], dtype=np.int64))
     arms = _concat([frame for frame in kept if len(frame)])
@@ -140,11 +145,7 @@ def _records_of(trial_ids: set[str], parts: list[_Part], files: Sequence[Path],
     return records
 
 
-def _table(arms: pd.DataFrame) -> pd.DataFrame:
-    return arms.drop(columns=SOURCE_COLUMNS)
-
-
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
-        return _table(rows_frame([]))
+        return rows_frame([], _TABLE_COLUMNS)
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)

@@ -73,9 +73,10 @@ def arm_rows(trial: Trial, weight_kg: float, bsa_m2: float = DEFAULT_BSA_M2) -> 
     ]
 
 
-def rows_frame(rows: list[dict]) -> pd.DataFrame:
-    """Arm rows -> the arms frame, with its numeric columns typed the same however many rows there are."""
-    frame = pd.DataFrame(rows, columns=ARM_COLUMNS)
+def rows_frame(rows: list[dict], columns: Sequence[str] = ARM_COLUMNS) -> pd.DataFrame:
+    """Arm rows -> the arms frame (`columns` of it), with its numeric columns typed the same however many rows
+    there are."""
+    frame = pd.DataFrame(rows, columns=columns)
     for column in ("dose_per_administration", "dose_low", "dose_high", "dose_cells_per_kg", "interval_days",
                    "cumulative_dose", "cumulative_cells_per_kg"):
         frame[column] = frame[column].astype("float64")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .patterns import Strings, gate, led, lookup, words
+from .patterns import PhraseGate, led, lookup, words
 from .vocabulary import (
     FRACTION_PHRASES,
     NOT_USED_PHRASES,
@@ -58,7 +58,7 @@ _BY_COHORT = led(
 _TARGET = re.compile(rf"\b(?:{words(TARGET_WORDS)})\b", re.I)
 _NOT_USED = led(rf"\s{{0,3}}[(\[\-–,]?\s{{0,3}}(?:{'|'.join(NOT_USED_PHRASES)})", re.I)
 _FRACTION = led("|".join(rf"(?:{phrase})" for phrase in FRACTION_PHRASES), re.I)
-_FRACTION_GATE = Strings.of(frozenset().union(*(gate(phrase) for phrase in FRACTION_PHRASES)))
+_FRACTION_GATE = PhraseGate(FRACTION_PHRASES)
 _NOT_USED_REACH = 40
 
 
@@ -120,7 +120,7 @@ def not_used_after(text: str, end: int) -> str | None:
 def find_fraction(text: str) -> str | None:
     """The words saying one dose is split over days or bags ("split dose infusion over 3 days"), or None."""
     lowered = text.lower()
-    match = _FRACTION.search(text) if _FRACTION_GATE.any_in(lowered) else None
+    match = _FRACTION.search(text) if _FRACTION_GATE.may_match(lowered) else None
     return match.group(0) if match else None
 
 

@@ -121,8 +121,11 @@ _COUNTED = re.compile(rf"(?<![\w-])(?:{words(COUNTED_UNITS, plural=True)})(?![\w
 _POPULATION = led("|".join(rf"(?<![\w-])(?P<p{rank}>{pattern})(?![\w-])"
                                   for rank, pattern in enumerate(POPULATIONS)), re.I)
 _POPULATION_NAMES = list(POPULATIONS.values())
-_POPULATION_BEFORE = re.compile(r"[^.;:()]{0,40}?(?:cells?\s{1,3})?(?:dose|count|number|dosage)\s{0,3}(?:of|:|=|is)?"
-                                r"\s{0,3}(?:\w{1,12}\s{1,3})?$", re.I)
+_DOSE_NOUN_AT_END = r"(?:dose|count|number|dosage)\s{0,3}(?:of|:|=|is)?\s{0,3}(?:\w{1,12}\s{1,3})?$"
+_POPULATION_BEFORE = re.compile(rf"[^.;:()]{{0,40}}?(?:cells?\s{{1,3}})?{_DOSE_NOUN_AT_END}", re.I)
+# What `_POPULATION_BEFORE` needs at its end, looked for first: that pattern tries forty starts at each place, and
+# most texts before a number do not end with a dose noun.
+_ENDS_WITH_DOSE_NOUN = led(_DOSE_NOUN_AT_END, re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +236,8 @@ def _population(text: str, start: int, end: int, head: str) -> str | None:
     words_ = text[start:end]
     if not any(c.isalpha() for c in words_):
         lowered = head.lower()
-        before = _POPULATION_BEFORE.search(head) if any(map(lowered.__contains__, _DOSE_NOUNS)) else None
+        before = _POPULATION_BEFORE.search(head) if any(map(lowered.__contains__, _DOSE_NOUNS)) \
+            and _ENDS_WITH_DOSE_NOUN.search(head) else None
         if before is None:
             return None
         words_ = before.group(0)

@@ -18,11 +18,78 @@ import ahocorasick
 
 def words(table: Iterable[str], plural: bool = False) -> str:
     """A non-capturing alternation of the table's words, longest first (so "bi-weekly" wins over "weekly"),
-    each escaped, its spaces matching one to three white-space characters; `plural` allows a final "s"."""
+    each escaped, its spaces matching one to three white-space characters; `plural` allows a final "s".
+
+    Written as a tree of the words' shared beginnings ("tumo(?:ur|r)"), which matches exactly as the flat list
+    does: `re` tries each alternative of a list in turn, and where a text can match only one branch of each fork
+    the tree tries a handful of first letters instead of every word. A table whose words a text could match
+    along two branches at once (letters that are one letter without regard to case) is kept as the flat list."""
     alternatives = sorted(dict.fromkeys(table), key=len, reverse=True)
-    escaped = [re.escape(word).replace(r"\ ", r"\s{1,3}") for word in alternatives]
-    body = "|".join(escaped)
+    flat = "|".join(re.escape(word).replace(r"\ ", r"\s{1,3}") for word in alternatives)
+    tree = _word_tree(alternatives)
+    body = flat if tree is None else "|".join(_branches(tree))
+    if tree is not None:
+        WORD_TREES.append((body, flat, tuple(alternatives)))
     return f"(?:{body})s?" if plural else f"(?:{body})"
+
+
+# Each table written as a tree, with its flat list: a test matches both on the words and registry text.
+WORD_TREES: list[tuple[str, str, tuple[str, ...]]] = []
+
+
+_WORD_END = ""  # the key, among a node's letters, of a word ending there
+
+
+def _word_tree(table: list[str]) -> dict | None:
+    """The words as nested {letter: node}, or None when the tree would not match exactly as the list does. It does
+    when the words a text matches at one place are each a beginning of the next (so the tree, deeper first, tries
+    them longest first, as the list does): a space is one white-space run and no word has two in a row or one at
+    an end, and no text character matches two letters of one fork."""
+    tree: dict = {}
+    for word in table:
+        if not word or word != word.strip(" ") or "  " in word:
+            return None
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_WORD_END] = {}
+    return tree if _forks_apart(tree) else None
+
+
+def _forks_apart(node: dict) -> bool:
+    letters = [letter for letter in node if letter != _WORD_END]
+    if any(_one_character_matches_both(a, b) for i, a in enumerate(letters) for b in letters[i + 1:]):
+        return False
+    return all(_forks_apart(child) for child in node.values())
+
+
+def _one_character_matches_both(a: str, b: str) -> bool:
+    """Whether some character of a text matches both letters, with or without regard to case (a space stands for
+    any white space)."""
+    if " " in (a, b):
+        other = b if a == " " else a
+        return re.fullmatch(r"\s", other) is not None
+    if not a.isascii() and not b.isascii():
+        return True  # not worked out: the words keep their flat list
+    if a.isascii() and b.isascii():
+        return a.lower() == b.lower()
+    plain, other = (a, b) if a.isascii() else (b, a)
+    cases = {plain.lower(), plain.upper(), *_OTHER_CASES.get(plain.lower(), "")}
+    return any(re.fullmatch(re.escape(other), case, re.I) for case in cases)
+
+
+def _branches(node: dict) -> list[str]:
+    return [(r"\s{1,3}" if letter == " " else re.escape(letter)) + _tree_source(child)
+            for letter, child in node.items() if letter != _WORD_END]
+
+
+def _tree_source(node: dict) -> str:
+    """The pattern of a node: a fork of its letters, deeper words first, and its own word's end last."""
+    branches = _branches(node)
+    if not branches:
+        return ""
+    fork = branches[0] if len(branches) == 1 and _WORD_END not in node else "(?:" + "|".join(branches) + ")"
+    return fork + "?" if _WORD_END in node else fork
 
 
 def first_letters(table: Iterable[str]) -> str:
@@ -243,15 +310,15 @@ def gate_index(rows: Iterable[Iterable[str]]) -> Strings:
     return Strings({need: tuple(opened) for need, opened in sorted(index.items())})
 
 
-def _required(items) -> list[frozenset[str]]:
+def _required(items, shortest: int = 2) -> list[frozenset[str]]:
     """What a text must hold for these parsed pattern items to match it, as a list of requirements, each a set of
-    lower-case strings of which one must appear: runs of literal characters in the pattern's main line, and for an
-    alternation, one run of each alternative."""
+    lower-case strings of which one must appear: runs of literal characters (of `shortest` or more) in the
+    pattern's main line, and for an alternation, one run of each alternative."""
     needs: list[frozenset[str]] = []
     run: list[str] = []
 
     def flush() -> None:
-        if len(run) >= 2:
+        if len(run) >= shortest:
             needs.append(frozenset(("".join(run),)))
         run.clear()
 
@@ -266,15 +333,17 @@ def _required(items) -> list[frozenset[str]]:
                 run.extend(chr(v).lower() for _, v in inner)
                 continue
             flush()
-            needs.extend(_required(inner))
+            needs.extend(_required(inner, shortest))
             continue
         flush()
         if name == "BRANCH":
-            choices = [_required(list(branch)) for branch in value[1]]
+            choices = [_required(list(branch), shortest) for branch in value[1]]
             if all(choices):  # each alternative needs something: one of their needs must appear
                 needs.append(frozenset().union(*(_best(choice) for choice in choices)))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT") and value[0] >= 1:
-            needs.extend(_required(list(value[2])))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            needs.extend(_required(list(value[2]), shortest))
+        elif name == "ASSERT" and value[0] < 0:  # what a lookbehind sees is in the text ("(?<=MSC)" needs "msc")
+            needs.extend(_required(list(value[1]), shortest))
     flush()
     return needs
 
@@ -282,6 +351,25 @@ def _required(items) -> list[frozenset[str]]:
 def _best(needs: list[frozenset[str]]) -> frozenset[str]:
     """The need whose shortest string is longest; of equals, the last (in "intra-nasal", "nasal", not "intra")."""
     return max(reversed(needs), key=lambda need: min(map(len, need)))
+
+
+class PhraseGate:
+    """Whether a text may match one of a table's phrases. A phrase can match only a text holding every string it
+    needs ("20% on day 1" needs "%", "on" and "day"); `gate` keeps the most telling one only. The most telling
+    strings of all phrases are looked for first, in one pass, and a text holding one is asked for the rest."""
+
+    def __init__(self, phrases: Iterable[str], flags: int = re.IGNORECASE) -> None:
+        self._needs = [sorted(_required(list(_parser.parse(phrase, flags)), shortest=1),
+                              key=lambda need: min(map(len, need)), reverse=True) for phrase in phrases]
+        self._always = any(not needs for needs in self._needs)  # a phrase that needs nothing may match any text
+        self._first = Strings.of(string for needs in self._needs if needs for string in needs[0])
+
+    def may_match(self, lowered: str) -> bool:
+        if self._always:
+            return True
+        if not self._first.any_in(lowered):
+            return False
+        return any(all(any(map(lowered.__contains__, need)) for need in needs) for needs in self._needs)
 
 
 def gate(phrase: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, Strings, gate, gate_index, led, lookup, words
+from .patterns import TIMES_SIGNS, PhraseGate, Strings, gate, gate_index, led, lookup, words
 from .text import has_digit, short_text_cache
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
@@ -193,6 +193,7 @@ _TIMES_SINCE_FIRST = led(
 _HYPHEN_POINT = re.compile(rf"(\d{{1,3}})[-\s]({words(TIME_UNITS)})s?\b", re.I)
 _POINT = led(rf"(?:\b(?P<unit>{words(TIME_UNITS)})s?\.?\s{{0,2}})?(?P<n>[+-]?\d{{1,4}})", re.I)
 _OPTIONAL = led("|".join(rf"\b{phrase}" for phrase in OPTIONAL_PHRASES), re.I)
+_OPTIONAL_GATE = PhraseGate(OPTIONAL_PHRASES)
 _OPEN_ENDED = led("|".join(rf"\b{phrase}" for phrase in OPEN_ENDED_PHRASES), re.I)
 _CLAUSE_END = re.compile(r"[.;]\s|\.$")
 _ORDINAL_NOUN = led(rf"\b(?P<ordinal>{words(ORDINALS)})[,\s]{{1,3}}(?:[\w,-]{{1,20}}\s{{1,3}}){{0,2}}?{_NOUN}",
@@ -481,6 +482,8 @@ def _optional_spans(text: str) -> tuple[tuple[int, int], ...]:
     optional dose may be given on day 7") to the clause's end, or, for a bracketed "(if needed)" after a list,
     its last item."""
     spans: list[tuple[int, int]] = []
+    if not _OPTIONAL_GATE.may_match(text.lower()):
+        return ()
     for match in _OPTIONAL.finditer(text):
         reach = min(len(text), match.end() + _OPTIONAL_REACH)
         end_match = _CLAUSE_END.search(text, match.end(), reach)

@@ -41,6 +41,10 @@ def _int_or_text(digits: str) -> int | str:
     return int(digits) if len(digits) <= _MAX_INT_DIGITS else f"{digits[:12]}… ({len(digits):,} digits)"
 
 
+# One decoder for every document: `json.loads` given `parse_int` builds a decoder and its scanner for each call.
+_DECODER = json.JSONDecoder(parse_int=_int_or_text)
+
+
 def studies_in(text: str) -> list[Any]:
     """The study objects in a JSON document: a single study, an API page's `studies`, or an array."""
     # a text of fewer characters than the bound holds fewer values: counting its commas and braces is not needed
@@ -49,7 +53,7 @@ def studies_in(text: str) -> list[Any]:
         raise RecordError(f"the JSON holds about {values:,} values; documents of more than {MAX_JSON_VALUES:,} "
                           "are not read (a study holds a few thousand)")
     try:
-        document = json.loads(text, parse_int=_int_or_text)
+        document = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise RecordError(f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from error
     except RecursionError as error:
