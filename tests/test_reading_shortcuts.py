@@ -2,7 +2,8 @@
 
 Each shortcut makes the grammar faster without changing what it reads: strings gated in one pass, lookaheads
 written in both cases, patterns compiled for ASCII text, digits found by substring tests, one-sentence texts not
-split. If a shortcut read differently, a dose, schedule or cell type in the table would change with no reason a
+split, word lists written as trees, case-blind alternatives opened by a case-sensitive class, phrases gated by every
+string they need. If a shortcut read differently, a dose, schedule or cell type in the table would change with no reason a
 user could see; each is checked here against the plain form, on generated registry-like text and on the characters
 that make Unicode and ASCII matching differ.
 """
@@ -16,7 +17,17 @@ from hypothesis import strategies as st
 import trialdata.reading.arms  # noqa: F401  (every pattern compiled)
 from tests.test_properties import SETTINGS, _plain_sentences, registry_text
 from trialdata.grammar import cohorts, patterns, products, quantities, schedules
-from trialdata.grammar.patterns import WORD_TREES, PhraseGate, Strings, ascii_twin, gate_index, plain_ascii, words
+from trialdata.grammar.patterns import (
+    LED,
+    WORD_TREES,
+    PhraseGate,
+    Strings,
+    ascii_twin,
+    compile_fast,
+    gate_index,
+    plain_ascii,
+    words,
+)
 from trialdata.grammar.sentences import split_sentences
 from trialdata.grammar.text import has_digit
 
@@ -173,3 +184,27 @@ def test_a_phrase_gate_asks_for_every_string_a_phrase_needs():
     assert not gate.may_match("on day 1, 10 mg")  # "day" and "on" without "%"
     assert not gate.may_match("a split decision")
     assert PhraseGate([r"\d+", "x"]).may_match("anything")  # a phrase needing nothing opens every text
+
+
+_CASE_BLIND = [(source, flags) for _, source, flags in LED if flags & re.IGNORECASE]
+
+
+@SETTINGS
+@given(st.one_of(registry_text, odd_text))
+@example("\u212aeratinocytes; \u017fingle do\u017fe; \u0130SLETS; \u0131nfusion; SHAM; Placebo; soc; SOC")
+def test_case_blind_alternations_match_as_re_compiles_them(text):
+    """Every case-blind pattern of the grammar, its alternatives opened by a case-sensitive class of their first
+    letter's cases, finds what `re.compile` of the same source finds, on text holding the letters that fold."""
+    assert len(_CASE_BLIND) > 60
+    for source, flags in _CASE_BLIND:
+        fast, plain = compile_fast(source, flags), re.compile(source, flags)
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)], source[:80]
+
+
+def test_a_fast_compilation_keeps_the_pattern_its_groups_and_scoped_cases():
+    fast = compile_fast(r"\b(?P<word>sham|solvent|(?-i:SOC)|x(?:y|z))s?\b", re.IGNORECASE)
+    assert fast.pattern.startswith(r"\b(?P<word>") and fast.groupindex == {"word": 1}
+    assert fast.search("the SOLVENTS").group("word") == "SOLVENT"
+    assert fast.search("standard of care (SOC)") and not fast.search("soc")
+    assert fast.search("\u017fham")  # the long s is an s without regard to case
