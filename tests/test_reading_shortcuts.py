@@ -3,9 +3,9 @@
 Each shortcut makes the grammar faster without changing what it reads: strings gated in one pass, lookaheads
 written in both cases, patterns compiled for ASCII text, digits found by substring tests, one-sentence texts not
 split, word lists written as trees, case-blind alternatives opened by a case-sensitive class, phrases gated by every
-string they need. If a shortcut read differently, a dose, schedule or cell type in the table would change with no reason a
-user could see; each is checked here against the plain form, on generated registry-like text and on the characters
-that make Unicode and ASCII matching differ.
+string they need. If a shortcut read differently, a dose, schedule or cell type in the table would change with no
+reason a user could see; each is checked here against the plain form, on generated registry-like text and on the
+characters that make Unicode and ASCII matching differ.
 """
 
 import re
