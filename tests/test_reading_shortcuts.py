@@ -49,6 +49,8 @@ def test_strings_found_in_one_pass_are_the_substrings(text, strings):
     rows = gate_index([strings[:3], strings[3:]])
     assert rows.opened(lowered) == [row for row, needs in enumerate([strings[:3], strings[3:]])
                                     if any(s in lowered for s in needs)]
+    assert set(rows.opening(lowered)) == {row for row, needs in enumerate([strings[:3], strings[3:]])
+                                          if any(s and s in lowered for s in needs)}
 
 
 def test_the_letters_re_folds_case_blind_are_listed():

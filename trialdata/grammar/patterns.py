@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import _sre
 import re
-from collections.abc import Iterable
-from itertools import repeat
+from collections.abc import Iterable, Iterator
+from itertools import chain, repeat
 from operator import itemgetter
 from re import _compiler, _parser  # the standard library's own pattern parser and compiler (see `compile_fast`)
 
@@ -344,6 +344,13 @@ class Strings:
         found = self.found(lowered) if found is None else found
         return sorted(set().union(*map(self._rows.get, found, repeat(()))))
 
+    def opening(self, lowered: str) -> Iterator[int]:
+        """The rows the text's strings open, as they are found (a row may come more than once; the empty string's
+        rows are not among them): for a caller that stops at the first row it wants."""
+        if self._iter is None:
+            return iter(())
+        return chain.from_iterable(map(self._rows.__getitem__, map(_SECOND, self._iter(lowered))))
+
 
 _SECOND = itemgetter(1)
 
@@ -416,7 +423,7 @@ class PhraseGate:
         if self._always:
             return True
         holds = lowered.__contains__
-        for phrase in self._first.opened(lowered):
+        for phrase in self._first.opening(lowered):
             for need in self._needs[phrase][1:]:
                 if not any(map(holds, need)):
                     break
