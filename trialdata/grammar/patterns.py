@@ -269,8 +269,11 @@ def compile_fast(source: str, flags: int = 0) -> re.Pattern[str]:
     names: list[str | None] = [None] * parsed.state.groups
     for name, index in groups.items():
         names[index] = name
-    return _sre.compile(source, flags | parsed.state.flags, _compiler._code(parsed, flags), parsed.state.groups - 1,
-                        groups, tuple(names))
+    try:
+        return _sre.compile(source, flags | parsed.state.flags, _compiler._code(parsed, flags),
+                            parsed.state.groups - 1, groups, tuple(names))
+    except (AttributeError, TypeError):  # another Python's internals: the plain compilation matches the same
+        return re.compile(source, flags)
 
 
 def _sensitive_starts(items, blind: bool, ascii_only: bool) -> None:
