@@ -165,7 +165,8 @@ def test_a_table_whose_letters_fold_together_keeps_its_flat_list():
 
 
 GATED_TABLES = [(cohorts._FRACTION_GATE, cohorts.FRACTION_PHRASES),
-                (schedules._OPTIONAL_GATE, schedules.OPTIONAL_PHRASES)]
+                (schedules._OPTIONAL_GATE, schedules.OPTIONAL_PHRASES),
+                (schedules._SEVERAL_GATE, schedules.SEVERAL_PHRASES)]
 _ASCII = st.characters(codec="ascii")
 
 

@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from .patterns import TIMES_SIGNS, PhraseGate, Strings, gate, gate_index, led, lookup, words
+from .patterns import TIMES_SIGNS, PhraseGate, Strings, gate_index, led, lookup, words
 from .text import has_digit, short_text_cache
 from .vocabulary import (
     ADMINISTRATION_NOUNS,
@@ -419,13 +419,13 @@ def _phases_with_total(text: str, anchors: list[_Clue], clues: list[_Clue]) -> S
 
 
 _SEVERAL = led("|".join(rf"\b{phrase}" for phrase in SEVERAL_PHRASES), re.I)
-_SEVERAL_GATE = Strings.of(frozenset().union(*(gate(phrase) for phrase in SEVERAL_PHRASES)))
+_SEVERAL_GATE = PhraseGate(SEVERAL_PHRASES)
 
 
 def find_several(text: str) -> str | None:
     """The words that speak of several administrations without counting them ("the first NK cell infusion")."""
     lowered = text.lower()
-    match = _SEVERAL.search(text) if _SEVERAL_GATE.any_in(lowered) else None
+    match = _SEVERAL.search(text) if _SEVERAL_GATE.may_match(lowered) else None
     return match.group(0) if match else None
 
 
@@ -481,9 +481,9 @@ def _optional_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where conditional doses are written, merged: from the start of an optional phrase's clause ("a fourth,
     optional dose may be given on day 7") to the clause's end, or, for a bracketed "(if needed)" after a list,
     its last item."""
-    spans: list[tuple[int, int]] = []
     if not _OPTIONAL_GATE.may_match(text.lower()):
         return ()
+    spans: list[tuple[int, int]] = []
     for match in _OPTIONAL.finditer(text):
         reach = min(len(text), match.end() + _OPTIONAL_REACH)
         end_match = _CLAUSE_END.search(text, match.end(), reach)
