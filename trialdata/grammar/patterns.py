@@ -426,7 +426,11 @@ class PhraseGate:
         if self._always:
             return True
         holds = lowered.__contains__
+        asked: set[int] = set()  # each phrase once, however often its strings recur: a text is read in linear time
         for phrase in self._first.opening(lowered):
+            if phrase in asked:
+                continue
+            asked.add(phrase)
             for need in self._needs[phrase][1:]:
                 if not any(map(holds, need)):
                     break
