@@ -125,11 +125,12 @@ async def upload(browser: Browser, base: str, files: list[Path], timeout_ms: flo
         await context.close()
 
 
-async def run_hostile(browser: Browser, base: str, server_rss, queries: list[str], folder: Path, browsers: int,
-                      hostile: int, visits: int, timeout_ms: float) -> HostileRun:
-    """The three phases; `server_rss()` reads the server's RSS (KiB, children included)."""
+async def run_hostile(browser: Browser, attackers: Browser, base: str, server_rss, queries: list[str], folder: Path,
+                      browsers: int, hostile: int, visits: int, timeout_ms: float) -> HostileRun:
+    """The three phases; `server_rss()` reads the server's RSS (KiB, children included). The hostile sessions
+    (and the warm-up upload) use `attackers`, a browser of their own, so that it can run at a lower priority."""
     run = HostileRun()
-    await upload(browser, base, [ROOT / "seeds" / "NCT01724398.json"], timeout_ms, [], run.errors)
+    await upload(attackers, base, [ROOT / "seeds" / "NCT01724398.json"], timeout_ms, [], run.errors)
     await asyncio.sleep(SETTLE_SECONDS)  # the warm-up upload's session expires too
     run.rss_baseline = server_rss()
     await asyncio.gather(*(browse(browser, base, queries[n:] + queries[:n], visits, timeout_ms, run.quiet,
@@ -141,7 +142,7 @@ async def run_hostile(browser: Browser, base: str, server_rss, queries: list[str
 
     async def attack(number: int) -> None:
         await asyncio.sleep(number * 1.5)  # uploads arrive one after another while the browsing goes on
-        await upload(browser, base, [pages[number], *corpus], timeout_ms, run.uploads, run.errors)
+        await upload(attackers, base, [pages[number], *corpus], timeout_ms, run.uploads, run.errors)
 
     async def sample_peak() -> None:
         while True:

@@ -296,6 +296,32 @@ def test_json_and_zip_uploads_add_their_studies() -> None:
     assert any("bulk.zip/97/broken.json" in as_read(e.value) and "not valid JSON" in as_read(e.value) for e in at.error)
 
 
+def test_a_large_upload_is_loaded_whole_and_picked_up_to_the_default_arms() -> None:
+    """An upload of many trials draws its first trials up to MAX_DEFAULT_ARMS arms, as a records folder does: all of
+    them side by side is a wall of rows that takes seconds to draw. The rest load, and can be picked."""
+    from trialdata.filters import MAX_DEFAULT_ARMS
+
+    data = json.loads((ROOT / "seeds" / "NCT01724398.json").read_text(encoding="utf-8"))  # four arms
+    studies = [copy_with_id(data, f"NCT0999{n:04d}") for n in range(20)]
+    at = run()
+    at.file_uploader(key="uploader").set_value([
+        ("page.json", json.dumps({"studies": studies}).encode(), "application/json"),
+    ]).run()
+    assert not at.exception
+    assert metrics(at)["Trials loaded"] == str(BUNDLED_TRIALS + 20)
+    uploaded = {f"NCT0999{n:04d}" for n in range(20)}
+    picked = set(at.multiselect(key="trial").value) & uploaded
+    assert picked == {f"NCT0999{n:04d}" for n in range(MAX_DEFAULT_ARMS // 4)}
+    shown = state(at).arms
+    assert len(shown[shown["trial_id"].isin(uploaded)]) == MAX_DEFAULT_ARMS
+    assert uploaded <= set(at.multiselect(key="trial").options)
+    assert any(f"{20 - MAX_DEFAULT_ARMS // 4:,} more uploaded trial(s) are loaded but not picked" in c.value
+               for c in at.caption)
+    at.multiselect(key="trial").select("NCT09990019").run()  # a trial not picked at first can be
+    shown = state(at).arms
+    assert not at.exception and (shown["trial_id"] == "NCT09990019").sum() == 4
+
+
 def copy_with_id(study: dict, nct: str) -> dict:
     copied = json.loads(json.dumps(study))
     copied["protocolSection"]["identificationModule"]["nctId"] = nct

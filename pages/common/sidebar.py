@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from trialdata import Trial, arms_frame
-from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, filter_options
+from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, default_trials, filter_options
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
 from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_files, stamped_record_files
@@ -30,6 +30,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
 PARSED_UPLOADS = "parsed_uploads"  # this session's uploads, read: freed with the session, never shared
 UPLOAD_PROBLEMS = "upload_problems"
+NOT_PICKED = "upload_not_picked"  # how many trials the last upload added without picking them
 SHOWN_PROBLEMS = 5  # error boxes in the sidebar; the rest are counted there and listed on Compare arms
 PAGE_STATE = "page_state"  # the last page state drawn, for callbacks that run before the next one is built
 TRIALS_BEFORE = "trials_before"  # the Trials list as last drawn, to tell which trials a change adds
@@ -132,21 +133,28 @@ def take_uploads() -> None:
     st.session_state[UPLOADS] = kept
     st.session_state[UPLOAD_PROBLEMS] = unkept
     st.session_state["upload_errors"] = [str(problem) for problem in problems]
+    st.session_state[NOT_PICKED] = 0
     if added:
         show_added(arms_frame(added))
 
 
 def show_added(added: pd.DataFrame) -> None:
-    """Select what an upload adds: its trials and arms, and any new type or phase where all were selected.
+    """Select what an upload adds: its first trials up to `MAX_DEFAULT_ARMS` arms (every trial of a small upload)
+    and their arms, and any new type or phase where all were selected.
 
-    Filters hold explicit choices, so without this an uploaded trial would load but stay filtered out.
+    Filters hold explicit choices, so without this an uploaded trial would load but stay filtered out. An upload
+    of a hundred trials is not all picked, as a records folder of a hundred is not: every arm side by side is a
+    wall of rows, and drawing it took the uploader's page 7 s instead of 4. The rest are loaded, listed in
+    Trials and compared on Across trials, and the sidebar says how many.
     """
     shown = st.session_state.get(PAGE_STATE)
     before = shown.loaded.options if shown is not None else None
     new = filter_options(added)
+    first = default_trials(added)
+    st.session_state[NOT_PICKED] = len(new.trials) - len(first)
     for key, new_values, old_values in (
-        ("trial", new.trials, None),
-        ("arm", new.arms, None),
+        ("trial", first, None),
+        ("arm", arms_of(added, first), None),
         ("type", new.arm_types, before.arm_types if before else None),
         ("phase", new.phases, before.phases if before else None),
     ):
@@ -232,6 +240,11 @@ def uploader() -> None:
     added = st.session_state.get(UPLOADS, {})
     if added:
         box.caption(f"Added this session: {markdown_literal(', '.join(sorted(added)))}")
+    not_picked = st.session_state.get(NOT_PICKED, 0)
+    if not_picked:
+        box.caption(f"{not_picked:,} more uploaded trial(s) are loaded but not picked, so that at most "
+                    f"{MAX_DEFAULT_ARMS} arms are drawn at first: pick them in Trials, or compare every trial on "
+                    "Across trials.")
 
 
 def build_sidebar(arm_filters: bool = True) -> PageState:
