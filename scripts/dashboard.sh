@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements.txt
+set -a
+. scripts/server.env
+set +a
 exec .venv/bin/streamlit run app.py --server.headless true --server.port "${PORT:-8501}" \
   --browser.gatherUsageStats false

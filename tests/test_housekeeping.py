@@ -5,6 +5,7 @@ names of Streamlit's session storage, uploaded-file manager and media-file manag
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -101,3 +102,33 @@ def test_one_sweep_shuts_an_expired_upload_session_down_and_lets_its_files_go() 
     assert list(uploads.file_storage) == ["connected"]
     assert not sweep_once(runtime)  # nothing left to let go
     assert not sweep_once(SimpleNamespace())  # a runtime without those names: nothing happens
+
+
+def _environment_of(pid: int) -> dict[str, str]:
+    pairs = (entry.split("=", 1) for entry in Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if entry)
+    return dict(pair for pair in pairs if len(pair) == 2)  # type: ignore[misc]
+
+
+def test_the_server_runs_on_the_allocator_that_gives_memory_back_and_its_upload_worker_does_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory figures of docs/load-test.md hold for a server started as scripts/dashboard.sh starts it (with
+    scripts/server.env) and as the tests start it; the upload worker stays on Python's allocator, which reads
+    faster."""
+    from tests.e2e.conftest import ROOT, free_port, server_environment, start_streamlit
+    from trialdata import isolated
+
+    assert server_environment() == {"PYTHONMALLOC": "malloc", "MALLOC_ARENA_MAX": "1"}
+    assert ". scripts/server.env" in (ROOT / "scripts" / "dashboard.sh").read_text(encoding="utf-8")
+    process = start_streamlit(ROOT / "app.py", free_port())
+    try:
+        environment = _environment_of(process.pid)
+        assert environment["PYTHONMALLOC"] == "malloc" and environment["MALLOC_ARENA_MAX"] == "1"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    monkeypatch.setenv("PYTHONMALLOC", "malloc")
+    worker = isolated._Worker(isolated.UPLOAD_MEMORY_BYTES)
+    try:
+        assert _environment_of(worker.process.pid)["PYTHONMALLOC"] == "pymalloc"
+    finally:
+        worker.stop()

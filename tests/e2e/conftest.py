@@ -34,10 +34,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_environment() -> dict[str, str]:
+    """The variables scripts/server.env sets for the dashboard server, so that tests run it as it is run."""
+    pairs = (line.split("=", 1) for line in (ROOT / "scripts" / "server.env").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.lstrip().startswith("#"))
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
 def start_streamlit(app: Path, port: int, records: Path | None = None) -> subprocess.Popen[bytes]:
     """Start `streamlit run app` on localhost:port (on the records folder `records`, else the bundled seeds/) and
     wait until it answers its health check."""
-    env = {**os.environ, "TRIALDATA_RECORDS": str(records)} if records else None
+    env = {**os.environ, **server_environment(), **({"TRIALDATA_RECORDS": str(records)} if records else {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--global.developmentMode", "false",
