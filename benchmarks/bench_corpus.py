@@ -18,14 +18,15 @@ the largest total resident memory of it and its workers sampled every 0.1 s from
 
 With `--export`, whole processes instead, imports and start-up included, as an analyst runs them:
 
-- export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core), with an
-            empty parsed-record cache (cold: it reads every file and writes the cache) and again with the cache
-            that run wrote (warm);
+- export:   `python -m trialdata export CORPUS --out FILE.csv` (its default workers: one per core): its first
+            run (an empty cache folder), with a cold cache (the grammar's compiled patterns kept, no parsed
+            record), with a warm cache (the records the cold run kept), and with the cache off; with
+            `--peer DIR`, that checkout's export too;
 - ctgforge: ctgforge 0.2.5 (benchmarks/requirements.txt), `flatten_core` of each study's JSON, `to_dataframe`,
             then CSV to a file: the peer library's flattening of the same studies, without any dose reading.
 
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] [--repeats 5] [--peer /path/to/other/checkout]
-    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --export [--repeats 5]
+    .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --export [--repeats 5] [--peer /path/to/other/checkout]
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --repeated 5 [--repeats 5]
     .venv/bin/python benchmarks/bench_corpus.py [CORPUS] --copies 100000 --repeats 2
 
@@ -87,25 +88,64 @@ to_dataframe([flatten_core(json.loads(path.read_bytes())) for path in files]).to
 """
 
 
-def _whole(argv: list[str], cache: str) -> float:
+def _whole(argv: list[str], cache: str, cwd: Path = ROOT) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env={**os.environ, "TRIALDATA_CACHE": cache})
+    subprocess.run(argv, check=True, capture_output=True, cwd=cwd, env=_export_environment(cache))
     return time.perf_counter() - started
 
 
-def export_against_ctgforge(corpus: Path, repeats: int, out: Path) -> dict[str, list[float]]:
-    """Whole-process seconds of the export (cold: an empty parsed-record cache, written as it reads; warm: the
-    cache the previous cold run wrote) and of ctgforge on the same files, in turns."""
-    export = [sys.executable, "-m", "trialdata", "export", str(corpus), "--out", str(out / "arms.csv")]
+def _export_environment(cache: str) -> dict[str, str]:
+    """The environment an analyst's shell gives: Python writes and reuses its bytecode (ctgforge's and pandas' is
+    written when they are installed; a checkout's is written on its first run), which a `PYTHONDONTWRITEBYTECODE`
+    set for the test suite would deny the export alone: it would compile the library's source in every process."""
+    environment = {**os.environ, "TRIALDATA_CACHE": cache}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
+
+
+EXPORT_RUNS = ("ctgforge", "export, first run", "export, cold cache", "export, warm cache", "export, cache off")
+
+
+def export_against_ctgforge(corpus: Path, repeats: int, out: Path, peer: Path | None = None) -> dict[str, list[float]]:
+    """Whole-process seconds of the export and of ctgforge on the same files, in turns (each turn in another
+    order). The export runs four ways: its first run (an empty cache folder: the grammar's patterns compiled and
+    kept, every file read and its parsed records kept), with a cold cache (the compiled patterns kept, no parsed
+    record: a folder never exported or opened), with a warm cache (the records the cold run kept), and with the
+    cache off. With `peer`, another checkout's export with an empty cache folder and with the cache off."""
+    def export(root: Path) -> list[str]:
+        return [sys.executable, "-m", "trialdata", "export", str(corpus), "--out", str(out / "arms.csv")]
+
     ctgforge = [sys.executable, "-c", _CTGFORGE, str(corpus), str(out / "ctgforge.csv")]
-    runs: dict[str, list[float]] = {"export, cold cache": [], "export, warm cache": [], "ctgforge": []}
+    runs: dict[str, list[float]] = {name: [] for name in EXPORT_RUNS}
+    if peer is not None:
+        runs.update({"peer, first run": [], "peer, cache off": []})
+    _whole(export(ROOT), "off")  # bytecode written for this checkout (and the peer's) before any clock starts
+    if peer is not None:
+        _whole(export(peer), "off", peer)
     for turn in range(repeats):
         cache = out / f"cache-{turn}"
-        steps = [("export, cold cache", export), ("ctgforge", ctgforge)]
-        for name, argv in steps[turn % 2:] + steps[: turn % 2]:
-            runs[name].append(_whole(argv, str(cache)))
-        runs["export, warm cache"].append(_whole(export, str(cache)))
+        peer_cache = out / f"peer-cache-{turn}"
+
+        def cold_records(cache: Path = cache) -> float:
+            for records in cache.glob("parsed-*"):
+                shutil.rmtree(records)
+            return _whole(export(ROOT), str(cache))
+
+        steps = [
+            ("ctgforge", lambda: _whole(ctgforge, "off")),
+            ("export, first run", lambda cache=cache: _whole(export(ROOT), str(cache))),
+            ("export, cold cache", cold_records),
+            ("export, warm cache", lambda cache=cache: _whole(export(ROOT), str(cache))),
+            ("export, cache off", lambda: _whole(export(ROOT), "off")),
+        ]
+        if peer is not None:
+            steps += [("peer, first run", lambda peer_cache=peer_cache: _whole(export(peer), str(peer_cache), peer)),
+                      ("peer, cache off", lambda: _whole(export(peer), "off", peer))]
+        shift = turn % 2  # ctgforge before the export's runs in one turn, after them in the next
+        for name, step in steps[shift:] + steps[:shift]:
+            runs[name].append(step())
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(peer_cache, ignore_errors=True)
     return runs
 
 
@@ -210,13 +250,15 @@ def main() -> None:
         return
     if args.export:
         with tempfile.TemporaryDirectory() as out:
-            runs = export_against_ctgforge(args.corpus, args.repeats, Path(out))
+            runs = export_against_ctgforge(args.corpus, args.repeats, Path(out),
+                                           args.peer.resolve() if args.peer else None)
         medians = {name: statistics.median(times) for name, times in runs.items()}
         print(f"{studies} studies from {args.corpus}, {args.repeats} turns, whole processes, medians:")
         for name, seconds in medians.items():
             print(f"  {name:18s} {seconds:7.3f} s  (all: {', '.join(f'{t:.2f}' for t in runs[name])})")
-        for name in ("export, cold cache", "export, warm cache"):
-            print(f"  {name} / ctgforge = {medians[name] / medians['ctgforge']:.2f}x")
+        for name in medians:
+            if name != "ctgforge":
+                print(f"  {name} / ctgforge = {medians[name] / medians['ctgforge']:.2f}x")
         if args.json_out:
             args.json_out.write_text(json.dumps({"studies": studies, "runs": runs, "medians": medians,
                                                  "when": time.strftime("%Y-%m-%d %H:%M")}, indent=1))

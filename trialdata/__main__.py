@@ -4,19 +4,18 @@ measures the table against a gold standard read by hand."""
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
 
-from .bulk import load_arms_frame
-from .export import ExportSettings, to_csv, to_json, to_xlsx, write_csv
-from .fetch import FetchError, fetch_study
-from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
-from .load import printable
-from .scoring import library_arms, read_gold, score
+from .export_rows import ExportSettings, write_csv_rows
+from .rows import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 
+# What a command does not use is imported when it runs: a CSV export never imports pandas (a third of its time on
+# a folder of real records), the network client or the scorer.
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-_WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
+FORMATS = ("csv", "json", "xlsx")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,8 +34,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--weight-kg must be between 1 and 500, got {args.weight_kg:g}")
     if not 0.1 <= args.bsa_m2 <= 3.5:
         parser.error(f"--bsa-m2 must be between 0.1 and 3.5, got {args.bsa_m2:g}")
-    result = load_arms_frame(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers,
-                             bsa_m2=args.bsa_m2, fork=True)  # the command line runs no other thread
+    return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Exit 0 when at least one record was read and the table written, 1 otherwise."""
+    from .bulk import TABLE_COLUMNS, load_arms_rows
+    from .load import printable
+
+    result = load_arms_rows(args.paths or [DEFAULT_SEEDS], args.weight_kg, workers=args.workers,
+                            bsa_m2=args.bsa_m2, fork=True)  # the command line runs no other thread
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.trials:
@@ -44,13 +51,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     settings = ExportSettings(weight_kg=args.weight_kg, bsa_m2=args.bsa_m2,
                               records=", ".join(str(path) for path in args.paths or [DEFAULT_SEEDS]))
-    if args.out is None:
-        return _to_stdout(_WRITERS[args.format](result.arms, settings=settings))
     try:
+        if args.format == "csv" and args.out is None:
+            text = io.StringIO(newline="")
+            write_csv_rows(result.rows, TABLE_COLUMNS, text, settings)
+            return _to_stdout(text.getvalue().encode("utf-8"))
         if args.format == "csv":
-            write_csv(result.arms, args.out, settings=settings)  # written as it is made, never held whole
-        else:
-            args.out.write_bytes(_WRITERS[args.format](result.arms, settings=settings))
+            with args.out.open("w", encoding="utf-8", newline="") as handle:  # written as it is made
+                write_csv_rows(result.rows, TABLE_COLUMNS, handle, settings)
+            return 0
+        from .export import to_json, to_xlsx
+        from .frames import rows_frame
+
+        data = {"json": to_json, "xlsx": to_xlsx}[args.format](rows_frame(result.rows, TABLE_COLUMNS),
+                                                               settings=settings)
+        if args.out is None:
+            return _to_stdout(data)
+        args.out.write_bytes(data)
     except OSError as error:  # a missing folder, a folder, a full or read-only disk
         print(f"cannot write {printable(str(args.out))}: {error.strerror or error}", file=sys.stderr)
         return 1
@@ -73,6 +90,8 @@ def _to_stdout(data: bytes) -> int:
 
 def _fetch(nct_ids: list[str], out_dir: Path) -> int:
     """Exit 0 when every study was saved, 1 when one could not be fetched, 2 for a malformed NCT number."""
+    from .fetch import FetchError, fetch_study
+
     status = 0
     for nct_id in nct_ids:
         try:
@@ -90,6 +109,9 @@ def _fetch(nct_ids: list[str], out_dir: Path) -> int:
 
 def _score(gold: Path, paths: list[Path]) -> int:
     """Exit 0 after printing the scores, 1 when the gold or the records cannot be read."""
+    from .bulk import load_arms_frame
+    from .scoring import library_arms, read_gold, score
+
     try:
         expected = read_gold(gold)
     except (OSError, KeyError, ValueError) as error:
@@ -110,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the arm-by-arm comparison table")
     export.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="record files or folders of them (default: the bundled seeds/)")
-    export.add_argument("--format", choices=sorted(_WRITERS), default="csv")
+    export.add_argument("--format", choices=FORMATS, default="csv")
     export.add_argument("--out", type=Path, help="file to write; CSV and JSON go to stdout without it")
     export.add_argument("--weight-kg", type=float, default=DEFAULT_WEIGHT_KG,
                         help="reference body weight for converting flat and per-m² doses to cells/kg (default 70)")

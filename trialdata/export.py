@@ -1,7 +1,8 @@
 """Frames -> the comparison table as CSV, XLSX or JSON bytes, safe to open in a spreadsheet.
 
-The table's columns are a contract with users' own analyses (see README), so
-they are listed once here. Every row carries what traces it back to the
+The table's columns, a contract with users' own analyses (see README), are
+listed once, in `export_rows`, which also writes the command line's CSV without
+pandas. Every row carries what traces it back to the
 dashboard: the arm's chart code, its trial's phases and conditions, and the
 reference patient its doses were converted at; the workbook adds a sheet of
 the settings and filters that produced it, and the formatting an analyst would
@@ -16,46 +17,24 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from .frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG, administrations_frame, arm_codes, quote_source
+from .export_rows import (
+    ACROSS_COLUMNS,
+    FLAG_COLUMNS,
+    LIST_COLUMNS,
+    TABLE_COLUMNS,
+    ExportSettings,
+    neutralize,
+)
+from .frames import administrations_frame, arm_codes, quote_source
 
-TABLE_COLUMNS = [
-    "chart_code", "trial_id", "trial_title", "trial_phases", "conditions", "arm", "applies_to", "arm_type", "phase",
-    "phase_from_trial", "cellular", "cell_type", "route", "dose_per_administration", "dose_unit", "population",
-    "dose_cells_per_kg", "dose_converted", "administrations", "interval_days", "administration_days",
-    "cumulative_dose", "cumulative_cells_per_kg", "reference_weight_kg", "reference_bsa_m2", "flags", "source",
-]
-# The across-trials table: each arm with its trial's facts, and its dose in cells/kg whether stated so or converted.
-ACROSS_COLUMNS = [
-    "chart_code", "trial_id", "trial_title", "conditions", "trial_phases", "status", "start_year", "cell_type",
-    "cell_source", "arm", "applies_to", "arm_type", "phase", "phase_from_trial", "cellular", "route",
-    "dose_per_administration", "dose_unit", "population", "dose_cells_per_kg",
-    "dose_converted", "administrations", "interval_days", "administration_days", "cumulative_dose",
-    "cumulative_cells_per_kg", "reference_weight_kg", "reference_bsa_m2", "flags", "source", "cell_source_quote",
-]
+__all__ = ["ACROSS_COLUMNS", "TABLE_COLUMNS", "ExportSettings", "comparison_table", "neutralize", "settings_table",
+           "to_csv", "to_json", "to_xlsx", "write_csv"]
 
-
-@dataclass(frozen=True)
-class ExportSettings:
-    """What produced an export, written beside its rows so that a table on a slide traces back to its charts."""
-
-    weight_kg: float = DEFAULT_WEIGHT_KG
-    bsa_m2: float = DEFAULT_BSA_M2
-    codes: Mapping[str, str] | None = None  # the dashboard's chart codes; None: numbered over the exported arms
-    filters: tuple[tuple[str, str], ...] = ()  # (filter, what was chosen), as the user set them
-    records: str = ""  # what was loaded: a folder, a number of files
-    made_at: datetime | None = None  # None: now
-
-
-_FLAG_COLUMNS = {"cellular", "dose_converted", "phase_from_trial"}
-_LIST_COLUMNS = {"conditions", "trial_phases", "status"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_HEADERS = {
     "dose_per_administration": "dose_per_administration (in dose_unit)",
     "interval_days": "interval_days (days)",
@@ -79,9 +58,9 @@ def comparison_table(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS,
         table["reference_weight_kg"] = settings.weight_kg
     if "reference_bsa_m2" in columns:
         table["reference_bsa_m2"] = settings.bsa_m2
-    for column in _FLAG_COLUMNS.intersection(columns):
+    for column in FLAG_COLUMNS.intersection(columns):
         table[column] = table[column].map(lambda v: "true" if v else "false")
-    for column in _LIST_COLUMNS.intersection(columns):
+    for column in LIST_COLUMNS.intersection(columns):
         table[column] = arms[column].map(lambda values: "; ".join(values or ()) if isinstance(values, tuple) else "")
     if "administration_days" in columns:
         table["administration_days"] = arms["administration_days"].map(lambda days: ";".join(f"{d:g}" for d in days))
@@ -112,9 +91,9 @@ def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: Ex
     rows = []
     for record in table.to_dict(orient="records"):
         record = {key: _plain(value) for key, value in record.items()}
-        for column in _FLAG_COLUMNS.intersection(columns):
+        for column in FLAG_COLUMNS.intersection(columns):
             record[column] = record[column] == "true"
-        for column in _LIST_COLUMNS.intersection(columns):
+        for column in LIST_COLUMNS.intersection(columns):
             record[column] = [v for v in (record[column] or "").split("; ") if v]
         if "administration_days" in record:
             record["administration_days"] = [float(d) for d in record["administration_days"].split(";") if d]
@@ -132,7 +111,7 @@ def to_xlsx(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: Ex
     buffer = io.BytesIO()
     administrations = administrations_frame(arms).drop(columns=["arm_key", "series"])
     table = _safe(comparison_table(arms, columns, settings))
-    for column in _FLAG_COLUMNS.intersection(columns):
+    for column in FLAG_COLUMNS.intersection(columns):
         table[column] = table[column] == "true"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheets = {"Arms": _for_worksheet(table), "Administrations": _for_worksheet(_safe(administrations)),
@@ -227,13 +206,6 @@ def _fit_cell(value: object) -> object:
         return value
     kept = WORKSHEET_CELL_CHARS - _CUT_ROOM
     return f"{value[:kept]} … [{len(value) - kept:,} more characters cut]"
-
-
-def neutralize(value: object) -> object:
-    """A text cell that a spreadsheet would read as a formula, prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,14 +7,15 @@ runs in time linear in its text, whatever the text holds.
 
 from __future__ import annotations
 
-import _sre
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain, repeat
 from operator import itemgetter
-from re import _compiler, _parser  # the standard library's own pattern parser and compiler (see `compile_fast`)
+from re import _parser  # the standard library's own pattern parser and compiler (see `compile_fast`)
 
 import ahocorasick
+
+from .compiled import compile_parsed, remembered
 
 
 def words(table: Iterable[str], plural: bool = False) -> str:
@@ -125,6 +126,10 @@ _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE"
 def _first_characters(source: str, flags: int) -> set[str] | None:
     """Character-class items (a literal, a range, \\d) covering every character a match of `source` can start
     with, read from the parsed pattern; None when no short list covers them."""
+    return remembered("first", source, flags, lambda: _read_first_characters(source, flags))  # type: ignore[return-value]
+
+
+def _read_first_characters(source: str, flags: int) -> set[str] | None:
     first: set[str] = set()
 
     def add_class(items) -> bool:
@@ -181,7 +186,7 @@ def led(source: str, flags: int = 0) -> re.Pattern[str]:
     pattern, never written by hand), so that `re` rejects other positions at once."""
     first = _first_characters(source, flags)
     if first is None:
-        return re.compile(source, flags)
+        return compile_parsed("plain", source, int(flags))
     lookahead = "[" + "".join(sorted(first)) + "]"
     if flags & re.IGNORECASE and all(map(_ascii_item, first)):
         lookahead = "(?-i:[" + "".join(sorted(first | _other_cases(first))) + "])"
@@ -226,7 +231,9 @@ def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     `pattern` itself when it holds a character that could fold to ASCII. A twin costs a compilation at start-up, so
     only the patterns that read the most text have one (the number scanner and the cell words: 1.5% of the
     reading's instructions on the MSC corpus)."""
-    if _folds_to_ascii(_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE)):
+    folds = remembered("folds", pattern.pattern, pattern.flags, lambda: _folds_to_ascii(
+        _parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE)))
+    if folds:
         return pattern
     return compile_fast(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
 
@@ -261,17 +268,17 @@ def compile_fast(source: str, flags: int = 0) -> re.Pattern[str]:
     matches the same characters. `re` tries an alternative that starts with a case-sensitive letter or class only
     where the text's character fits it, and enters every case-blind one: on the grammar's word lists, that is
     most of the time `re` spends. Compiled from the parsed pattern by the standard library's own compiler."""
+    flags = int(flags)
     if not flags & re.IGNORECASE:
-        return re.compile(source, flags)
-    parsed = _parser.parse(source, flags)
-    _sensitive_starts(parsed, blind=True, ascii_only=bool(flags & re.ASCII))
-    groups = parsed.state.groupdict
-    names: list[str | None] = [None] * parsed.state.groups
-    for name, index in groups.items():
-        names[index] = name
+        return compile_parsed("plain", source, flags)
+
+    def parsed() -> _parser.SubPattern:
+        tree = _parser.parse(source, flags)
+        _sensitive_starts(tree, blind=True, ascii_only=bool(flags & re.ASCII))
+        return tree
+
     try:
-        return _sre.compile(source, flags | parsed.state.flags, _compiler._code(parsed, flags),
-                            parsed.state.groups - 1, groups, tuple(names))
+        return compile_parsed("fast", source, flags, parsed)
     except (AttributeError, TypeError):  # another Python's internals: the plain compilation matches the same
         return re.compile(source, flags)
 
@@ -417,8 +424,8 @@ class PhraseGate:
     strings of all phrases are looked for first, in one pass, and a text holding one is asked for the rest."""
 
     def __init__(self, phrases: Iterable[str], flags: int = re.IGNORECASE) -> None:
-        self._needs = [sorted(_required(list(_parser.parse(phrase, flags)), shortest=1),
-                              key=lambda need: min(map(len, need)), reverse=True) for phrase in phrases]
+        self._needs = [sorted(_needs(phrase, int(flags), 1), key=lambda need: min(map(len, need)), reverse=True)
+                       for phrase in phrases]
         self._always = any(not needs for needs in self._needs)  # a phrase that needs nothing may match any text
         self._first = gate_index(needs[0] if needs else () for needs in self._needs)
 
@@ -442,7 +449,13 @@ class PhraseGate:
 def gate(phrase: str) -> frozenset[str]:
     """The most telling requirement of `phrase`: the one whose shortest string is longest. A phrase can match only
     a text holding one of its strings (case folded); an empty gate opens on every text."""
-    needs = _required(list(_parser.parse(phrase, re.IGNORECASE)))
+    needs = _needs(phrase, int(re.IGNORECASE), 2)
     return _best(needs) if needs else frozenset(("",))
+
+
+def _needs(phrase: str, flags: int, shortest: int) -> list[frozenset[str]]:
+    """`_required` of a phrase, parsed only when the compiled-pattern store lacks it."""
+    return remembered(f"needs{shortest}", phrase, flags,  # type: ignore[return-value]
+                      lambda: _required(list(_parser.parse(phrase, flags)), shortest))
 
 

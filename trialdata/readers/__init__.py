@@ -35,23 +35,33 @@ class Layout:
 
 
 # The readers are imported when a file is read, not before: they hold the grammar, whose hundreds of patterns
-# take a quarter of a second to compile, and a load answered from the parsed-record cache needs none of them.
+# take most of a second to compile, and a load answered from the parsed-record cache needs none of them. Once one
+# is imported, the patterns it compiled are kept for the next process (`grammar.compiled`).
 def _read_json(text: str, name: str) -> Iterable[Trial | RecordError]:
     from .ctgov import read_ctgov
 
+    _keep_compiled()
     return read_ctgov(text, name)
 
 
 def _read_text_record(text: str, name: str) -> Iterable[Trial | RecordError]:
     from .clinicalindex import read_clinicalindex
 
+    _keep_compiled()
     return [read_clinicalindex(text, name)]
 
 
 def _read_legacy_xml(text: str, name: str) -> Iterable[Trial | RecordError]:
     from .ctgov_xml import read_ctgov_xml
 
+    _keep_compiled()
     return read_ctgov_xml(text, name)
+
+
+def _keep_compiled() -> None:
+    from ..grammar import compiled
+
+    compiled.save()  # nothing to do once saved, or when every pattern came from the store
 
 
 LAYOUTS: tuple[Layout, ...] = (
