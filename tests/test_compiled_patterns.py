@@ -99,3 +99,16 @@ def test_another_versions_store_is_removed_when_this_one_is_written(tmp_path: Pa
     old.write_bytes(b"an older library's patterns")
     _export(str(tmp_path / "cache"), tmp_path / "arms.csv")
     assert not old.exists() and _store(tmp_path / "cache").exists()
+
+
+def test_a_program_sre_refuses_is_compiled_afresh(tmp_path: Path) -> None:
+    _export(str(tmp_path / "cache"), tmp_path / "first.csv")
+    store = _store(tmp_path / "cache")
+    stamp, entries = marshal.loads(store.read_bytes())
+    damaged = {key: (value[0], [1, 2, 3], *value[2:]) if key[0] in ("fast", "plain") else value
+               for key, value in entries.items()}
+    store.write_bytes(marshal.dumps((stamp, damaged)))
+    status, _, compiled_any, _ = _export(str(tmp_path / "cache"), tmp_path / "second.csv")
+    assert (status, compiled_any) == ("0", "False")
+    assert (tmp_path / "second.csv").read_bytes() == (tmp_path / "first.csv").read_bytes()
+    assert marshal.loads(store.read_bytes()) == (stamp, entries)  # the damaged programs written again, whole

@@ -6,8 +6,9 @@ more than reading the 809 studies of the MSC corpus on one core. What compiling 
 program `_sre` runs, the group names, and the facts `patterns` reads from a parsed pattern), the same for the same
 pattern, library and Python, so it is kept in one file beside the parsed records (see `cache_home`), keyed by the
 library's source and the Python that compiled it, and a process rebuilds each pattern from it in microseconds.
-This is what Python does for modules with its `__pycache__`. A missing, unreadable or other version's file is
-passed over: every pattern is compiled as if there were none, and the file written again.
+This is what Python does for modules with its `__pycache__`, and the file is trusted as those are: it is in the
+user's own cache folder. A missing, unreadable or other version's file is passed over, and an entry `_sre` refuses
+is compiled afresh: every such pattern is compiled as if there were no file, and the file written again.
 """
 
 from __future__ import annotations
@@ -69,8 +70,12 @@ def compile_parsed(kind: str, source: str, flags: int,
     def program() -> tuple:
         return program_of(parsed() if parsed is not None else _parser.parse(source, flags), flags)
 
-    final_flags, code, groups, groupindex, names = remembered(kind, source, flags, program)  # type: ignore[misc]
-    return _sre.compile(source, final_flags, code, groups, groupindex, names)
+    key = (kind, source, int(flags))
+    if key in _ENTRIES:
+        with contextlib.suppress(RuntimeError, TypeError, ValueError):  # `_sre` checks a program it is given
+            return _sre.compile(source, *_ENTRIES[key])  # type: ignore[arg-type]
+        del _ENTRIES[key]  # a damaged entry: compiled afresh, and the store written again
+    return _sre.compile(source, *remembered(kind, source, flags, program))  # type: ignore[arg-type]
 
 
 def program_of(tree: _parser.SubPattern, flags: int) -> tuple:
