@@ -121,3 +121,17 @@ def test_workers_are_counted_against_the_files_the_cache_lacks(corpus) -> None:
     assert load.files_to_read(files, enough=3) == 3
     load_paths([corpus])
     assert load.files_to_read(files) == 0
+
+
+def test_a_trial_larger_than_arrows_json_block_is_kept_whole(tmp_path) -> None:
+    """The batch is built by Arrow's JSON reader, which reads 1 MB blocks unless told otherwise: a record whose
+    title alone is 3 MB (as a hostile file's may be, within the 5 MB bound) is kept and given back whole."""
+    [seed] = load.read_file("NCT06740149.txt", (ROOT / "seeds" / "NCT06740149.txt").read_bytes()).trials
+    huge = seed.model_copy(update={"title": "x" * 3_000_000 + " “é” \u2028 end"})
+    cache = parsed_cache.ParsedCache(tmp_path)
+    cache.put("huge", [huge], [("NCT06740149.txt", "a problem", 2)])
+    cache.put("empty", [], [])
+    cache.flush()
+    again = parsed_cache.ParsedCache(tmp_path)
+    assert again.get("huge") == ([huge], [("NCT06740149.txt", "a problem", 2)])
+    assert again.get("empty") == ([], [])
