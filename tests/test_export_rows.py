@@ -21,10 +21,11 @@ from trialdata.export_rows import write_csv_rows
 from trialdata.frames import rows_frame
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-# Real records: the seeds, the six liver trials, and the gold folders read by hand from ClinicalTrials.gov.
-FOLDERS = [ROOT / "seeds", SHARED / "records", ROOT / "tests" / "data" / "gold" / "cell-therapies",
-           ROOT / "tests" / "data" / "gold" / "msc-2022"]
+DATA = ROOT / "tests" / "data"
+# Real records (the seeds, the gold folders read by hand from ClinicalTrials.gov, legacy XML records, products of
+# every kind) and the hostile corpus, whose titles and arms hold formulas, markup and control characters.
+FOLDERS = [ROOT / "seeds", DATA / "gold" / "cell-therapies", DATA / "gold" / "msc-2022", DATA / "legacy-xml",
+           DATA / "mixed-products", DATA / "hostile"]
 
 
 def _rows_csv(rows: list[tuple], export_settings: ExportSettings) -> bytes:
