@@ -320,6 +320,36 @@ def test_a_large_upload_is_loaded_whole_and_picked_up_to_the_default_arms() -> N
     at.multiselect(key="trial").select("NCT09990019").run()  # a trial not picked at first can be
     shown = state(at).arms
     assert not at.exception and (shown["trial_id"] == "NCT09990019").sum() == 4
+    # and the sidebar counts what is still waiting, not what the upload left
+    assert any(f"{20 - MAX_DEFAULT_ARMS // 4 - 1:,} more uploaded trial(s) are loaded but not picked" in c.value
+               for c in at.caption)
+    for trial in sorted(uploaded - picked - {"NCT09990019"}):
+        at.multiselect(key="trial").select(trial)
+    at.run()
+    assert not any("more uploaded trial(s) are loaded but not picked" in c.value for c in at.caption)
+
+
+# A real study whose dose (2.5×10^7 cells/kg) is above every seed's (at most 4.0×10^6): the slider's full range
+# over the seeds ends at 10^7, over both at 10^8.
+HIGH_DOSE = ROOT / "tests" / "data" / "gold" / "msc-2022" / "NCT05491135.json"
+
+
+def test_an_upload_widens_a_dose_range_left_at_full_width() -> None:
+    at = run()
+    assert at.select_slider(key="dose").value == (1e5, 1e7)
+    at.file_uploader(key="uploader").set_value([(HIGH_DOSE.name, HIGH_DOSE.read_bytes(), "application/json")]).run()
+    assert not at.exception
+    assert at.select_slider(key="dose").value == (1e5, 1e8)
+    assert 2.5e7 in set(state(at).arms["dose_cells_per_kg"])  # its arm is shown, not hidden by the old range
+
+
+def test_an_upload_keeps_a_dose_range_the_user_narrowed() -> None:
+    at = run()
+    at.select_slider(key="dose").set_value((2e5, 5e6)).run()
+    at.file_uploader(key="uploader").set_value([(HIGH_DOSE.name, HIGH_DOSE.read_bytes(), "application/json")]).run()
+    assert not at.exception
+    assert at.select_slider(key="dose").value == (2e5, 5e6)
+    assert "NCT05491135" not in set(state(at).arms["trial_id"])
 
 
 def copy_with_id(study: dict, nct: str) -> dict:

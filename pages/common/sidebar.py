@@ -17,7 +17,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from trialdata import Trial, arms_frame
-from trialdata.filters import CELLULAR_CHOICES, MAX_DEFAULT_ARMS, ArmFilter, arms_of, default_trials, filter_options
+from trialdata.filters import (
+    CELLULAR_CHOICES,
+    MAX_DEFAULT_ARMS,
+    ArmFilter,
+    FilterOptions,
+    arms_of,
+    default_trials,
+    filter_options,
+)
 from trialdata.frames import DEFAULT_BSA_M2, DEFAULT_WEIGHT_KG
 from trialdata.isolated import read_file_isolated
 from trialdata.load import RECORD_SUFFIXES, LoadResult, Problem, read_files, stamped_record_files
@@ -30,7 +38,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 UPLOADS = "uploaded_records"
 PARSED_UPLOADS = "parsed_uploads"  # this session's uploads, read: freed with the session, never shared
 UPLOAD_PROBLEMS = "upload_problems"
-NOT_PICKED = "upload_not_picked"  # how many trials the last upload added without picking them
+NOT_PICKED = "upload_not_picked"  # the trials the last upload added without picking them
 SHOWN_PROBLEMS = 5  # error boxes in the sidebar; the rest are counted there and listed on Compare arms
 PAGE_STATE = "page_state"  # the last page state drawn, for callbacks that run before the next one is built
 TRIALS_BEFORE = "trials_before"  # the Trials list as last drawn, to tell which trials a change adds
@@ -133,7 +141,7 @@ def take_uploads() -> None:
     st.session_state[UPLOADS] = kept
     st.session_state[UPLOAD_PROBLEMS] = unkept
     st.session_state["upload_errors"] = [str(problem) for problem in problems]
-    st.session_state[NOT_PICKED] = 0
+    st.session_state[NOT_PICKED] = ()
     if added:
         show_added(arms_frame(added))
 
@@ -151,7 +159,8 @@ def show_added(added: pd.DataFrame) -> None:
     before = shown.loaded.options if shown is not None else None
     new = filter_options(added)
     first = default_trials(added)
-    st.session_state[NOT_PICKED] = len(new.trials) - len(first)
+    st.session_state[NOT_PICKED] = tuple(trial for trial in new.trials if trial not in set(first))
+    _widen_dose_range(before, new)
     for key, new_values, old_values in (
         ("trial", first, None),
         ("arm", arms_of(added, first), None),
@@ -161,6 +170,18 @@ def show_added(added: pd.DataFrame) -> None:
         current = st.session_state.get(key)
         if current is not None and (old_values is None or set(old_values) <= set(current)):
             _add_choices(key, new_values)
+
+
+def _widen_dose_range(before: FilterOptions | None, new: FilterOptions) -> None:
+    """A dose range left at its full width widens to take in the doses an upload adds, so the uploaded arms are
+    not hidden by a range the user never set; a range the user narrowed stays as they set it. The slider's steps
+    span whole powers of ten, so the loaded and uploaded steps' ends are the new steps' ends."""
+    current = st.session_state.get("dose")
+    if current is None or before is None or len(before.dose_steps) < 2 or not new.dose_steps:
+        return
+    if tuple(current) == (before.dose_steps[0], before.dose_steps[-1]):
+        st.session_state["dose"] = (min(before.dose_steps[0], new.dose_steps[0]),
+                                    max(before.dose_steps[-1], new.dose_steps[-1]))
 
 
 def _add_choices(key: str, values: Iterable[str]) -> None:
@@ -240,7 +261,8 @@ def uploader() -> None:
     added = st.session_state.get(UPLOADS, {})
     if added:
         box.caption(f"Added this session: {markdown_literal(', '.join(sorted(added)))}")
-    not_picked = st.session_state.get(NOT_PICKED, 0)
+    picked = set(st.session_state.get("trial") or ())  # counted against what is picked now, not at the upload
+    not_picked = sum(trial not in picked for trial in st.session_state.get(NOT_PICKED, ()))
     if not_picked:
         box.caption(f"{not_picked:,} more uploaded trial(s) are loaded but not picked, so that at most "
                     f"{MAX_DEFAULT_ARMS} arms are drawn at first: pick them in Trials, or compare every trial on "
