@@ -205,6 +205,11 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def peak_rss_mib(self) -> float:
+        """The most resident memory the server process has held since it started (VmHWM), in MiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -428,7 +433,8 @@ def measure(browser: Browser, seed: Subject, others: Callable[[dict], list[Subje
             for c in changes:
                 _progress(f"[{subject.name}] filter change {c['toggle'] + 1}/{args.toggles} ({c.get('action', '?')}): "
                           + (f"{c['ms']:.0f} ms, traces {c['traces']}" if "ms" in c else c["error"]))
-            results[subject.name].update(filter_changes=changes, other_work=other.result())
+            results[subject.name].update(filter_changes=changes, other_work=other.result(),
+                                         peak_rss_mib=servers[subject.name].peak_rss_mib())
     return [results[t.name] for t in subjects]
 
 
@@ -540,6 +546,10 @@ def report(results: list[dict], info: dict, args: argparse.Namespace, floor_size
     targets.append({"target": f"filter change median < 300 ms at {args.trials} trials", "verdict": _pf(ok),
                     "detail": f"median {_ms(change.get('median'))} ms, p90 {_ms(change.get('p90'))} ms, max "
                               f"{_ms(change.get('max'))} ms over {change.get('n', 0)} changes ({big['label']})"})
+    peak = big["peak_rss_mib"]
+    targets.append({"target": f"server memory < 1.5 GB at {args.trials} trials", "verdict": _pf(peak < 1536),
+                    "detail": f"peak resident memory {peak:,.0f} MiB over the whole run (" + ", ".join(
+                        f"{r['label']} {r['peak_rss_mib']:,.0f} MiB" for r in results) + ")"})
     lines += ["", "Targets:"] + [f"- {t['verdict']}: {t['target']} — {t['detail']}" for t in targets]
     for r in results:
         r["summary"] = summaries[r["name"]]
