@@ -19,6 +19,8 @@ import marshal
 import os
 import re
 import sys
+import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from re import _compiler, _parser
@@ -48,6 +50,7 @@ def _read(path: Path | None) -> dict[tuple, object]:
 _PATH = _store_path()
 _ENTRIES: dict[tuple, object] = _read(_PATH)
 _added = False
+_SAVING = threading.Lock()  # the dashboard's sessions read records in threads of one process
 
 
 def remembered(kind: str, source: str, flags: int, compute: Callable[[], object]) -> object:
@@ -93,12 +96,19 @@ def save() -> None:
     global _added
     if not _added or _PATH is None:
         return
-    _added = False
-    with contextlib.suppress(OSError, ValueError):
-        _PATH.parent.mkdir(parents=True, exist_ok=True)
-        partial = _PATH.with_name(f"{_PATH.name}.{os.getpid()}.partial")
-        partial.write_bytes(marshal.dumps((_STAMP, _ENTRIES)))
-        partial.replace(_PATH)
-        for other in _PATH.parent.glob(f"{_PREFIX}*.marshal"):
-            if other != _PATH:
-                other.unlink(missing_ok=True)
+    with _SAVING:
+        if not _added:
+            return
+        _added = False
+        entries = dict(_ENTRIES)  # a copy: another thread may be compiling a pattern
+        with contextlib.suppress(OSError, ValueError):
+            _PATH.parent.mkdir(parents=True, exist_ok=True)
+            partial = _PATH.with_name(f"{_PATH.name}.{os.getpid()}-{uuid.uuid4().hex}.partial")
+            try:
+                partial.write_bytes(marshal.dumps((_STAMP, entries)))
+                partial.replace(_PATH)
+            finally:
+                partial.unlink(missing_ok=True)  # a write cut short (a full disk) leaves nothing behind
+            for other in _PATH.parent.glob(f"{_PREFIX}*.marshal"):
+                if other != _PATH:
+                    other.unlink(missing_ok=True)
