@@ -78,7 +78,12 @@ def compile_parsed(kind: str, source: str, flags: int,
         with contextlib.suppress(RuntimeError, TypeError, ValueError):  # `_sre` checks a program it is given
             return _sre.compile(source, *_ENTRIES[key])  # type: ignore[arg-type]
         del _ENTRIES[key]  # a damaged entry: compiled afresh, and the store written again
-    return _sre.compile(source, *remembered(kind, source, flags, program))  # type: ignore[arg-type]
+    try:
+        return _sre.compile(source, *remembered(kind, source, flags, program))  # type: ignore[arg-type]
+    except (AttributeError, TypeError):  # another Python's internals: `re` compiles the plain pattern alike
+        if kind != "plain":
+            raise
+        return re.compile(source, flags)
 
 
 def program_of(tree: _parser.SubPattern, flags: int) -> tuple:
