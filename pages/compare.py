@@ -23,7 +23,7 @@ from trialdata.presentation.arm_charts import (
 from trialdata.presentation.sources import needs_checking
 from trialdata.presentation.style import CHART_CONFIG, CHART_THEME
 from trialdata.presentation.tables import arm_key_table
-from trialdata.presentation.texts import conversion_caption, focus_summary, narrowing_caption
+from trialdata.presentation.texts import conversion_caption, narrowing_caption
 
 state = page_setup("pages/compare.py")
 loaded = state.loaded
@@ -61,7 +61,7 @@ counts[3].metric("Arms to check", needs_checking(state.arms),
                       "lists every flag, the most important first.")
 if loaded.focus and len(loaded.options.trials) > 1:
     peers = st.columns([4, 1], vertical_alignment="center")
-    peers[0].markdown(f":material/my_location: {markdown_literal(focus_summary(loaded.arms, loaded.focus))}")
+    peers[0].markdown(f":material/my_location: {markdown_literal(loaded.focus_text)}")
     peers[1].page_link("pages/across.py", label="Across trials", icon=":material/stacked_line_chart:")
 narrowed = narrowing_caption(state)
 if narrowed:

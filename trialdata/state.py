@@ -21,7 +21,7 @@ from .load import Problem
 from .models import Trial
 from .notation import format_cells
 from .presentation.style import arm_colors
-from .presentation.texts import default_focus
+from .presentation.texts import default_focus, focus_summary
 
 FlagPairs = tuple[tuple[str, str], ...]  # (code, message) pairs, as the record's reading raised them
 
@@ -48,6 +48,7 @@ class Loaded:
     options: FilterOptions
     first_trials: tuple[str, ...]  # the trials shown before a user picks
     focus: str | None  # the trial with the most dosed arms
+    focus_text: str  # where the focus trial's doses sit among every other loaded trial's (`focus_summary`)
     titles: dict[str, str]
     trial_flags: dict[str, FlagPairs]  # trial id -> the flags on the whole trial
     arm_flags: dict[str, FlagPairs]  # arm key -> the arm's own flags
@@ -74,10 +75,11 @@ def load_state(trials: Iterable[Trial], reference: Reference = Reference(),
         for arm in trial.arms:
             key = arm_key(trial.trial_id, arm.label)
             arm_flags[key] = arm_flags.get(key, ()) + tuple((flag.code, flag.message) for flag in arm.flags)
+    focus = default_focus(everything)
     return Loaded(
         arms=everything, codes=arm_codes(everything["arm_key"]), colors=arm_colors(everything["arm_key"]),
         reference=reference, options=filter_options(everything), first_trials=default_trials(everything),
-        focus=default_focus(everything),
+        focus=focus, focus_text=focus_summary(everything, focus),
         titles={trial.trial_id: trial.title or trial.brief_title or "" for trial in trials},
         trial_flags={trial.trial_id: tuple((flag.code, flag.message) for flag in trial.flags) for trial in trials},
         arm_flags=arm_flags, problems=tuple(problems), digest=digest, trials=trials,
