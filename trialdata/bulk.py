@@ -4,7 +4,7 @@ The dashboard keeps every trial's models for its Sources and Arm detail pages; a
 only the table. Here each part of the files is read, turned into rows and its models dropped,
 so memory holds the table rather than every model, and worker processes hand back rows of
 plain values instead of models the parent would have to rebuild. Nothing here imports pandas:
-the command line writes its CSV from the rows (`csv_rows`). The table quotes every
+the command line writes its CSV from the rows (`export_rows`). The table quotes every
 number's sentence and place in its "source" column; it leaves out the Source objects behind
 them (`SOURCE_COLUMNS`), which were over half its memory. Trials found in more than one record
 are merged exactly as `load_paths` merges them: the files holding them are read again, and the

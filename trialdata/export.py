@@ -18,7 +18,6 @@ import json
 import math
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -33,7 +32,7 @@ from .export_rows import (
 from .frames import administrations_frame, arm_codes, quote_source
 
 __all__ = ["ACROSS_COLUMNS", "TABLE_COLUMNS", "ExportSettings", "comparison_table", "neutralize", "settings_table",
-           "to_csv", "to_json", "to_xlsx", "write_csv"]
+           "to_csv", "to_json", "to_xlsx"]
 
 _XLSX_HEADERS = {
     "dose_per_administration": "dose_per_administration (in dose_unit)",
@@ -73,16 +72,6 @@ def to_csv(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: Exp
     """UTF-8 CSV of the comparison table; empty cells for unknown numbers."""
     table = comparison_table(arms, columns, settings)
     return _safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
-
-
-def write_csv(arms: pd.DataFrame, target: Path, columns: list[str] = TABLE_COLUMNS,
-              settings: ExportSettings | None = None) -> None:
-    """The bytes of `to_csv`, written to a file as they are made: at 100,000 studies the table's whole text and
-    its bytes, held at once before writing, were a third of the export's memory. Raises OSError when the file
-    cannot be opened or written."""
-    table = _safe(comparison_table(arms, columns, settings))
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        table.to_csv(handle, index=False, lineterminator="\r\n")
 
 
 def to_json(arms: pd.DataFrame, columns: list[str] = TABLE_COLUMNS, settings: ExportSettings | None = None) -> bytes:

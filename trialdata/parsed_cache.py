@@ -74,13 +74,13 @@ class ParsedCache:
             return
         pending, self._pending = self._pending, {}
         with contextlib.suppress(OSError, ValueError, ImportError):
+            import pyarrow.parquet as pq
+
             table = _arrow_table(pending)
             self.folder.mkdir(parents=True, exist_ok=True)
             _forget_other_versions(self.folder)
             target = self.folder / f"{uuid.uuid4().hex}.parquet"
             partial = target.with_suffix(".partial")
-            import pyarrow.parquet as pq
-
             pq.write_table(table, partial)
             partial.replace(target)  # whole or not at all, for a reader in another process
             if self._index is not None:

@@ -172,7 +172,8 @@ def show_added(added: pd.DataFrame) -> None:
     before = shown.loaded.options if shown is not None else None
     new = filter_options(added)
     first = default_trials(added)
-    st.session_state[NOT_PICKED] = tuple(trial for trial in new.trials if trial not in set(first))
+    picked = set(first)
+    st.session_state[NOT_PICKED] = tuple(trial for trial in new.trials if trial not in picked)
     _widen_dose_range(before, new)
     for key, new_values, old_values in (
         ("trial", first, None),
